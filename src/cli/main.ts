@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { CliError } from './errors';
+import { commandModules } from './commands';
+
+/** Builds the `clir` program. Each module in ./commands registers its sub-commands. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('clir')
+    .description('CLIR Workbench: cross-lingual indexing, search, experiments and evaluation')
+    .showHelpAfterError(false)
+    .exitOverride();
+  for (const register of commandModules) register(program);
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. Errors become one line on stderr. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version output exit with code 0; usage errors were already printed by commander.
+      return err.exitCode;
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`clir: ${msg.split('\n')[0]}\n`);
+    if (process.env.CLIR_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}
