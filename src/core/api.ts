@@ -1,0 +1,122 @@
+/**
+ * The engine's public surface, used by the CLI, the engine process (JSON-RPC) and tests.
+ * Implemented by `openWorkbench()` in ./workbench.ts. No `vscode` import anywhere in src/core.
+ */
+import type { DeviceChoice } from './models/types';
+
+export interface IndexOptions {
+  /** Glob patterns (relative to the root) to include; default: every supported file. */
+  include?: string[];
+  /** Glob patterns to exclude (in addition to .gitignore rules and built-in excludes like node_modules/.git). */
+  exclude?: string[];
+  /** Files larger than this are skipped with a message (default 20 MiB). */
+  maxFileBytes?: number;
+  /** Chunk size in tokens (default: the first dense model's max length, 512) and overlap in tokens. */
+  chunkTokens?: number;
+  chunkOverlap?: number;
+  /** Pipeline whose stages need index-time work (e.g. `dense:demo-bert` embeds chunks). Default `bm25`. */
+  pipeline?: string;
+  device?: DeviceChoice;
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: IndexProgress) => void;
+  /** Human-readable notes (device fallback, skipped files) as they happen. */
+  onLog?: (msg: string) => void;
+}
+
+export interface IndexProgress {
+  phase: 'scan' | 'read' | 'embed' | 'done';
+  done: number;
+  total: number;
+  /** Path relative to the root, when a file is being processed. */
+  file?: string;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export interface IndexReport {
+  root: string;
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  skipped: SkippedFile[];
+  documents: number;
+  chunks: number;
+  embedded: number;
+  languages: Record<string, number>;
+  provider?: string;
+  cancelled: boolean;
+  durationMs: number;
+}
+
+export interface SearchOptions {
+  /** Pipeline name, e.g. `bm25`, `dense:demo-bert`, `hybrid:demo-bert`, `dense:demo-bert+rerank:demo-reranker`. */
+  pipeline?: string;
+  k?: number;
+  /** Only documents in these languages (ISO 639-1). */
+  languages?: string[];
+  /** Only documents whose path starts with this prefix. */
+  pathPrefix?: string;
+  device?: DeviceChoice;
+  signal?: AbortSignal;
+}
+
+export interface HitChunk {
+  id: number;
+  /** Character offsets [start, end) into the document's extracted text (and, for .txt/.md, into the file itself). */
+  start: number;
+  end: number;
+  text: string;
+  lang: string;
+}
+
+export interface Hit {
+  rank: number;
+  /** BEIR `_id`, or the path relative to the indexed root. */
+  docId: string;
+  /** Absolute file path when the document came from a file. */
+  path?: string;
+  title?: string;
+  score: number;
+  lang: string;
+  /** The best-scoring chunk (what a click opens). */
+  chunk: HitChunk;
+  snippet: string;
+}
+
+export interface SearchResult {
+  query: string;
+  queryLang: string;
+  hits: Hit[];
+  pipeline: { name: string; hash: string };
+  /** Execution provider(s) used, e.g. `cpu`. */
+  provider: string;
+  timingsMs: Record<string, number>;
+}
+
+export interface IndexStatus {
+  dbPath: string;
+  roots: string[];
+  documents: number;
+  chunks: number;
+  languages: Record<string, number>;
+  /** model name → number of embedded chunks */
+  embeddings: Record<string, number>;
+  lastIndexedAt?: string;
+  provider?: string;
+}
+
+export interface WorkbenchApi {
+  readonly dbPath: string;
+  index(source: string, opts?: IndexOptions): Promise<IndexReport>;
+  /** Re-index one file (watcher updates) or remove it if it no longer exists. */
+  indexFile(root: string, absPath: string, opts?: IndexOptions): Promise<IndexReport>;
+  search(query: string, opts?: SearchOptions): Promise<SearchResult>;
+  status(): IndexStatus;
+  clear(): void;
+  close(): Promise<void>;
+}
