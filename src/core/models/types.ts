@@ -76,3 +76,41 @@ export interface LoadOptions {
   /** Called with human-readable notes (fallbacks, downloads). */
   log?: (msg: string) => void;
 }
+
+/**
+ * `clir-model.json` inside a local model folder (every field optional; defaults:
+ * kind from config.json architectures, mean pooling, normalised, no prefixes,
+ * maxLength from tokenizer_config/config, dtype fp32).
+ */
+export interface LocalModelDescriptor {
+  name?: string;
+  kind?: 'encoder' | 'reranker';
+  pooling?: Pooling;
+  normalize?: boolean;
+  queryPrefix?: string;
+  passagePrefix?: string;
+  maxLength?: number;
+  dtype?: string;
+  description?: string;
+}
+
+/** Per-load overrides of a preset's text-handling settings (do not change which weights load). */
+export type PresetOverrides = Partial<Pick<ModelPreset, 'pooling' | 'normalize' | 'queryPrefix' | 'passagePrefix' | 'maxLength'>>;
+
+/** Where a resolved model is loaded from. */
+export interface ResolvedModel {
+  preset: ModelPreset;
+  /** `local`: an absolute folder (no network); `hub`: a hub id fetched into the cache folder. */
+  location: 'local' | 'hub';
+  /** Absolute folder (local) or hub id (hub). */
+  source: string;
+}
+
+/** Extra load options understood by loadEncoder/loadReranker (additive to LoadOptions). */
+export interface ExtendedLoadOptions extends LoadOptions {
+  overrides?: PresetOverrides;
+  /** Where the demo models are generated (default `<repo>/.cache/demo-models`). */
+  demoModelsDir?: string;
+  /** Lexicon for the demo models (default `<repo>/sample/lexicon.json`). */
+  demoLexiconPath?: string;
+}
