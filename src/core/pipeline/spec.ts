@@ -1,0 +1,184 @@
+/**
+ * Declarative retrieval pipelines. A pipeline is a tree of stages; names are a compact way to write
+ * the common ones:
+ *
+ *   bm25                               BM25 over the FTS5 index
+ *   bm25(k1=1.2,b=0.75)                with parameters
+ *   dense:e5-small                     exact cosine search with a bi-encoder (catalogue name, hub id or folder)
+ *   hybrid:e5-small                    RRF fusion of bm25 and dense:e5-small
+ *   rrf(bm25,dense:labse)              RRF fusion of any stages (k=60)
+ *   dense:e5-small+rerank:bge-m3-reranker       cross-encoder rescoring of the top 50
+ *   hybrid:e5-small+rerank:bge-m3-reranker@100  ... of the top 100
+ *
+ * Every pipeline has a canonical JSON form; its SHA-256 (with the resolved model revisions added at
+ * run time) identifies exactly what produced a result.
+ */
+import { createHash } from 'node:crypto';
+import type { Aggregation } from '../search/aggregate';
+
+export type StageConfig =
+  | { type: 'bm25'; k1: number; b: number; aggregate: Aggregation }
+  | { type: 'dense'; model: string; aggregate: Aggregation }
+  | { type: 'rrf'; k: number; depth: number; inputs: StageConfig[] }
+  | { type: 'rerank'; model: string; depth: number; input: StageConfig };
+
+export interface PipelineConfig {
+  name: string;
+  stage: StageConfig;
+}
+
+export const DEFAULT_RERANK_DEPTH = 50;
+export const DEFAULT_FUSION_DEPTH = 100;
+
+export class PipelineSyntaxError extends Error {}
+
+export function parsePipeline(name: string, opts: { rerankDepth?: number } = {}): PipelineConfig {
+  const src = name.trim();
+  if (!src) throw new PipelineSyntaxError('empty pipeline name');
+  const p = new Parser(src, opts.rerankDepth ?? DEFAULT_RERANK_DEPTH);
+  const stage = p.pipeline();
+  if (!p.done()) p.fail('unexpected text');
+  return { name: src, stage };
+}
+
+class Parser {
+  private i = 0;
+  constructor(private readonly s: string, private readonly rerankDepth: number) {}
+
+  done(): boolean {
+    return this.i >= this.s.length;
+  }
+
+  fail(what: string): never {
+    throw new PipelineSyntaxError(
+      `pipeline "${this.s}": ${what} at character ${this.i + 1}; expected e.g. bm25, dense:MODEL, hybrid:MODEL, rrf(A,B), A+rerank:MODEL[@N]`,
+    );
+  }
+
+  pipeline(): StageConfig {
+    let stage = this.first();
+    while (this.s.startsWith('+rerank:', this.i)) {
+      this.i += '+rerank:'.length;
+      const model = this.modelName();
+      let depth = this.rerankDepth;
+      if (this.s[this.i] === '@') {
+        this.i++;
+        depth = this.integer();
+      }
+      stage = { type: 'rerank', model, depth, input: stage };
+    }
+    return stage;
+  }
+
+  private first(): StageConfig {
+    if (this.s.startsWith('bm25', this.i)) {
+      this.i += 4;
+      const params = this.s[this.i] === '(' ? this.params() : {};
+      for (const k of Object.keys(params)) if (k !== 'k1' && k !== 'b' && k !== 'agg') this.fail(`unknown BM25 parameter "${k}"`);
+      return { type: 'bm25', k1: num(params.k1, 0.9), b: num(params.b, 0.4), aggregate: agg(params.agg, this) };
+    }
+    if (this.s.startsWith('dense:', this.i)) {
+      this.i += 6;
+      return { type: 'dense', model: this.modelName(), aggregate: 'max' };
+    }
+    if (this.s.startsWith('hybrid:', this.i)) {
+      this.i += 7;
+      const model = this.modelName();
+      return {
+        type: 'rrf',
+        k: 60,
+        depth: DEFAULT_FUSION_DEPTH,
+        inputs: [{ type: 'bm25', k1: 0.9, b: 0.4, aggregate: 'max' }, { type: 'dense', model, aggregate: 'max' }],
+      };
+    }
+    if (this.s.startsWith('rrf(', this.i)) {
+      this.i += 4;
+      const inputs: StageConfig[] = [this.pipeline()];
+      while (this.s[this.i] === ',') {
+        this.i++;
+        inputs.push(this.pipeline());
+      }
+      if (this.s[this.i] !== ')') this.fail('missing ")"');
+      this.i++;
+      if (inputs.length < 2) this.fail('rrf needs at least two inputs');
+      return { type: 'rrf', k: 60, depth: DEFAULT_FUSION_DEPTH, inputs };
+    }
+    this.fail('unknown stage');
+  }
+
+  /** A model reference runs until '+', ',', ')', '@' or the end (paths may contain ':' and '/'). */
+  private modelName(): string {
+    const start = this.i;
+    while (this.i < this.s.length && !'+,)@'.includes(this.s[this.i])) this.i++;
+    const name = this.s.slice(start, this.i).trim();
+    if (!name) this.fail('missing model name');
+    return name;
+  }
+
+  private integer(): number {
+    const m = /^\d+/.exec(this.s.slice(this.i));
+    if (!m) this.fail('expected a number');
+    this.i += m[0].length;
+    return Number(m[0]);
+  }
+
+  private params(): Record<string, string> {
+    this.i++; // (
+    const end = this.s.indexOf(')', this.i);
+    if (end < 0) this.fail('missing ")"');
+    const out: Record<string, string> = {};
+    for (const part of this.s.slice(this.i, end).split(',')) {
+      if (!part.trim()) continue;
+      const [k, v] = part.split('=').map((x) => x.trim());
+      if (!k || v === undefined) this.fail(`bad parameter "${part}"`);
+      out[k] = v;
+    }
+    this.i = end + 1;
+    return out;
+  }
+}
+
+function num(v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new PipelineSyntaxError(`bad number "${v}" in pipeline parameters`);
+  return n;
+}
+
+function agg(v: string | undefined, p: Parser): Aggregation {
+  if (v === undefined) return 'max';
+  if (v === 'max' || v === 'sum' || v === 'first') return v;
+  p.fail(`aggregation must be max, sum or first, not "${v}"`);
+}
+
+/** Every model a pipeline uses, by role. */
+export function pipelineModels(stage: StageConfig): { encoders: string[]; rerankers: string[] } {
+  const enc = new Set<string>();
+  const rr = new Set<string>();
+  const visit = (s: StageConfig): void => {
+    if (s.type === 'dense') enc.add(s.model);
+    else if (s.type === 'rrf') s.inputs.forEach(visit);
+    else if (s.type === 'rerank') {
+      rr.add(s.model);
+      visit(s.input);
+    }
+  };
+  visit(stage);
+  return { encoders: [...enc], rerankers: [...rr] };
+}
+
+/** Canonical JSON (sorted keys) so equal configurations hash equally. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function hashConfig(v: unknown): string {
+  return createHash('sha256').update(canonicalJson(v)).digest('hex').slice(0, 16);
+}

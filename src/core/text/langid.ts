@@ -1,0 +1,54 @@
+/**
+ * Language identification with ELD (Efficient Language Detector, n-gram based, 60 languages,
+ * ISO 639-1 codes). Loaded lazily once per process (~1 s for the medium database).
+ * Returns 'und' when the text is too short or the detector is unsure.
+ */
+
+interface EldResult {
+  language: string;
+  isReliable(): boolean;
+}
+interface Eld {
+  load(name?: string): Promise<boolean>;
+  detect(text: string): EldResult;
+}
+
+let loading: Promise<Eld> | undefined;
+
+async function detector(): Promise<Eld> {
+  if (!loading) {
+    loading = (async () => {
+      const mod = (await import('eld')) as unknown as { eld: Eld };
+      await mod.eld.load('medium');
+      return mod.eld;
+    })();
+  }
+  return loading;
+}
+
+/** Preloads the detector so later calls to `detectLanguageSync` work. */
+export async function initLanguageId(): Promise<void> {
+  ready = await detector();
+}
+
+let ready: Eld | undefined;
+
+const HAN = /\p{Script=Han}/u;
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/** Detects the language of `text`; call `initLanguageId()` once first. */
+export function detectLanguageSync(text: string): string {
+  if (!ready) throw new Error('language identification not initialised: call initLanguageId() first');
+  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+  if (!/\p{L}/u.test(sample)) return 'und';
+  const r = ready.detect(sample);
+  let lang = r.language && r.language !== 'und' ? r.language : 'und';
+  // Short CJK strings: kana decides Japanese; Han alone is almost always Chinese.
+  if ((lang === 'und' || !r.isReliable()) && HAN.test(sample)) lang = KANA.test(sample) ? 'ja' : 'zh';
+  return lang;
+}
+
+export async function detectLanguage(text: string): Promise<string> {
+  await initLanguageId();
+  return detectLanguageSync(text);
+}

@@ -1,0 +1,47 @@
+/**
+ * Lexical analysis for BM25, the same for documents and queries, in every script.
+ *
+ * Words come from `Intl.Segmenter` (ICU word boundaries: dictionary-based for Chinese, Japanese,
+ * Thai, Lao, Khmer and Burmese, which have no spaces; UAX #29 rules elsewhere). Each word is
+ * NFKC-normalised and lower-cased; Arabic is normalised lightly (diacritics and tatweel removed,
+ * alef variants unified, a leading definite article stripped) because the same word otherwise
+ * appears in several surface forms. No stemming and no stop words, like Lucene's StandardAnalyzer.
+ */
+
+const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
+
+const ARABIC_DIACRITICS = /[\u064B-\u0652\u0670\u0640]/g;
+const ARABIC_ALEF = /[\u0622\u0623\u0625\u0671]/g;
+const ARABIC_ARTICLE = /^(?:\u0648?\u0627\u0644)(?=.{2,})/u; // (و)ال + at least two letters
+const ASCII_PUNCT = /[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]/g;
+
+/** Normalises one word-like segment into an index term ('' when nothing is left). */
+export function normalizeTerm(word: string): string {
+  let t = word.normalize('NFKC').toLowerCase();
+  if (/[\u0600-\u06FF]/.test(t)) {
+    t = t.replace(ARABIC_DIACRITICS, '').replace(ARABIC_ALEF, '\u0627').replace(/\u0649/g, '\u064A');
+    t = t.replace(ARABIC_ARTICLE, '');
+  }
+  // The FTS5 'ascii' tokenizer splits on ASCII punctuation; drop it so a term is exactly one FTS token.
+  return t.replace(ASCII_PUNCT, '');
+}
+
+/** Index terms of `text`, in order (duplicates kept: term frequency matters). */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const seg of wordSegmenter.segment(text)) {
+    if (!seg.isWordLike) continue;
+    const t = normalizeTerm(seg.segment);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+/** Word segments with their character offsets (used for highlighting and for splitting over-long sentences). */
+export function wordSpans(text: string): { start: number; end: number; word: string }[] {
+  const out: { start: number; end: number; word: string }[] = [];
+  for (const seg of wordSegmenter.segment(text)) {
+    if (seg.isWordLike) out.push({ start: seg.index, end: seg.index + seg.segment.length, word: seg.segment });
+  }
+  return out;
+}
