@@ -13,14 +13,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IndexOptions, IndexReport, SkippedFile } from '../api';
 import type { Encoder } from '../models/types';
-import type { CorpusStore, NewDocument, NewChunk } from '../store/corpus';
+import type { CorpusStore, DocState, NewDocument, NewChunk } from '../store/corpus';
 import type { VectorStore } from '../store/vectors';
 import { detectLanguageSync, initLanguageId } from '../text/langid';
 import { terms } from '../text/terms';
 import { chunkText, estimateTokens } from './chunker';
 import { readCorpusJsonl } from './jsonl';
-import { extractText, UnreadableFile } from './readers';
-import { walkFolder } from './walk';
+import { extractText, kindOf, UnreadableFile } from './readers';
+import { FoundFile, walkFolder } from './walk';
 
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_CHUNK_TOKENS = 512;
@@ -120,8 +120,136 @@ export async function indexSource(deps: IndexerDeps, source: string, opts: Index
   }
   await initLanguageId();
   const plan = planChunking(deps.encoders, opts);
-  const report: IndexReport = {
-    root: abs,
+  const report = emptyReport(abs);
+  const skip = (p: string, reason: string): void => {
+    report.skipped.push({ path: p, reason });
+    opts.onLog?.(`skipped ${p}: ${reason}`);
+  };
+
+  if (st.isDirectory()) await indexFolder(deps, abs, plan, opts, report, skip);
+  else if (/\.jsonl$/i.test(abs)) await indexJsonl(deps, abs, plan, opts, report, skip);
+  else throw new Error(`cannot index ${source}: expected a folder or a BEIR corpus.jsonl file`);
+
+  if (!report.cancelled) await embedMissing(deps, opts, report);
+
+  finishReport(deps, report, started);
+  opts.onProgress?.({ phase: 'done', done: 1, total: 1 });
+  return report;
+}
+
+function openRoot(corpus: CorpusStore, p: string, kind: 'folder' | 'jsonl', plan: ChunkPlan) {
+  const existing = corpus.roots().find((r) => r.path === p);
+  const previous = existing ? (JSON.parse(existing.options || '{}') as { chunking?: string }) : undefined;
+  const rootRow = corpus.ensureRoot(p, kind, previous ?? {});
+  const rechunk = !!previous && previous.chunking !== undefined && previous.chunking !== plan.signature;
+  return { rootRow, rechunk };
+}
+
+type Outcome = 'added' | 'updated' | 'unchanged' | 'skipped';
+
+/** Reads one file and queues its new version if it changed. */
+async function processFile(
+  corpus: CorpusStore,
+  f: FoundFile,
+  prev: DocState | undefined,
+  rechunk: boolean,
+  maxBytes: number,
+  plan: ChunkPlan,
+  batch: Batcher,
+  skip: (p: string, r: string) => void,
+): Promise<Outcome> {
+  if (prev && !rechunk && prev.size === f.size && prev.mtime_ms === f.mtimeMs) return 'unchanged';
+  if (f.size > maxBytes) {
+    skip(f.rel, `file is ${(f.size / 1048576).toFixed(1)} MiB, over the ${(maxBytes / 1048576).toFixed(1)} MiB limit (setting maxFileBytes / --max-file-size)`);
+    return 'skipped';
+  }
+  if (f.size === 0) {
+    skip(f.rel, 'empty file');
+    return 'skipped';
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(f.abs);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    skip(f.rel, `cannot read (${e.code ?? 'error'}: ${e.message.replace(/^[A-Z]+: /, '')})`);
+    return 'skipped';
+  }
+  const hash = sha256(bytes);
+  if (prev && !rechunk && prev.hash === hash) {
+    corpus.touch(prev.id, f.mtimeMs, f.size);
+    return 'unchanged';
+  }
+  let extracted;
+  try {
+    extracted = await extractText(f.kind, bytes);
+  } catch (err) {
+    if (err instanceof UnreadableFile) skip(f.rel, err.message);
+    else skip(f.rel, `could not extract text: ${(err as Error).message}`);
+    return 'skipped';
+  }
+  if (!extracted.text.trim()) {
+    skip(f.rel, f.kind === 'pdf' ? 'no extractable text (scanned PDF without a text layer?)' : 'no text content');
+    return 'skipped';
+  }
+  batch.add(buildDocument(f.rel, f.abs, extracted.title, extracted.text, hash, f.mtimeMs, f.size, plan));
+  return prev ? 'updated' : 'added';
+}
+
+/**
+ * Re-indexes individual files of an already indexed folder (file-watcher updates): changed files are
+ * replaced, files that no longer exist are removed. No other document is touched.
+ */
+export async function indexFiles(deps: IndexerDeps, root: string, absPaths: string[], opts: IndexOptions = {}): Promise<IndexReport> {
+  const started = Date.now();
+  await initLanguageId();
+  const rootAbs = path.resolve(root);
+  const plan = planChunking(deps.encoders, opts);
+  const { rootRow, rechunk } = openRoot(deps.corpus, rootAbs, 'folder', plan);
+  const report = emptyReport(rootAbs);
+  const skip = (p: string, reason: string): void => {
+    report.skipped.push({ path: p, reason });
+    opts.onLog?.(`skipped ${p}: ${reason}`);
+  };
+  const states = deps.corpus.docStates(rootRow.id);
+  const batch = new Batcher(deps.corpus, rootRow.id);
+  const gone: string[] = [];
+  for (const abs of absPaths) {
+    const rel = path.relative(rootAbs, path.resolve(abs)).split(path.sep).join('/');
+    if (rel.startsWith('../') || path.isAbsolute(rel)) {
+      skip(abs, `not inside the indexed folder ${rootAbs}`);
+      continue;
+    }
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      st = undefined;
+    }
+    if (!st || !st.isFile()) {
+      if (states.has(rel)) gone.push(rel);
+      continue;
+    }
+    const kind = kindOf(rel);
+    if (!kind) {
+      skip(rel, 'unsupported file type (supported: .txt .md .html .pdf)');
+      continue;
+    }
+    const f: FoundFile = { rel, abs: path.resolve(abs), kind, size: st.size, mtimeMs: st.mtimeMs };
+    const outcome = await processFile(deps.corpus, f, states.get(rel), rechunk, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, plan, batch, skip);
+    if (outcome !== 'skipped') report[outcome]++;
+  }
+  batch.flush();
+  deps.corpus.removeDocuments(rootRow.id, gone);
+  report.removed = gone.length;
+  await embedMissing(deps, opts, report);
+  finishReport(deps, report, started);
+  return report;
+}
+
+function emptyReport(root: string): IndexReport {
+  return {
+    root,
     added: 0,
     updated: 0,
     removed: 0,
@@ -134,33 +262,15 @@ export async function indexSource(deps: IndexerDeps, source: string, opts: Index
     cancelled: false,
     durationMs: 0,
   };
-  const skip = (p: string, reason: string): void => {
-    report.skipped.push({ path: p, reason });
-    opts.onLog?.(`skipped ${p}: ${reason}`);
-  };
+}
 
-  if (st.isDirectory()) await indexFolder(deps, abs, plan, opts, report, skip);
-  else if (/\.jsonl$/i.test(abs)) await indexJsonl(deps, abs, plan, opts, report, skip);
-  else throw new Error(`cannot index ${source}: expected a folder or a BEIR corpus.jsonl file`);
-
-  if (!report.cancelled) await embedMissing(deps, opts, report);
-
+function finishReport(deps: IndexerDeps, report: IndexReport, started: number): void {
   const counts = deps.corpus.counts();
   report.documents = counts.documents;
   report.chunks = counts.chunks;
   report.languages = deps.corpus.languages();
   report.provider = deps.encoders[0]?.record.provider;
   report.durationMs = Date.now() - started;
-  opts.onProgress?.({ phase: 'done', done: 1, total: 1 });
-  return report;
-}
-
-function openRoot(corpus: CorpusStore, p: string, kind: 'folder' | 'jsonl', plan: ChunkPlan) {
-  const existing = corpus.roots().find((r) => r.path === p);
-  const previous = existing ? (JSON.parse(existing.options || '{}') as { chunking?: string }) : undefined;
-  const rootRow = corpus.ensureRoot(p, kind, previous ?? {});
-  const rechunk = !!previous && previous.chunking !== undefined && previous.chunking !== plan.signature;
-  return { rootRow, rechunk };
 }
 
 async function indexFolder(
@@ -198,48 +308,8 @@ async function indexFolder(
     seen.add(f.rel);
     opts.onProgress?.({ phase: 'read', done, total, file: f.rel });
     done++;
-    const prev = states.get(f.rel);
-    if (prev && !rechunk && prev.size === f.size && prev.mtime_ms === f.mtimeMs) {
-      report.unchanged++;
-      continue;
-    }
-    if (f.size > maxBytes) {
-      skip(f.rel, `file is ${(f.size / 1048576).toFixed(1)} MiB, over the ${(maxBytes / 1048576).toFixed(1)} MiB limit (setting maxFileBytes / --max-file-size)`);
-      continue;
-    }
-    if (f.size === 0) {
-      skip(f.rel, 'empty file');
-      continue;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(f.abs);
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      skip(f.rel, `cannot read (${e.code ?? 'error'}: ${e.message.replace(/^[A-Z]+: /, '')})`);
-      continue;
-    }
-    const hash = sha256(bytes);
-    if (prev && !rechunk && prev.hash === hash) {
-      deps.corpus.touch(prev.id, f.mtimeMs, f.size);
-      report.unchanged++;
-      continue;
-    }
-    let extracted;
-    try {
-      extracted = await extractText(f.kind, bytes);
-    } catch (err) {
-      if (err instanceof UnreadableFile) skip(f.rel, err.message);
-      else skip(f.rel, `could not extract text: ${(err as Error).message}`);
-      continue;
-    }
-    if (!extracted.text.trim()) {
-      skip(f.rel, f.kind === 'pdf' ? 'no extractable text (scanned PDF without a text layer?)' : 'no text content');
-      continue;
-    }
-    batch.add(buildDocument(f.rel, f.abs, extracted.title, extracted.text, hash, f.mtimeMs, f.size, plan));
-    if (prev) report.updated++;
-    else report.added++;
+    const outcome = await processFile(deps.corpus, f, states.get(f.rel), rechunk, maxBytes, plan, batch, skip);
+    if (outcome !== 'skipped') report[outcome]++;
     // Yield to the event loop now and then so cancellation and progress get through.
     if (done % 16 === 0) await new Promise((r) => setImmediate(r));
   }

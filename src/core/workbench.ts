@@ -1,0 +1,250 @@
+/**
+ * The engine facade: one SQLite index, the models it uses, indexing and search. Used by the CLI,
+ * the engine process and tests. No `vscode` import.
+ */
+import * as path from 'node:path';
+import type { IndexOptions, IndexReport, IndexStatus, SearchOptions, SearchResult, WorkbenchApi, Hit } from './api';
+import { Bm25Index } from './bm25/bm25';
+import { indexSource, indexFiles } from './ingest/indexer';
+import { loadEncoder, loadReranker } from './models';
+import type { DeviceChoice, Encoder, Reranker, Workload } from './models/types';
+import { executePipeline, ModelProvider, PipelineResult } from './pipeline/execute';
+import { parsePipeline, pipelineModels, PipelineConfig } from './pipeline/spec';
+import { makeSnippet } from './search/snippet';
+import { CorpusStore } from './store/corpus';
+import { Db, getMeta, openDb, setMeta } from './store/db';
+import { VectorStore } from './store/vectors';
+import { detectLanguage } from './text/langid';
+
+export interface WorkbenchOptions {
+  modelsCacheDir?: string;
+  localModelDirs?: string[];
+  device?: DeviceChoice;
+  rerankDepth?: number;
+  log?: (msg: string) => void;
+}
+
+export interface BatchQuery {
+  id: string;
+  text: string;
+}
+
+export interface BatchResult {
+  qid: string;
+  docs: { docKey: string; score: number; lang: string }[];
+  timingsMs: Record<string, number>;
+}
+
+export class Workbench implements WorkbenchApi {
+  readonly db: Db;
+  readonly corpus: CorpusStore;
+  readonly vectors: VectorStore;
+  readonly bm25: Bm25Index;
+  private readonly encoders = new Map<string, Promise<Encoder>>();
+  private readonly rerankers = new Map<string, Promise<Reranker>>();
+
+  constructor(readonly dbPath: string, private readonly opts: WorkbenchOptions = {}) {
+    this.db = openDb(dbPath);
+    this.corpus = new CorpusStore(this.db);
+    this.vectors = new VectorStore(this.db);
+    this.bm25 = new Bm25Index(this.db);
+  }
+
+  setDevice(device: DeviceChoice): void {
+    this.opts.device = device;
+  }
+
+  get device(): DeviceChoice {
+    return this.opts.device ?? 'auto';
+  }
+
+  readonly models: ModelProvider = {
+    encoder: (name: string, workload: Workload) => this.loadCached(this.encoders, `${name}|${workload}|${this.device}`, () =>
+      loadEncoder(name, this.loadOptions(workload)),
+    ),
+    reranker: (name: string) => this.loadCached(this.rerankers, `${name}|${this.device}`, () => loadReranker(name, this.loadOptions('query'))),
+  };
+
+  private loadOptions(workload: Workload) {
+    return {
+      device: this.device,
+      workload,
+      cacheDir: this.opts.modelsCacheDir,
+      localModelDirs: this.opts.localModelDirs,
+      log: this.opts.log,
+    };
+  }
+
+  private loadCached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    let p = cache.get(key);
+    if (!p) {
+      p = load();
+      cache.set(key, p);
+      p.catch(() => cache.delete(key));
+    }
+    return p;
+  }
+
+  pipeline(name?: string): PipelineConfig {
+    return parsePipeline(name ?? 'bm25', { rerankDepth: this.opts.rerankDepth });
+  }
+
+  async index(source: string, opts: IndexOptions = {}): Promise<IndexReport> {
+    const p = this.pipeline(opts.pipeline);
+    const encoders = await this.bulkEncoders(p, opts);
+    const report = await indexSource({ corpus: this.corpus, vectors: this.vectors, encoders }, source, opts);
+    setMeta(this.db, 'last_indexed_at', new Date().toISOString());
+    if (report.provider) setMeta(this.db, 'last_provider', report.provider);
+    return report;
+  }
+
+  async indexFile(root: string, absPath: string, opts: IndexOptions = {}): Promise<IndexReport> {
+    const p = this.pipeline(opts.pipeline);
+    const encoders = await this.bulkEncoders(p, opts);
+    return indexFiles({ corpus: this.corpus, vectors: this.vectors, encoders }, root, [absPath], opts);
+  }
+
+  private async bulkEncoders(p: PipelineConfig, opts: IndexOptions): Promise<Encoder[]> {
+    if (opts.device) this.opts.device = opts.device;
+    const names = pipelineModels(p.stage).encoders;
+    const out: Encoder[] = [];
+    for (const n of names) out.push(await this.models.encoder(n, 'bulk'));
+    return out;
+  }
+
+  private docFilter(opts: SearchOptions): ((docId: number) => boolean) | undefined {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (opts.languages?.length) {
+      where.push(`lang IN (${opts.languages.map(() => '?').join(',')})`);
+      args.push(...opts.languages);
+    }
+    if (opts.pathPrefix) {
+      where.push(`(doc_key LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\')`);
+      const like = opts.pathPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+      args.push(like, like);
+    }
+    if (!where.length) return undefined;
+    const ids = new Set(
+      (this.db.prepare(`SELECT id FROM documents WHERE ${where.join(' AND ')}`).raw().all(...args) as [number][]).map((r) => r[0]),
+    );
+    return (id) => ids.has(id);
+  }
+
+  /** Runs a pipeline for one query and returns document-level results (best chunk of each). */
+  async retrieve(query: string, opts: SearchOptions & { workload?: Workload } = {}): Promise<PipelineResult> {
+    if (opts.device) this.opts.device = opts.device;
+    const p = this.pipeline(opts.pipeline);
+    return executePipeline(p, query, opts.k ?? 10, {
+      db: this.db,
+      vectors: this.vectors,
+      bm25: this.bm25,
+      models: this.models,
+      workload: opts.workload ?? 'query',
+      allowDoc: this.docFilter(opts),
+      signal: opts.signal,
+    });
+  }
+
+  async search(query: string, opts: SearchOptions = {}): Promise<SearchResult> {
+    const res = await this.retrieve(query, opts);
+    const queryLang = await detectLanguage(query);
+    const info = this.db.prepare(
+      `SELECT d.doc_key, d.path, d.title, d.lang, c.start_char, c.end_char, c.lang AS chunk_lang,
+              substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text
+       FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?`,
+    );
+    const hits: Hit[] = res.docs.map((d, i) => {
+      const r = info.get(d.chunkId) as {
+        doc_key: string;
+        path: string | null;
+        title: string | null;
+        lang: string;
+        start_char: number;
+        end_char: number;
+        chunk_lang: string;
+        text: string;
+      };
+      return {
+        rank: i + 1,
+        docId: r.doc_key,
+        path: r.path ?? undefined,
+        title: r.title ?? undefined,
+        score: d.score,
+        lang: r.lang,
+        chunk: { id: d.chunkId, start: r.start_char, end: r.end_char, text: r.text, lang: r.chunk_lang },
+        snippet: makeSnippet(r.text, query),
+      };
+    });
+    return {
+      query,
+      queryLang,
+      hits,
+      pipeline: { name: this.pipeline(opts.pipeline).name, hash: res.hash },
+      provider: res.provider,
+      timingsMs: res.timingsMs,
+    };
+  }
+
+  /** Runs many queries (e.g. a topics file) through one pipeline, one query at a time for honest latencies. */
+  async runBatch(
+    queries: BatchQuery[],
+    opts: SearchOptions & { onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<{ results: BatchResult[]; pipeline: PipelineConfig; hash: string; provider: string; models: PipelineResult['models'] }> {
+    const p = this.pipeline(opts.pipeline);
+    const docInfo = this.db.prepare('SELECT doc_key, lang FROM documents WHERE id = ?');
+    const results: BatchResult[] = [];
+    let last: PipelineResult | undefined;
+    for (const [i, q] of queries.entries()) {
+      if (opts.signal?.aborted) throw new Error('cancelled');
+      last = await this.retrieve(q.text, { ...opts, workload: 'query' });
+      results.push({
+        qid: q.id,
+        docs: last.docs.map((d) => {
+          const r = docInfo.get(d.docId) as { doc_key: string; lang: string };
+          return { docKey: r.doc_key, score: d.score, lang: r.lang };
+        }),
+        timingsMs: last.timingsMs,
+      });
+      opts.onProgress?.(i + 1, queries.length);
+    }
+    return { results, pipeline: p, hash: last?.hash ?? '', provider: last?.provider ?? 'cpu', models: last?.models ?? [] };
+  }
+
+  status(): IndexStatus {
+    const counts = this.corpus.counts();
+    const embeddings: Record<string, number> = {};
+    for (const m of this.vectors.models()) if (m.vectors > 0) embeddings[m.name] = (embeddings[m.name] ?? 0) + m.vectors;
+    return {
+      dbPath: path.resolve(this.dbPath),
+      roots: this.corpus.roots().map((r) => r.path),
+      documents: counts.documents,
+      chunks: counts.chunks,
+      languages: this.corpus.languages(),
+      embeddings,
+      lastIndexedAt: getMeta(this.db, 'last_indexed_at'),
+      provider: getMeta(this.db, 'last_provider'),
+    };
+  }
+
+  clear(): void {
+    this.corpus.clear();
+  }
+
+  async close(): Promise<void> {
+    for (const p of [...this.encoders.values(), ...this.rerankers.values()]) {
+      try {
+        await (await p).dispose();
+      } catch {
+        /* already failed to load */
+      }
+    }
+    this.encoders.clear();
+    this.rerankers.clear();
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openWorkbench(dbPath: string, opts: WorkbenchOptions = {}): Workbench {
+  return new Workbench(dbPath, opts);
+}
