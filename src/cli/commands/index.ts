@@ -5,3 +5,4 @@ import { register as registerCore } from './core';
 export type RegisterCommands = (program: Command) => void;
 
 export const commandModules: RegisterCommands[] = [registerCore];
+import { register as registerEval } from './eval'; commandModules.push(registerEval); // clir eval, clir compare
