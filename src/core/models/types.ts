@@ -41,6 +41,8 @@ export interface ModelRecord extends ModelPreset {
   providerReason: string;
   /** Output dimension (encoders); 1 for rerankers. */
   dim: number;
+  /** ONNX file actually loaded, relative to `path` (e.g. `onnx/model_quantized.onnx`). */
+  file?: string;
 }
 
 export interface ProgressOptions {

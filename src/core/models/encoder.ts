@@ -1,0 +1,145 @@
+/**
+ * Bi-encoder loading and embedding (no `vscode` import).
+ * See runtime.ts for why AutoTokenizer + AutoModel are used instead of a pipeline.
+ */
+import { loadBackend, releaseBackend, throwIfAborted, toInputs, Backend } from './runtime';
+import { countTokens, encodeSingle, padBatch } from './tokenize';
+import type { Encoder, ExtendedLoadOptions, ModelPreset, ModelRecord, Pooling, ProgressOptions } from './types';
+
+type Output = { dims: number[]; data: ArrayLike<number> };
+
+/** Pools a [batch, seq, hidden] output into one vector per row. */
+export function pool(hidden: Output, mask: BigInt64Array, pooling: Exclude<Pooling, 'none'>): Float32Array[] {
+  const [B, S, H] = hidden.dims;
+  const data = hidden.data;
+  const out: Float32Array[] = [];
+  for (let b = 0; b < B; b++) {
+    const v = new Float32Array(H);
+    if (pooling === 'cls') {
+      for (let i = 0; i < H; i++) v[i] = data[(b * S) * H + i];
+    } else if (pooling === 'last') {
+      let last = 0;
+      for (let s = 0; s < S; s++) if (mask[b * S + s] !== 0n) last = s;
+      for (let i = 0; i < H; i++) v[i] = data[(b * S + last) * H + i];
+    } else {
+      let n = 0;
+      const acc = new Float64Array(H);
+      for (let s = 0; s < S; s++) {
+        if (mask[b * S + s] === 0n) continue;
+        n++;
+        const base = (b * S + s) * H;
+        for (let i = 0; i < H; i++) acc[i] += data[base + i];
+      }
+      for (let i = 0; i < H; i++) v[i] = n ? acc[i] / n : 0;
+    }
+    out.push(v);
+  }
+  return out;
+}
+
+export function l2normalize(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  const n = Math.sqrt(s);
+  if (n > 0) for (let i = 0; i < v.length; i++) v[i] /= n;
+  return v;
+}
+
+function pickOutput(outputs: Record<string, Output>, pooling: Pooling): { out: Output; pooled: boolean } {
+  if (pooling === 'none') {
+    for (const name of ['sentence_embedding', 'pooler_output', 'embeddings']) if (outputs[name]?.dims.length === 2) return { out: outputs[name], pooled: true };
+    const two = Object.values(outputs).find((o) => o?.dims?.length === 2);
+    if (two) return { out: two, pooled: true };
+    throw new Error('pooling "none" needs a model with a pooled [batch, dim] output (e.g. sentence_embedding)');
+  }
+  for (const name of ['last_hidden_state', 'token_embeddings']) if (outputs[name]?.dims.length === 3) return { out: outputs[name], pooled: false };
+  const three = Object.values(outputs).find((o) => o?.dims?.length === 3);
+  if (three) return { out: three, pooled: false };
+  throw new Error('the model has no [batch, seq, hidden] output to pool');
+}
+
+class TransformersEncoder implements Encoder {
+  private disposed = false;
+  constructor(
+    readonly record: ModelRecord,
+    private readonly preset: ModelPreset,
+    private readonly backend: Backend,
+  ) {}
+
+  countTokens(text: string): number {
+    return countTokens(this.backend.tokenizer, text);
+  }
+
+  /** The exact string fed to the tokenizer for `kind` (prefix applied). */
+  formatInput(text: string, kind: 'query' | 'passage'): string {
+    return (kind === 'query' ? this.preset.queryPrefix : this.preset.passagePrefix) + text;
+  }
+
+  async embed(texts: string[], kind: 'query' | 'passage', opts: ProgressOptions = {}): Promise<Float32Array[]> {
+    if (this.disposed) throw new Error(`encoder ${this.record.name} was disposed`);
+    const total = texts.length;
+    const result: Float32Array[] = new Array(total);
+    if (!total) return result;
+    const batchSize = Math.max(1, opts.batchSize ?? 32);
+    // Longest first: similar lengths share a batch (less padding) and memory peaks early.
+    const order = texts.map((t, i) => i).sort((a, b) => texts[b].length - texts[a].length || a - b);
+    const padId = this.backend.tokenizer.pad_token_id ?? 0;
+    let done = 0;
+    for (let start = 0; start < total; start += batchSize) {
+      throwIfAborted(opts.signal);
+      const idx = order.slice(start, start + batchSize);
+      const encs = idx.map((i) => encodeSingle(this.backend.tokenizer, this.formatInput(texts[i], kind), this.preset.maxLength));
+      const batch = padBatch(encs, padId);
+      const outputs = (await this.backend.model(await toInputs(this.backend, batch, idx.length))) as Record<string, Output>;
+      const { out, pooled } = pickOutput(outputs, this.preset.pooling);
+      let vecs: Float32Array[];
+      if (pooled) {
+        const [B, H] = out.dims;
+        vecs = [];
+        for (let b = 0; b < B; b++) vecs.push(Float32Array.from({ length: H }, (_, i) => out.data[b * H + i]));
+      } else {
+        vecs = pool(out, batch.mask, this.preset.pooling as Exclude<Pooling, 'none'>);
+      }
+      idx.forEach((orig, j) => (result[orig] = this.preset.normalize ? l2normalize(vecs[j]) : vecs[j]));
+      done += idx.length;
+      opts.onProgress?.(done, total);
+    }
+    return result;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await releaseBackend(this.backend);
+  }
+}
+
+/**
+ * Loads a bi-encoder: `spec` is a catalogue name (`e5-small`, `demo-bert`), a local model name,
+ * a folder path or a Hugging Face id. Sessions are shared per (source, dtype, device).
+ */
+export async function loadEncoder(spec: string, opts: ExtendedLoadOptions = {}): Promise<Encoder & { formatInput(text: string, kind: 'query' | 'passage'): string }> {
+  const { preset, backend } = await loadBackend(spec, 'encoder', opts);
+  const cfg = backend.config;
+  let dim = Number(cfg.hidden_size ?? cfg.d_model ?? cfg.dim ?? 0);
+  const record: ModelRecord = {
+    ...preset,
+    path: backend.folder,
+    revision: backend.revision,
+    provider: backend.provider,
+    providerReason: backend.providerReason,
+    dim,
+    file: backend.file,
+  };
+  const enc = new TransformersEncoder(record, preset, backend);
+  if (!dim || preset.pooling === 'none') {
+    try {
+      dim = (await enc.embed(['a'], 'query'))[0].length;
+      record.dim = dim;
+    } catch (e) {
+      await enc.dispose();
+      throw e;
+    }
+  }
+  return enc;
+}

@@ -1,0 +1,251 @@
+/**
+ * Loading tokenizers + ONNX sessions through @huggingface/transformers, shared by the
+ * encoder and the reranker: device choice with CPU fallback, hub cache handling with a
+ * clear offline error, revision hashing and an in-process cache per (source, dtype, device).
+ *
+ * Why AutoTokenizer + AutoModel instead of the feature-extraction / text-classification
+ * pipelines: we need the attention mask for our own pooling (mean / cls / last), our own
+ * truncation that keeps special tokens, and raw logits for 1-label rerankers (the
+ * text-classification pipeline applies a sigmoid/softmax and returns score 1).
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { chooseDevice, fallbackReason, Provider } from './device';
+import { resolveModel } from './catalogue';
+import type { ExtendedLoadOptions, ModelPreset, ResolvedModel } from './types';
+import type { TokenizerLike } from './tokenize';
+
+type TF = typeof import('@huggingface/transformers', { with: { 'resolution-mode': 'import' } });
+let tfPromise: Promise<TF> | undefined;
+
+/** The ESM-only transformers.js module, loaded once. */
+export function transformers(): Promise<TF> {
+  if (!tfPromise) tfPromise = import('@huggingface/transformers');
+  return tfPromise;
+}
+
+const DTYPE_SUFFIX: Record<string, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  int8: '_int8',
+  uint8: '_uint8',
+  q8: '_quantized',
+  q4: '_q4',
+  q4f16: '_q4f16',
+  bnb4: '_bnb4',
+};
+
+/** `onnx/model<suffix>.onnx` for a dtype. */
+export function onnxFileFor(dtype: string): string {
+  const suffix = DTYPE_SUFFIX[dtype];
+  if (suffix === undefined) throw new Error(`Unknown dtype "${dtype}" (expected one of ${Object.keys(DTYPE_SUFFIX).join(', ')})`);
+  return `onnx/model${suffix}.onnx`;
+}
+
+export function defaultCacheDir(): string {
+  return process.env.CLIR_MODEL_CACHE || path.join(os.homedir(), '.cache', 'clir-workbench', 'models');
+}
+
+/** sha256 of a file, first 16 hex chars. */
+export function fileRevision(file: string): string {
+  const h = crypto.createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) break;
+      h.update(buf.subarray(0, n));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Minimal view of a transformers.js model used here. */
+export interface ModelLike {
+  (inputs: Record<string, unknown>): Promise<Record<string, { dims: number[]; data: ArrayLike<number> }>>;
+  dispose(): Promise<unknown>;
+  config?: Record<string, unknown>;
+  sessions?: Record<string, { inputNames?: string[] }>;
+}
+
+export interface Backend {
+  key: string;
+  tokenizer: TokenizerLike;
+  model: ModelLike;
+  /** Local folder the weights were read from. */
+  folder: string;
+  /** Relative ONNX file, e.g. `onnx/model_quantized.onnx`. */
+  file: string;
+  revision: string;
+  provider: string;
+  providerReason: string;
+  dtype: string;
+  inputNames: string[];
+  config: Record<string, unknown>;
+  refs: number;
+}
+
+const backends = new Map<string, Promise<Backend>>();
+
+function shortError(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 240);
+}
+
+function offlineError(id: string, cacheDir: string, e: unknown): Error {
+  return new Error(
+    `Could not load model "${id}": it is not in the model cache (${cacheDir}) and could not be downloaded from the Hugging Face hub (${shortError(e)}). ` +
+      `Connect to the internet once to download it, or copy the model (config.json, tokenizer files, onnx/*.onnx) into a folder and use that local model folder instead.`,
+  );
+}
+
+export interface LoadedModel {
+  resolved: ResolvedModel;
+  preset: ModelPreset;
+  backend: Backend;
+}
+
+/** Resolves, loads (or re-uses) and returns the backend for a spec. */
+export async function loadBackend(spec: string, kind: 'encoder' | 'reranker', opts: ExtendedLoadOptions = {}): Promise<LoadedModel> {
+  const resolved = await resolveModel(spec, {
+    localModelDirs: opts.localModelDirs,
+    kind,
+    demoModelsDir: opts.demoModelsDir,
+    demoLexiconPath: opts.demoLexiconPath,
+  });
+  const preset: ModelPreset = { ...resolved.preset, ...(opts.overrides ?? {}) };
+  if (preset.kind !== kind) {
+    opts.log?.(`note: ${preset.name} is catalogued as a ${preset.kind}, loading it as a ${kind}`);
+    preset.kind = kind;
+  }
+  const dtype = opts.dtype ?? preset.dtype ?? 'fp32';
+  preset.dtype = dtype;
+  const decision = chooseDevice(opts.device ?? 'auto', opts.workload ?? (kind === 'reranker' ? 'query' : 'bulk'));
+  const cacheDir = path.resolve(opts.cacheDir ?? defaultCacheDir());
+  const key = `${kind}|${resolved.location}|${resolved.source}|${dtype}|${decision.device}|${resolved.location === 'hub' ? cacheDir : ''}`;
+  let p = backends.get(key);
+  if (!p) {
+    p = createBackend(key, resolved, kind, dtype, decision.device, decision.reason, cacheDir, opts);
+    backends.set(key, p);
+    p.catch(() => backends.delete(key));
+  }
+  const backend = await p;
+  backend.refs++;
+  return { resolved, preset, backend };
+}
+
+/** Drops one reference; the session is freed when the last user disposes. */
+export async function releaseBackend(b: Backend): Promise<void> {
+  if (b.refs <= 0) return;
+  b.refs--;
+  if (b.refs === 0) {
+    backends.delete(b.key);
+    await b.model.dispose();
+  }
+}
+
+async function createBackend(
+  key: string,
+  resolved: ResolvedModel,
+  kind: 'encoder' | 'reranker',
+  dtype: string,
+  device: Provider,
+  reason: string,
+  cacheDir: string,
+  opts: ExtendedLoadOptions,
+): Promise<Backend> {
+  const tf = await transformers();
+  const file = onnxFileFor(dtype);
+  const local = resolved.location === 'local';
+  const source = resolved.source;
+  const common: Record<string, unknown> = local ? { local_files_only: true } : { cache_dir: cacheDir };
+  if (local && !fs.existsSync(path.join(source, file))) {
+    const have = fs.existsSync(path.join(source, 'onnx')) ? fs.readdirSync(path.join(source, 'onnx')).filter((f) => f.endsWith('.onnx')) : [];
+    throw new Error(`Model folder ${source} has no ${file} for dtype "${dtype}"` + (have.length ? ` (it has: ${have.join(', ')})` : ' (no onnx/ folder)'));
+  }
+  if (!local) fs.mkdirSync(cacheDir, { recursive: true });
+
+  let tokenizer: TokenizerLike;
+  try {
+    tokenizer = (await tf.AutoTokenizer.from_pretrained(source, common)) as unknown as TokenizerLike;
+  } catch (e) {
+    if (!local) throw offlineError(source, cacheDir, e);
+    throw new Error(`Could not read the tokenizer of ${source}: ${shortError(e)} (a model folder needs tokenizer.json and tokenizer_config.json)`);
+  }
+  const Auto = kind === 'reranker' ? tf.AutoModelForSequenceClassification : tf.AutoModel;
+  const load = async (dev: Provider): Promise<ModelLike> => {
+    const options: Record<string, unknown> = { ...common, dtype, device: dev };
+    // Silence ORT's own error printout while probing a GPU provider; we report the fallback ourselves.
+    if (dev !== 'cpu') options.session_options = { logSeverityLevel: 4 };
+    return (await Auto.from_pretrained(source, options as never)) as unknown as ModelLike;
+  };
+  let model: ModelLike;
+  let provider: string = device;
+  let providerReason = reason;
+  try {
+    model = await load(device);
+  } catch (e) {
+    if (device === 'cpu') {
+      if (!local) throw offlineError(source, cacheDir, e);
+      throw new Error(`Could not load ${source}/${file}: ${shortError(e)}`);
+    }
+    providerReason = fallbackReason(device, e, reason);
+    opts.log?.(providerReason);
+    provider = 'cpu';
+    try {
+      model = await load('cpu');
+    } catch (e2) {
+      if (!local) throw offlineError(source, cacheDir, e2);
+      throw new Error(`Could not load ${source}/${file}: ${shortError(e2)}`);
+    }
+  }
+  const folder = local ? source : path.join(cacheDir, ...source.split('/'));
+  const onnxPath = path.join(folder, ...file.split('/'));
+  const revision = fs.existsSync(onnxPath) ? fileRevision(onnxPath) : 'unknown';
+  const sessions = model.sessions ?? {};
+  const firstSession = Object.values(sessions)[0];
+  return {
+    key,
+    tokenizer,
+    model,
+    folder,
+    file,
+    revision,
+    provider,
+    providerReason,
+    dtype,
+    inputNames: firstSession?.inputNames ?? ['input_ids', 'attention_mask'],
+    config: (model.config ?? {}) as Record<string, unknown>,
+    refs: 0,
+  };
+}
+
+/** Throws an AbortError when the signal is aborted. */
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) throw reason;
+  const err = new Error(typeof reason === 'string' ? reason : 'Operation aborted');
+  err.name = 'AbortError';
+  throw err;
+}
+
+/** Builds the model's input tensors from a padded batch. */
+export async function toInputs(
+  backend: Backend,
+  batch: { ids: BigInt64Array; mask: BigInt64Array; types: BigInt64Array; seq: number },
+  rows: number,
+): Promise<Record<string, unknown>> {
+  const tf = await transformers();
+  const dims = [rows, batch.seq];
+  const inputs: Record<string, unknown> = {
+    input_ids: new tf.Tensor('int64', batch.ids, dims),
+    attention_mask: new tf.Tensor('int64', batch.mask, dims),
+  };
+  if (backend.inputNames.includes('token_type_ids')) inputs.token_type_ids = new tf.Tensor('int64', batch.types, dims);
+  return inputs;
+}
