@@ -89,6 +89,11 @@ function main(): void {
   for (const d of beir.values()) {
     if (!d.title || !d.text) bad(`empty title or text: ${d._id}`);
     if (/[<>]|window\.|var /.test(d.text)) bad(`markup or script in BEIR text of ${d._id}`);
+    if (d._id.endsWith(".txt") && files.includes(d._id)) {
+      // Plain-text files: first line is the title, the other lines joined by spaces are the text.
+      const [title, ...body] = lines(path.join(corpusDir, d._id)).map((l) => l.replace(/\s+/g, " ").trim()).filter((l) => l);
+      if (d.title !== title || d.text !== body.join(" ")) bad(`BEIR entry of ${d._id} is out of date`);
+    }
   }
 
   // Topics.
