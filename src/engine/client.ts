@@ -1,0 +1,357 @@
+/**
+ * Extension side of the engine protocol: spawns the engine process (Node, or the host's Electron
+ * with ELECTRON_RUN_AS_NODE), talks JSON-RPC over its stdio, restarts it with back-off when it dies
+ * and rejects requests that were pending at that moment with a clear error.
+ * No `vscode` import: usable from unit tests and any Node host.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as readline from 'node:readline';
+import {
+  CancellationTokenSource, Emitter, Event, MessageConnection, RequestType, RequestType0, ResponseError,
+} from 'vscode-jsonrpc';
+import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import type { IndexProgress, IndexReport, IndexStatus, SearchResult } from '../core/api';
+import type { DeviceChoice, ModelPreset } from '../core/models/types';
+import {
+  EngineStatus, IndexFilesResult, IndexSettings, LogNotification, Notifications, OpenParams, OpenResult,
+  REQUEST_CANCELLED, Requests, SearchParams, SetDeviceResult, TableListing,
+} from './protocol';
+
+export type EngineState = 'idle' | 'starting' | 'ready' | 'restarting' | 'failed' | 'disposed';
+
+export class EngineCrashedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineCrashedError';
+  }
+}
+export class CancelledError extends Error {
+  constructor() {
+    super('Request cancelled');
+    this.name = 'CancelledError';
+  }
+}
+export function isCancelled(e: unknown): boolean {
+  return e instanceof CancelledError || (e instanceof ResponseError && e.code === REQUEST_CANCELLED);
+}
+
+export interface RestartPolicy {
+  /** First restart delay; doubles on each crash in a row up to maxDelayMs. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Crashes in a row (without a stable run in between) before giving up. */
+  maxRestarts: number;
+  /** A run this long resets the crash counter. */
+  stableAfterMs: number;
+}
+
+export interface EngineClientOptions {
+  /** Path of the engine entry script (dist/engine.js or out/src/engine/main.js). */
+  enginePath: string;
+  /** Executable running the engine; default process.execPath (the host's Node / Electron). */
+  execPath?: string;
+  execArgv?: string[];
+  env?: Record<string, string | undefined>;
+  /** Parameters sent with clir/open on every (re)start. */
+  openParams: () => OpenParams;
+  /** A line of engine stderr or a client-side note. */
+  log?: (line: string) => void;
+  restart?: Partial<RestartPolicy>;
+  /** Label used in messages (e.g. the workspace folder name). */
+  name?: string;
+}
+
+export interface RestartEvent {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  attempt: number;
+  delayMs: number;
+  /** True when the client gave up (too many crashes in a row). */
+  gaveUp: boolean;
+}
+
+interface Pending {
+  method: string;
+  reject(e: Error): void;
+}
+
+const DEFAULT_RESTART: RestartPolicy = { initialDelayMs: 500, maxDelayMs: 30_000, maxRestarts: 5, stableAfterMs: 60_000 };
+
+let tokenCounter = 0;
+
+export class EngineClient {
+  private child?: ChildProcess;
+  private conn?: MessageConnection;
+  private ready?: Promise<OpenResult>;
+  private readonly pending = new Set<Pending>();
+  private readonly progressHandlers = new Map<string, (p: IndexProgress) => void>();
+  private crashes = 0;
+  private startedAt = 0;
+  private restartTimer?: NodeJS.Timeout;
+  private _state: EngineState = 'idle';
+  private _info?: OpenResult;
+  private readonly policy: RestartPolicy;
+  private stderrTail: string[] = [];
+
+  private readonly _onState = new Emitter<EngineState>();
+  readonly onDidChangeState: Event<EngineState> = this._onState.event;
+  private readonly _onRestart = new Emitter<RestartEvent>();
+  /** Fired when the engine died unexpectedly (before the restart is scheduled). */
+  readonly onDidCrash: Event<RestartEvent> = this._onRestart.event;
+  private readonly _onLog = new Emitter<LogNotification>();
+  readonly onLog: Event<LogNotification> = this._onLog.event;
+  private readonly _onReady = new Emitter<OpenResult>();
+  readonly onDidStart: Event<OpenResult> = this._onReady.event;
+
+  constructor(private readonly opts: EngineClientOptions) {
+    this.policy = { ...DEFAULT_RESTART, ...(opts.restart ?? {}) };
+  }
+
+  get state(): EngineState {
+    return this._state;
+  }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+  get info(): OpenResult | undefined {
+    return this._info;
+  }
+  private get label(): string {
+    return this.opts.name ? `CLIR engine (${this.opts.name})` : 'CLIR engine';
+  }
+
+  private setState(s: EngineState): void {
+    if (this._state === s) return;
+    this._state = s;
+    this._onState.fire(s);
+  }
+
+  private log(line: string): void {
+    this.opts.log?.(line);
+  }
+
+  /** Starts the engine (if not running) and resolves once it has opened its index. */
+  start(): Promise<OpenResult> {
+    if (this._state === 'disposed') return Promise.reject(new Error(`${this.label} was disposed`));
+    if (this.ready && (this._state === 'ready' || this._state === 'starting' || this._state === 'restarting')) return this.ready;
+    this.crashes = 0;
+    this.ready = this.spawnAndOpen();
+    return this.ready;
+  }
+
+  private spawnAndOpen(): Promise<OpenResult> {
+    this.setState('starting');
+    const execPath = this.opts.execPath ?? process.execPath;
+    const child = spawn(execPath, [...(this.opts.execArgv ?? []), this.opts.enginePath], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' },
+      windowsHide: true,
+    });
+    this.child = child;
+    this.startedAt = Date.now();
+    const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    this.conn = conn;
+    const tail: string[] = [];
+    this.stderrTail = tail;
+    readline.createInterface({ input: child.stderr! }).on('line', (l) => {
+      tail.push(l);
+      if (tail.length > 12) tail.shift();
+      this.log(l);
+    });
+    conn.onNotification(Notifications.progress, (n) => this.progressHandlers.get(n.token)?.(n.progress));
+    conn.onNotification(Notifications.log, (n) => this._onLog.fire(n));
+    conn.onError(([e]) => this.log(`[client] connection error: ${e.message}`));
+    child.stdin!.on('error', () => undefined);
+
+    let exited = false;
+    const exitPromise = new Promise<never>((_, reject) => {
+      child.once('exit', (code, signal) => {
+        exited = true;
+        // Let the stderr reader catch up so the message can quote the cause.
+        setTimeout(() => {
+          const why = this.stderrTail.filter((l) => /error|cannot|failed/i.test(l)).slice(0, 3).join(' | ');
+          reject(new EngineCrashedError(`${this.label} exited during start (code ${code}, signal ${signal})${why ? ': ' + why : ''}`));
+        }, 50);
+        this.onExit(child, conn, code, signal);
+      });
+      child.once('error', (e) => {
+        reject(new EngineCrashedError(`${this.label} could not be started: ${e.message}`));
+      });
+    });
+    exitPromise.catch(() => undefined);
+    conn.listen();
+
+    const open = conn.sendRequest(Requests.open, this.opts.openParams());
+    return Promise.race([open, exitPromise]).then(
+      (info) => {
+        this._info = info;
+        this.setState('ready');
+        this._onReady.fire(info);
+        this.log(`[client] engine pid ${info.pid} ready (node ${info.node}, index ${info.dbPath})`);
+        return info;
+      },
+      (e: unknown) => {
+        const err = e instanceof Error ? e : new Error(String(e));
+        if (!exited) {
+          // The engine runs but could not open its index: stop it, report the cause.
+          this.log(`[client] engine failed to open: ${err.message}`);
+          this.child = undefined;
+          child.removeAllListeners('exit');
+          child.kill('SIGKILL');
+          conn.dispose();
+          this.setState('failed');
+        }
+        throw new Error(`${this.label} failed to start: ${err.message}`);
+      },
+    );
+  }
+
+  private onExit(child: ChildProcess, conn: MessageConnection, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    this.conn = undefined;
+    conn.dispose();
+    const message = `${this.label} stopped unexpectedly (exit code ${code}${signal ? `, signal ${signal}` : ''})`;
+    for (const p of [...this.pending]) p.reject(new EngineCrashedError(`${message} while handling '${p.method}'; it is being restarted. Try again.`));
+    this.pending.clear();
+    if (this._state === 'disposed') return;
+    if (Date.now() - this.startedAt >= this.policy.stableAfterMs) this.crashes = 0;
+    this.crashes++;
+    const gaveUp = this.crashes > this.policy.maxRestarts;
+    const delayMs = gaveUp ? 0 : Math.min(this.policy.initialDelayMs * 2 ** (this.crashes - 1), this.policy.maxDelayMs);
+    this.log(`[client] ${message}; ${gaveUp ? 'giving up after ' + this.policy.maxRestarts + ' restarts' : `restart #${this.crashes} in ${delayMs} ms`}`);
+    this._onRestart.fire({ exitCode: code, signal, attempt: this.crashes, delayMs, gaveUp });
+    if (gaveUp) {
+      this.ready = undefined;
+      this.setState('failed');
+      return;
+    }
+    this.setState('restarting');
+    let resolveReady!: (v: OpenResult) => void;
+    let rejectReady!: (e: unknown) => void;
+    this.ready = new Promise<OpenResult>((res, rej) => {
+      resolveReady = res;
+      rejectReady = rej;
+    });
+    this.ready.catch(() => undefined);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this._state === 'disposed') return rejectReady(new Error(`${this.label} was disposed`));
+      this.spawnAndOpen().then(resolveReady, rejectReady);
+    }, delayMs);
+  }
+
+  /** Sends a request once the engine is ready; `signal` cancels it (the engine gets $/cancelRequest). */
+  async request<P, R>(type: RequestType<P, R, void>, params: P, signal?: AbortSignal): Promise<R>;
+  async request<R>(type: RequestType0<R, void>, signal?: AbortSignal): Promise<R>;
+  async request(type: RequestType<unknown, unknown, void> | RequestType0<unknown, void>, ...rest: unknown[]): Promise<unknown> {
+    const hasParams = type.numberOfParams !== 0;
+    const params = hasParams ? rest[0] : undefined;
+    const signal = (hasParams ? rest[1] : rest[0]) as AbortSignal | undefined;
+    if (signal?.aborted) throw new CancelledError();
+    if (this._state === 'idle' || this._state === 'failed') await this.start();
+    else await this.ready;
+    if (signal?.aborted) throw new CancelledError();
+    const conn = this.conn;
+    if (!conn) throw new EngineCrashedError(`${this.label} is not running`);
+    const cts = new CancellationTokenSource();
+    const onAbort = () => cts.cancel();
+    signal?.addEventListener('abort', onAbort);
+    return new Promise((resolve, reject) => {
+      const entry: Pending = { method: type.method, reject };
+      this.pending.add(entry);
+      const p = hasParams
+        ? conn.sendRequest(type as RequestType<unknown, unknown, void>, params, cts.token)
+        : conn.sendRequest(type as RequestType0<unknown, void>, cts.token);
+      p.then(
+        (r) => resolve(r),
+        (e: unknown) => reject(isCancelled(e) ? new CancelledError() : e instanceof ResponseError ? new Error(e.message) : e),
+      ).finally(() => {
+        this.pending.delete(entry);
+        signal?.removeEventListener('abort', onAbort);
+        cts.dispose();
+      });
+    });
+  }
+
+  // Typed helpers -----------------------------------------------------------------------------
+
+  index(root: string, settings: IndexSettings, opts: { signal?: AbortSignal; onProgress?: (p: IndexProgress) => void } = {}): Promise<IndexReport> {
+    const progressToken = `index-${process.pid}-${++tokenCounter}`;
+    if (opts.onProgress) this.progressHandlers.set(progressToken, opts.onProgress);
+    return this.request(Requests.index, { root, settings, progressToken }, opts.signal)
+      .finally(() => this.progressHandlers.delete(progressToken));
+  }
+  indexFiles(root: string, paths: string[], settings: IndexSettings, signal?: AbortSignal): Promise<IndexFilesResult> {
+    return this.request(Requests.indexFile, { root, paths, settings }, signal);
+  }
+  removeFiles(root: string, paths: string[], signal?: AbortSignal): Promise<IndexFilesResult> {
+    return this.request(Requests.remove, { root, paths }, signal);
+  }
+  search(params: SearchParams, signal?: AbortSignal): Promise<SearchResult> {
+    return this.request(Requests.search, params, signal);
+  }
+  status(signal?: AbortSignal): Promise<EngineStatus> {
+    return this.request(Requests.status, signal);
+  }
+  clear(signal?: AbortSignal): Promise<IndexStatus> {
+    return this.request(Requests.clear, signal);
+  }
+  listModels(signal?: AbortSignal): Promise<ModelPreset[]> {
+    return this.request(Requests.listModels, signal);
+  }
+  setDevice(device: DeviceChoice, signal?: AbortSignal): Promise<SetDeviceResult> {
+    return this.request(Requests.setDevice, { device }, signal);
+  }
+  listExperiments(signal?: AbortSignal): Promise<TableListing> {
+    return this.request(Requests.listExperiments, signal);
+  }
+  listJudgements(signal?: AbortSignal): Promise<TableListing> {
+    return this.request(Requests.listJudgements, signal);
+  }
+
+  /** Test/diagnostic hook: kills the engine process as if it crashed. */
+  killForTest(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.child?.kill(signal);
+  }
+
+  /** Restarts after the client gave up (user action). */
+  async restart(): Promise<OpenResult> {
+    if (this.child) {
+      const c = this.child;
+      this.child = undefined;
+      c.removeAllListeners('exit');
+      c.kill();
+    }
+    this.setState('idle');
+    return this.start();
+  }
+
+  async dispose(): Promise<void> {
+    if (this._state === 'disposed') return;
+    const conn = this.conn;
+    const child = this.child;
+    this.setState('disposed');
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    for (const p of [...this.pending]) p.reject(new EngineCrashedError(`${this.label} was shut down`));
+    this.pending.clear();
+    if (conn && child) {
+      const exited = new Promise<void>((res) => child.once('exit', () => res()));
+      await Promise.race([conn.sendRequest(Requests.shutdown).catch(() => undefined), delay(3000)]);
+      conn.dispose();
+      child.stdin?.end();
+      await Promise.race([exited, delay(2000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    this.child = undefined;
+    this.conn = undefined;
+    this._onState.dispose();
+    this._onRestart.dispose();
+    this._onLog.dispose();
+    this._onReady.dispose();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref?.());
+}

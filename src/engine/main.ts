@@ -1,0 +1,48 @@
+/**
+ * Engine process entry point (bundled to dist/engine.js). Speaks JSON-RPC over stdin/stdout;
+ * everything else written to stdout is redirected to stderr (the extension's Output channel),
+ * so a chatty library cannot corrupt the protocol stream.
+ */
+import { Writable } from 'node:stream';
+import { installNativeModuleOverrides } from './native';
+
+installNativeModuleOverrides();
+
+const rawWrite = process.stdout.write.bind(process.stdout) as (chunk: unknown, enc?: unknown, cb?: unknown) => boolean;
+const protocolOut = new Writable({
+  write(chunk, encoding, callback) {
+    rawWrite(chunk, encoding, callback);
+  },
+});
+process.stdout.write = ((chunk: unknown, enc?: unknown, cb?: unknown) =>
+  (process.stderr.write as (c: unknown, e?: unknown, cb?: unknown) => boolean)(chunk, enc, cb)) as typeof process.stdout.write;
+console.log = console.error;
+console.info = console.error;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { StreamMessageReader, StreamMessageWriter, createMessageConnection } = require('vscode-jsonrpc/node') as typeof import('vscode-jsonrpc/node');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { serveEngine } = require('./server') as typeof import('./server');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { loadCore } = require('./core') as typeof import('./core');
+
+const log = (msg: string) => process.stderr.write(`[engine ${process.pid}] ${msg}\n`);
+
+const conn = createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(protocolOut));
+const core = loadCore();
+const server = serveEngine(conn, { ...core, log });
+
+let exiting = false;
+const exit = async (code: number) => {
+  if (exiting) return;
+  exiting = true;
+  await server.dispose().catch(() => undefined);
+  process.exit(code);
+};
+conn.onClose(() => void exit(0));
+conn.onNotification('exit', () => void exit(0));
+process.on('SIGTERM', () => void exit(0));
+process.on('uncaughtException', (e) => log(`uncaught: ${e instanceof Error ? e.stack : String(e)}`));
+process.on('unhandledRejection', (e) => log(`unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
+conn.listen();
+log(`engine started (node ${process.version})`);
