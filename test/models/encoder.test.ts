@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { chooseDevice, detectProviders, fileRevision, listModels, loadEncoder, resolveModel } from '../../src/core/models';
 import type { ExtendedLoadOptions } from '../../src/core/models';
-import { cos, norm, testModels } from './helpers';
+import { cos, LEXICON, norm, testModels } from './helpers';
 
 /** True when this machine seems to have a usable GPU provider (then fallback assertions are skipped). */
 function gpuLikely(): boolean {
@@ -244,6 +244,18 @@ describe('models: encoder', function () {
         assert.ok(rr && rr.source.startsWith('demo:'), 'catalogue entry wins a name clash');
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+
+    it('catalogue demo names resolve to generated folders', async () => {
+      const { dir } = testModels();
+      const enc = await loadEncoder('demo-xlmr', { device: 'cpu', demoModelsDir: dir, demoLexiconPath: LEXICON });
+      try {
+        assert.strictEqual(enc.record.path, path.join(dir, 'xlmr'));
+        assert.strictEqual(enc.record.name, 'demo-xlmr');
+        assert.strictEqual(enc.record.queryPrefix, 'query: ');
+      } finally {
+        await enc.dispose();
       }
     });
 
