@@ -221,7 +221,12 @@ export function buildUnigramVocab(lex: Lexicon, variant: Variant, dim: number): 
   const b = new TableBuilder();
   const specials = ['<s>', '<pad>', '</s>', '<unk>'];
   b.add('▁', -5);
-  for (const ch of [...ASCII_PUNCT, ...EXTRA_PUNCT, ...DIGITS, ...LATIN, ...scriptChars(), ...lexiconChars(lex)]) {
+  // The tokenizer normalises input with NFKC + lowercase, so pieces must be in that form
+  // (e.g. Thai SARA AM decomposes under NFKC).
+  const nf = (s: string) => s.normalize('NFKC').toLowerCase();
+  const chars = new Set<string>();
+  for (const ch of [...ASCII_PUNCT, ...EXTRA_PUNCT, ...DIGITS, ...LATIN, ...scriptChars(), ...lexiconChars(lex)]) for (const c of nf(ch)) chars.add(c);
+  for (const ch of chars) {
     b.add(ch, -9);
     b.add(`▁${ch}`, -8.5);
   }
@@ -230,7 +235,7 @@ export function buildUnigramVocab(lex: Lexicon, variant: Variant, dim: number): 
   for (const c of lex.concepts) {
     for (const [lang, words] of Object.entries(c.words)) {
       for (const w of words) {
-        for (const part of w.split(/\s+/u).filter(Boolean)) {
+        for (const part of nf(w).split(/\s+/u).filter(Boolean)) {
           b.addConcept(`▁${part}`, c.id, lang, -3);
           b.addConcept(part, c.id, lang, -3.5);
         }
