@@ -36,22 +36,53 @@ export function trecOrder(docids: readonly string[], scores: ArrayLike<number>):
     const a = scores[i - 1];
     const b = scores[i];
     if (a > b) continue;
-    if (a < b || compareBytes(docids[i - 1], docids[i]) < 0) {
+    if (a < b || compareBytes(docids[i - 1], docids[i]) <= 0 || a !== a || b !== b) {
       sorted = false;
       break;
     }
   }
   if (sorted) return null; // identity
-  const idx = new Array<number>(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((i, j) => {
-    const a = scores[i];
-    const b = scores[j];
-    if (a > b) return -1;
-    if (a < b) return 1;
-    return compareBytes(docids[j], docids[i]);
-  });
-  return Uint32Array.from(idx);
+  // Bucket sort by score without JavaScript comparator calls: sort the scores natively, map each
+  // document to the rank of its score by binary search, counting-sort (score descending), then
+  // order each group of equal scores by docid descending (strcmp). NaN scores rank last.
+  const sortedScores = Float64Array.from(scores as ArrayLike<number>).sort();
+  let distinct = 0;
+  for (let i = 0; i < n; i++) {
+    const v = sortedScores[i];
+    if (v !== v) break; // NaNs sort last in a typed array
+    if (distinct === 0 || sortedScores[distinct - 1] !== v) sortedScores[distinct++] = v;
+  }
+  const buckets = distinct + 1; // last bucket: NaN
+  const bucketOf = new Uint32Array(n);
+  const counts = new Uint32Array(buckets + 1);
+  for (let i = 0; i < n; i++) {
+    const v = scores[i];
+    let b: number;
+    if (v !== v) b = buckets - 1;
+    else {
+      let lo = 0;
+      let hi = distinct - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sortedScores[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      b = distinct - 1 - lo; // descending score
+    }
+    bucketOf[i] = b;
+    counts[b + 1]++;
+  }
+  for (let b = 0; b < buckets; b++) counts[b + 1] += counts[b];
+  const idx = new Uint32Array(n);
+  const fill = counts.slice(0, buckets);
+  for (let i = 0; i < n; i++) idx[fill[bucketOf[i]]++] = i;
+  const byDocDesc = (i: number, j: number): number => compareBytes(docids[j], docids[i]);
+  for (let b = 0; b < buckets; b++) {
+    const start = counts[b];
+    const end = counts[b + 1];
+    if (end - start > 1) idx.subarray(start, end).sort(byDocDesc);
+  }
+  return idx;
 }
 
 /** The docids of one run query in trec_eval rank order, duplicates removed (best-ranked kept). */
