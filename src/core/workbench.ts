@@ -14,6 +14,10 @@ import { makeSnippet } from './search/snippet';
 import { CorpusStore } from './store/corpus';
 import { Db, getMeta, openDb, setMeta } from './store/db';
 import { VectorStore } from './store/vectors';
+import { ExperimentStore, SaveOutcome, summariseTimings } from './store/experiments';
+import { JudgementStore } from './store/judgements';
+import { hashConfig } from './pipeline/spec';
+import { codeVersion } from './version';
 import { detectLanguage } from './text/langid';
 
 export interface WorkbenchOptions {
@@ -40,6 +44,8 @@ export class Workbench implements WorkbenchApi {
   readonly corpus: CorpusStore;
   readonly vectors: VectorStore;
   readonly bm25: Bm25Index;
+  readonly experiments: ExperimentStore;
+  readonly judgements: JudgementStore;
   private readonly encoders = new Map<string, Promise<Encoder>>();
   private readonly rerankers = new Map<string, Promise<Reranker>>();
 
@@ -48,6 +54,8 @@ export class Workbench implements WorkbenchApi {
     this.corpus = new CorpusStore(this.db);
     this.vectors = new VectorStore(this.db);
     this.bm25 = new Bm25Index(this.db);
+    this.experiments = new ExperimentStore(this.db);
+    this.judgements = new JudgementStore(this.db);
   }
 
   setDevice(device: DeviceChoice): void {
@@ -192,6 +200,11 @@ export class Workbench implements WorkbenchApi {
     opts: SearchOptions & { onProgress?: (done: number, total: number) => void } = {},
   ): Promise<{ results: BatchResult[]; pipeline: PipelineConfig; hash: string; provider: string; models: PipelineResult['models'] }> {
     const p = this.pipeline(opts.pipeline);
+    if (opts.device) this.opts.device = opts.device;
+    // Load every model first so that per-query latencies measure retrieval, not model loading.
+    const used = pipelineModels(p.stage);
+    for (const n of used.encoders) await this.models.encoder(n, 'query');
+    for (const n of used.rerankers) await this.models.reranker(n);
     const docInfo = this.db.prepare('SELECT doc_key, lang FROM documents WHERE id = ?');
     const results: BatchResult[] = [];
     let last: PipelineResult | undefined;
@@ -209,6 +222,47 @@ export class Workbench implements WorkbenchApi {
       opts.onProgress?.(i + 1, queries.length);
     }
     return { results, pipeline: p, hash: last?.hash ?? '', provider: last?.provider ?? 'cpu', models: last?.models ?? [] };
+  }
+
+  /**
+   * Runs topics through a pipeline and stores the result as an experiment (configuration, models,
+   * provider, corpus snapshot, topics, code version, timings, ranking). Says whether an earlier
+   * experiment with the same configuration on the same corpus produced the identical ranking.
+   */
+  async runExperiment(
+    topics: { id: string; text: string }[],
+    opts: SearchOptions & { name?: string; topicsSource?: string; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<SaveOutcome & { results: BatchResult[] }> {
+    const started = performance.now();
+    const k = opts.k ?? 100;
+    const out = await this.runBatch(topics, { ...opts, k });
+    const wall = (performance.now() - started) / 1000;
+    const topicsHash = hashConfig(topics.map((t) => [t.id, t.text]));
+    const saved = this.experiments.save(
+      {
+        name: opts.name ?? out.pipeline.name,
+        pipelineName: out.pipeline.name,
+        pipelineHash: out.hash,
+        config: out.pipeline.stage,
+        models: out.models,
+        provider: out.provider,
+        corpus: this.corpus.snapshot(),
+        topics: { source: opts.topicsSource ?? null, hash: topicsHash, count: topics.length },
+        codeVersion: codeVersion(),
+        k,
+        timings: summariseTimings(
+          out.results.map((r) => r.timingsMs),
+          wall,
+        ),
+      },
+      out.results.map((r) => ({ qid: r.qid, docs: r.docs.map((d) => ({ docKey: d.docKey, score: d.score })) })),
+    );
+    return { ...saved, results: out.results };
+  }
+
+  /** docKey → language of every indexed document (for per-language evaluation). */
+  documentLanguages(): Map<string, string> {
+    return new Map((this.db.prepare('SELECT doc_key, lang FROM documents').raw().all() as [string, string][]).map(([k, l]) => [k, l]));
   }
 
   status(): IndexStatus {

@@ -7,7 +7,7 @@ import { listModels } from '../../core/models';
 import { CliError } from '../errors';
 import { cancelOnSigint, collect, CommonOptions, defaultDbPath, openFromOptions, positiveInt, Progress } from '../context';
 
-function common(cmd: Command): Command {
+export function common(cmd: Command): Command {
   return cmd
     .option('--db <file>', `index database (default: $CLIR_DB or ${defaultDbPath()})`)
     .option('--device <device>', 'execution provider: auto | cpu | cuda | dml | coreml | webgpu', 'auto')
@@ -121,7 +121,8 @@ export function register(program: Command): void {
       .requiredOption('-p, --pipeline <name>', 'pipeline name')
       .requiredOption('-o, --out <file>', 'TREC run file to write')
       .option('-k <n>', 'documents per query', positiveInt('-k'), 100)
-      .option('--tag <tag>', 'run tag (default: the pipeline name)'),
+      .option('--tag <tag>', 'run tag (default: the pipeline name)')
+      .option('--name <name>', 'experiment name (default: the pipeline name)'),
   ).action(async (o: CommonOptions & Record<string, unknown>) => {
     const topics = await readTopics(o.topics as string).catch((e: Error) => {
       throw new CliError(e.message);
@@ -132,12 +133,20 @@ export function register(program: Command): void {
     const cancel = cancelOnSigint();
     try {
       const started = Date.now();
-      const out = await wb.runBatch(
+      const out = await wb.runExperiment(
         topics.map((t) => ({ id: t.id, text: t.text })),
-        { pipeline: o.pipeline as string, k: o.k as number, signal: cancel.signal, onProgress: (d, t) => progress.update('queries', d, t) },
+        {
+          pipeline: o.pipeline as string,
+          k: o.k as number,
+          name: o.name as string | undefined,
+          topicsSource: path.resolve(o.topics as string),
+          signal: cancel.signal,
+          onProgress: (d, t) => progress.update('queries', d, t),
+        },
       );
       progress.stop();
-      const tag = ((o.tag as string | undefined) ?? out.pipeline.name).replace(/\s+/g, '_');
+      const rec = out.record;
+      const tag = ((o.tag as string | undefined) ?? rec.pipelineName).replace(/\s+/g, '_');
       const lines: string[] = [];
       for (const r of out.results) {
         r.docs.forEach((d, i) => lines.push(`${r.qid} Q0 ${d.docKey} ${i + 1} ${d.score.toFixed(6)} ${tag}`));
@@ -147,20 +156,34 @@ export function register(program: Command): void {
       const tmp = `${file}.tmp-${process.pid}`;
       fs.writeFileSync(tmp, lines.join('\n') + (lines.length ? '\n' : ''));
       fs.renameSync(tmp, file);
+      const total = rec.timings.stages.total;
       const summary = {
         run: path.resolve(file),
+        experiment: rec.id,
         queries: out.results.length,
         lines: lines.length,
-        pipeline: out.pipeline.name,
-        hash: out.hash,
-        provider: out.provider,
+        pipeline: rec.pipelineName,
+        hash: rec.pipelineHash,
+        provider: rec.provider,
+        corpus: rec.corpus,
+        resultsHash: rec.resultsHash,
+        identicalTo: out.identicalTo,
+        differsFrom: out.differsFrom,
+        latencyMs: total,
         seconds: (Date.now() - started) / 1000,
       };
       if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-      else
+      else {
         process.stdout.write(
-          `Wrote ${summary.lines} lines for ${summary.queries} queries to ${summary.run}\n  pipeline ${summary.pipeline} (${summary.hash}) on ${summary.provider}, ${summary.seconds.toFixed(1)} s\n`,
+          `Wrote ${summary.lines} lines for ${summary.queries} queries to ${summary.run}\n` +
+            `  stored as experiment #${rec.id} "${rec.name}": pipeline ${rec.pipelineName} (${rec.pipelineHash}) on ${rec.provider}, ` +
+            `corpus ${rec.corpus.documents} docs (${rec.corpus.hash})\n` +
+            (total ? `  latency per query: mean ${total.mean.toFixed(1)} ms, p50 ${total.p50.toFixed(1)} ms, p95 ${total.p95.toFixed(1)} ms; ${rec.timings.throughput.toFixed(1)} queries/s\n` : ''),
         );
+        if (out.identicalTo.length) process.stdout.write(`  identical ranking to experiment ${out.identicalTo.map((i) => `#${i}`).join(', ')} (same configuration and corpus)\n`);
+        if (out.differsFrom.length)
+          process.stdout.write(`  WARNING: same configuration and corpus as ${out.differsFrom.map((i) => `#${i}`).join(', ')} but a different ranking\n`);
+      }
     } finally {
       cancel.dispose();
       await wb.close();

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { register as registerCore } from './core';
+import { register as registerEval } from './eval';
+import { register as registerExperiments } from './experiments';
 
 /** Every CLI command module exports `register(program)`; add new modules here. */
 export type RegisterCommands = (program: Command) => void;
 
-export const commandModules: RegisterCommands[] = [registerCore];
-import { register as registerEval } from './eval'; commandModules.push(registerEval); // clir eval, clir compare
+export const commandModules: RegisterCommands[] = [registerCore, registerExperiments, registerEval];

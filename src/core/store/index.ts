@@ -4,3 +4,7 @@ export { CorpusStore } from './corpus';
 export type { NewDocument, NewChunk, DocState, RootRow } from './corpus';
 export { VectorStore } from './vectors';
 export type { VectorMatrix, ModelRow } from './vectors';
+export { ExperimentStore, rankingHash, summariseTimings } from './experiments';
+export type { ExperimentMeta, ExperimentRecord, RankedList, SaveOutcome, TimingSummary, StageTiming } from './experiments';
+export { JudgementStore } from './judgements';
+export type { Judgement, PoolInfo } from './judgements';

@@ -76,4 +76,75 @@ export const migrations: string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  // 2: experiments (stored runs), imported topics and qrels, relevance judgements and judging pools
+  `
+  CREATE TABLE experiments (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    pipeline_name TEXT NOT NULL,
+    pipeline_hash TEXT NOT NULL,
+    config TEXT NOT NULL,
+    models TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    corpus_documents INTEGER NOT NULL,
+    corpus_hash TEXT NOT NULL,
+    topics_source TEXT,
+    topics_hash TEXT NOT NULL,
+    topics_count INTEGER NOT NULL,
+    code_version TEXT NOT NULL,
+    k INTEGER NOT NULL,
+    timings TEXT NOT NULL,
+    results_hash TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'run'
+  );
+  CREATE INDEX experiments_config ON experiments(pipeline_hash, corpus_hash, topics_hash);
+  CREATE TABLE experiment_results (
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    qid TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    doc_key TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (experiment_id, qid, rank)
+  ) WITHOUT ROWID;
+  CREATE TABLE topics (
+    qid TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    source TEXT
+  );
+  CREATE TABLE qrels (
+    qid TEXT NOT NULL,
+    doc_key TEXT NOT NULL,
+    rel INTEGER NOT NULL,
+    source TEXT,
+    PRIMARY KEY (qid, doc_key)
+  ) WITHOUT ROWID;
+  CREATE TABLE judgements (
+    id INTEGER PRIMARY KEY,
+    assessor TEXT NOT NULL,
+    qid TEXT NOT NULL,
+    doc_key TEXT NOT NULL,
+    grade INTEGER NOT NULL CHECK (grade BETWEEN 0 AND 3),
+    note TEXT,
+    pool_id INTEGER REFERENCES pools(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX judgements_pair ON judgements(qid, doc_key, assessor);
+  CREATE TABLE pools (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    sources TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE pool_items (
+    pool_id INTEGER NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL,
+    qid TEXT NOT NULL,
+    doc_key TEXT NOT NULL,
+    PRIMARY KEY (pool_id, ord)
+  ) WITHOUT ROWID;
+  `,
 ];

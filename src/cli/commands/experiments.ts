@@ -1,0 +1,197 @@
+/** `clir runs list|show|delete|export` and `clir import topics|qrels|run|beir`: the experiment store from the terminal. */
+import { Command } from 'commander';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readBeirFolder, readQrels, readRun, readTopics } from '../../core/eval/parse';
+import type { ExperimentRecord } from '../../core/store/experiments';
+import { detectLanguageSync, initLanguageId } from '../../core/text/langid';
+import { hashConfig } from '../../core/pipeline/spec';
+import { codeVersion } from '../../core/version';
+import type { Workbench } from '../../core/workbench';
+import { CliError } from '../errors';
+import { common } from './core';
+import { CommonOptions, openFromOptions } from '../context';
+
+function resolveOrFail(wb: Workbench, ref: string): ExperimentRecord {
+  const rec = wb.experiments.resolve(ref);
+  if (!rec) throw new CliError(`no stored experiment "${ref}" in ${wb.dbPath} (see \`clir runs list\`)`);
+  return rec;
+}
+
+async function withWorkbench<T>(o: CommonOptions, fn: (wb: Workbench) => Promise<T> | T): Promise<T> {
+  const wb = openFromOptions(o);
+  try {
+    return await fn(wb);
+  } finally {
+    await wb.close();
+  }
+}
+
+function fmtMs(x: number | undefined): string {
+  return x === undefined ? '-' : `${x.toFixed(1)}`;
+}
+
+export function register(program: Command): void {
+  const runs = program.command('runs').description('stored experiment runs');
+
+  common(runs.command('list').description('list stored experiments')).action((o: CommonOptions) =>
+    withWorkbench(o, (wb) => {
+      const list = wb.experiments.list();
+      if (o.json) {
+        process.stdout.write(JSON.stringify(list.map(({ timings, config, models, ...r }) => ({ ...r, latencyMs: timings.stages.total })), null, 2) + '\n');
+        return;
+      }
+      if (!list.length) {
+        process.stdout.write('No stored experiments. Create one with `clir run --topics FILE --pipeline NAME --out RUN`.\n');
+        return;
+      }
+      process.stdout.write('  id  name                          pipeline                       queries  p50 ms  provider  corpus            created\n');
+      for (const r of list) {
+        process.stdout.write(
+          `${String(r.id).padStart(4)}  ${r.name.slice(0, 28).padEnd(28)}  ${r.pipelineName.slice(0, 29).padEnd(29)}  ${String(r.topics.count).padStart(7)}  ${fmtMs(
+            r.timings.stages.total?.p50,
+          ).padStart(6)}  ${r.provider.padEnd(8)}  ${`${r.corpus.documents}:${r.corpus.hash.slice(0, 8)}`.padEnd(16)}  ${r.createdAt.slice(0, 19)}\n`,
+        );
+      }
+    }),
+  );
+
+  common(runs.command('show').argument('<ref>', 'experiment id (#N) or name').description('show everything recorded about an experiment')).action(
+    (ref: string, o: CommonOptions) =>
+      withWorkbench(o, (wb) => {
+        const r = resolveOrFail(wb, ref);
+        if (o.json) {
+          process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+          return;
+        }
+        const lines = [
+          `experiment #${r.id} "${r.name}" (${r.origin}), created ${r.createdAt}`,
+          `  pipeline     ${r.pipelineName}  hash ${r.pipelineHash}`,
+          `  config       ${JSON.stringify(r.config)}`,
+          ...r.models.map((m) => `  model        ${m.name} (${m.kind}) ${m.source} rev ${m.revision} ${m.dtype} ${m.pooling} on ${m.provider}`),
+          `  provider     ${r.provider}`,
+          `  corpus       ${r.corpus.documents} documents, content hash ${r.corpus.hash}`,
+          `  topics       ${r.topics.count} from ${r.topics.source ?? '-'} (hash ${r.topics.hash})`,
+          `  code         ${r.codeVersion}`,
+          `  depth k      ${r.k}`,
+          `  results      hash ${r.resultsHash}`,
+          `  wall time    ${r.timings.wallSeconds.toFixed(2)} s, ${r.timings.throughput.toFixed(1)} queries/s`,
+          ...Object.entries(r.timings.stages).map(
+            ([k, t]) => `  ${k.padEnd(12)} mean ${fmtMs(t.mean)} ms, p50 ${fmtMs(t.p50)} ms, p95 ${fmtMs(t.p95)} ms`,
+          ),
+        ];
+        process.stdout.write(lines.join('\n') + '\n');
+      }),
+  );
+
+  common(runs.command('delete').argument('<ref...>', 'experiment ids or names').description('delete stored experiments')).action(
+    (refs: string[], o: CommonOptions) =>
+      withWorkbench(o, (wb) => {
+        const recs = refs.map((r) => resolveOrFail(wb, r));
+        for (const r of recs) wb.experiments.delete(r.id);
+        if (!o.quiet) process.stdout.write(`Deleted ${recs.map((r) => `#${r.id}`).join(', ')}\n`);
+      }),
+  );
+
+  common(
+    runs
+      .command('export')
+      .argument('<ref>', 'experiment id (#N) or name')
+      .option('-o, --out <file>', 'write to this file instead of stdout')
+      .description('export an experiment as a TREC run file'),
+  ).action((ref: string, o: CommonOptions & { out?: string }) =>
+    withWorkbench(o, (wb) => {
+      const r = resolveOrFail(wb, ref);
+      const text = wb.experiments.toTrec(r.id);
+      if (o.out) {
+        fs.writeFileSync(o.out, text);
+        if (!o.quiet) process.stderr.write(`clir: wrote ${text.split('\n').length - 1} lines to ${o.out}\n`);
+      } else process.stdout.write(text);
+    }),
+  );
+
+  const imp = program.command('import').description('import topics, judgements and runs into the index database');
+
+  common(imp.command('topics').argument('<file>', 'TSV qid<TAB>text[<TAB>lang] or JSONL').description('import topics (language detected when absent)')).action(
+    async (file: string, o: CommonOptions) => {
+      const topics = await readTopics(file).catch((e: Error) => {
+        throw new CliError(e.message);
+      });
+      await initLanguageId();
+      await withWorkbench(o, (wb) => {
+        const n = wb.judgements.importTopics(topics, path.resolve(file), detectLanguageSync);
+        if (!o.quiet) process.stdout.write(`Imported ${n} topics from ${file}\n`);
+      });
+    },
+  );
+
+  common(imp.command('qrels').argument('<file>', 'TREC qrels: qid iter docid rel').description('import relevance judgements')).action(
+    async (file: string, o: CommonOptions) => {
+      const { qrels, warnings } = await readQrels(file).catch((e: Error) => {
+        throw new CliError(e.message);
+      });
+      for (const w of warnings) process.stderr.write(`clir: warning: ${w.message}\n`);
+      await withWorkbench(o, (wb) => {
+        const n = wb.judgements.importQrels(qrels, path.resolve(file));
+        if (!o.quiet) process.stdout.write(`Imported ${n} judgements for ${qrels.size} queries from ${file}\n`);
+      });
+    },
+  );
+
+  common(
+    imp
+      .command('run')
+      .argument('<file>', 'TREC run file')
+      .option('--name <name>', 'experiment name (default: the file name)')
+      .description('import a TREC run as a stored experiment (for comparison with runs made here)'),
+  ).action(async (file: string, o: CommonOptions & { name?: string }) => {
+    const { run, warnings } = await readRun(file).catch((e: Error) => {
+      throw new CliError(e.message);
+    });
+    for (const w of warnings) process.stderr.write(`clir: warning: ${w.message}\n`);
+    await withWorkbench(o, (wb) => {
+      const lists = [...run.queries].map(([qid, q]) => {
+        const order = q.docids.map((d, i) => ({ docKey: d, score: q.scores[i] }));
+        order.sort((a, b) => b.score - a.score || (a.docKey < b.docKey ? 1 : a.docKey > b.docKey ? -1 : 0));
+        return { qid, docs: order };
+      });
+      const maxK = Math.max(0, ...lists.map((l) => l.docs.length));
+      const saved = wb.experiments.save(
+        {
+          name: o.name ?? path.basename(file),
+          pipelineName: `import:${run.tag ?? path.basename(file)}`,
+          pipelineHash: hashConfig({ imported: path.resolve(file) }),
+          config: { imported: path.resolve(file), tag: run.tag },
+          models: [],
+          provider: 'n/a',
+          corpus: wb.corpus.snapshot(),
+          topics: { source: null, hash: hashConfig(lists.map((l) => l.qid)), count: lists.length },
+          codeVersion: codeVersion(),
+          k: maxK,
+          timings: { stages: {}, queries: lists.length, wallSeconds: 0, throughput: 0 },
+          origin: 'import',
+        },
+        lists,
+      );
+      if (!o.quiet) process.stdout.write(`Imported ${file} as experiment #${saved.record.id} (${lists.length} queries)\n`);
+    });
+  });
+
+  common(
+    imp
+      .command('beir')
+      .argument('<folder>', 'a BEIR dataset folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv)')
+      .option('--split <name>', 'qrels split', 'test')
+      .description('import a BEIR dataset\'s queries and qrels (index its corpus with `clir index <folder>/corpus.jsonl`)'),
+  ).action(async (folder: string, o: CommonOptions & { split: string }) => {
+    const beir = await readBeirFolder(folder, o.split, { loadCorpus: false }).catch((e: Error) => {
+      throw new CliError(e.message);
+    });
+    await initLanguageId();
+    await withWorkbench(o, (wb) => {
+      const nt = wb.judgements.importTopics(beir.queries, path.resolve(folder, 'queries.jsonl'), detectLanguageSync);
+      const nq = wb.judgements.importQrels(beir.qrels, path.resolve(folder, 'qrels', `${o.split}.tsv`));
+      if (!o.quiet) process.stdout.write(`Imported ${nt} queries and ${nq} judgements from ${folder} (split ${o.split})\n`);
+    });
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * Stored experiment runs: everything needed to trace a ranking back to what produced it (pipeline
+ * configuration + hash, models with revisions and dtype, execution provider, corpus snapshot,
+ * topics, code version, per-stage timings) and the ranking itself.
+ */
+import { createHash } from 'node:crypto';
+import type { Run } from '../eval/types';
+import type { ModelRecord } from '../models/types';
+import type { Db } from './db';
+
+export interface StageTiming {
+  mean: number;
+  p50: number;
+  p95: number;
+}
+
+export interface TimingSummary {
+  /** stage → latency per query in ms (total = the whole pipeline). */
+  stages: Record<string, StageTiming>;
+  queries: number;
+  wallSeconds: number;
+  /** queries per second over the whole run. */
+  throughput: number;
+}
+
+export interface ExperimentMeta {
+  name: string;
+  pipelineName: string;
+  pipelineHash: string;
+  config: unknown;
+  models: ModelRecord[];
+  provider: string;
+  corpus: { documents: number; hash: string };
+  topics: { source: string | null; hash: string; count: number };
+  codeVersion: string;
+  k: number;
+  timings: TimingSummary;
+  origin?: 'run' | 'import';
+}
+
+export interface ExperimentRecord extends ExperimentMeta {
+  id: number;
+  createdAt: string;
+  resultsHash: string;
+}
+
+export interface RankedList {
+  qid: string;
+  docs: { docKey: string; score: number }[];
+}
+
+export interface SaveOutcome {
+  record: ExperimentRecord;
+  /** Earlier experiments with the same configuration, corpus and topics and the identical ranking. */
+  identicalTo: number[];
+  /** Earlier experiments with the same configuration, corpus and topics but a different ranking. */
+  differsFrom: number[];
+}
+
+interface Row {
+  id: number;
+  name: string;
+  created_at: string;
+  pipeline_name: string;
+  pipeline_hash: string;
+  config: string;
+  models: string;
+  provider: string;
+  corpus_documents: number;
+  corpus_hash: string;
+  topics_source: string | null;
+  topics_hash: string;
+  topics_count: number;
+  code_version: string;
+  k: number;
+  timings: string;
+  results_hash: string;
+  origin: 'run' | 'import';
+}
+
+function fromRow(r: Row): ExperimentRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    createdAt: r.created_at,
+    pipelineName: r.pipeline_name,
+    pipelineHash: r.pipeline_hash,
+    config: JSON.parse(r.config),
+    models: JSON.parse(r.models),
+    provider: r.provider,
+    corpus: { documents: r.corpus_documents, hash: r.corpus_hash },
+    topics: { source: r.topics_source, hash: r.topics_hash, count: r.topics_count },
+    codeVersion: r.code_version,
+    k: r.k,
+    timings: JSON.parse(r.timings),
+    resultsHash: r.results_hash,
+    origin: r.origin,
+  };
+}
+
+/** Hash of a ranking: qids in order, each with its docids and scores (scores rounded to 6 decimals as written to TREC files). */
+export function rankingHash(lists: RankedList[]): string {
+  const h = createHash('sha256');
+  for (const l of [...lists].sort((a, b) => (a.qid < b.qid ? -1 : a.qid > b.qid ? 1 : 0))) {
+    h.update(l.qid).update('\n');
+    for (const d of l.docs) h.update(d.docKey).update('\t').update(d.score.toFixed(6)).update('\n');
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+export function summariseTimings(perQuery: Record<string, number>[], wallSeconds: number): TimingSummary {
+  const stages: Record<string, StageTiming> = {};
+  const keys = new Set(perQuery.flatMap((t) => Object.keys(t)));
+  for (const key of keys) {
+    const xs = perQuery.map((t) => t[key] ?? 0).sort((a, b) => a - b);
+    const q = (p: number) => xs[Math.min(xs.length - 1, Math.max(0, Math.ceil(p * xs.length) - 1))];
+    stages[key] = { mean: xs.reduce((a, b) => a + b, 0) / xs.length, p50: q(0.5), p95: q(0.95) };
+  }
+  return { stages, queries: perQuery.length, wallSeconds, throughput: wallSeconds > 0 ? perQuery.length / wallSeconds : 0 };
+}
+
+export class ExperimentStore {
+  constructor(readonly db: Db) {}
+
+  save(meta: ExperimentMeta, lists: RankedList[]): SaveOutcome {
+    const resultsHash = rankingHash(lists);
+    const createdAt = new Date().toISOString();
+    let id = 0;
+    const tx = this.db.transaction(() => {
+      id = Number(
+        this.db
+          .prepare(
+            `INSERT INTO experiments(name, created_at, pipeline_name, pipeline_hash, config, models, provider, corpus_documents,
+               corpus_hash, topics_source, topics_hash, topics_count, code_version, k, timings, results_hash, origin)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            meta.name,
+            createdAt,
+            meta.pipelineName,
+            meta.pipelineHash,
+            JSON.stringify(meta.config),
+            JSON.stringify(meta.models),
+            meta.provider,
+            meta.corpus.documents,
+            meta.corpus.hash,
+            meta.topics.source,
+            meta.topics.hash,
+            meta.topics.count,
+            meta.codeVersion,
+            meta.k,
+            JSON.stringify(meta.timings),
+            resultsHash,
+            meta.origin ?? 'run',
+          ).lastInsertRowid,
+      );
+      const ins = this.db.prepare('INSERT INTO experiment_results(experiment_id, qid, rank, doc_key, score) VALUES (?, ?, ?, ?, ?)');
+      for (const l of lists) l.docs.forEach((d, i) => ins.run(id, l.qid, i + 1, d.docKey, d.score));
+    });
+    tx.immediate();
+    const same = this.db
+      .prepare(
+        `SELECT id, results_hash FROM experiments WHERE id <> ? AND pipeline_hash = ? AND corpus_hash = ? AND topics_hash = ? AND k = ? ORDER BY id`,
+      )
+      .all(id, meta.pipelineHash, meta.corpus.hash, meta.topics.hash, meta.k) as { id: number; results_hash: string }[];
+    return {
+      record: this.get(id)!,
+      identicalTo: same.filter((r) => r.results_hash === resultsHash).map((r) => r.id),
+      differsFrom: same.filter((r) => r.results_hash !== resultsHash).map((r) => r.id),
+    };
+  }
+
+  list(): ExperimentRecord[] {
+    return (this.db.prepare('SELECT * FROM experiments ORDER BY id').all() as Row[]).map(fromRow);
+  }
+
+  get(id: number): ExperimentRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM experiments WHERE id = ?').get(id) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  /** `12`, `#12` or an experiment name (the newest with that name). */
+  resolve(ref: string): ExperimentRecord | undefined {
+    const m = /^#?(\d+)$/.exec(ref.trim());
+    if (m) return this.get(Number(m[1]));
+    const r = this.db.prepare('SELECT * FROM experiments WHERE name = ? ORDER BY id DESC LIMIT 1').get(ref) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  delete(id: number): boolean {
+    return this.db.prepare('DELETE FROM experiments WHERE id = ?').run(id).changes > 0;
+  }
+
+  results(id: number): RankedList[] {
+    const rows = this.db
+      .prepare('SELECT qid, doc_key, score FROM experiment_results WHERE experiment_id = ? ORDER BY qid, rank')
+      .raw()
+      .all(id) as [string, string, number][];
+    const out: RankedList[] = [];
+    for (const [qid, docKey, score] of rows) {
+      if (!out.length || out[out.length - 1].qid !== qid) out.push({ qid, docs: [] });
+      out[out.length - 1].docs.push({ docKey, score });
+    }
+    return out;
+  }
+
+  /** The stored ranking as an evaluation `Run`. */
+  toRun(id: number): Run {
+    const rec = this.get(id);
+    if (!rec) throw new Error(`no experiment #${id}`);
+    const queries = new Map<string, { docids: string[]; scores: number[] }>();
+    for (const l of this.results(id)) queries.set(l.qid, { docids: l.docs.map((d) => d.docKey), scores: l.docs.map((d) => d.score) });
+    return { name: `#${id} ${rec.name}`, tag: rec.pipelineName.replace(/\s+/g, '_'), queries, unique: true };
+  }
+
+  /** TREC run file text (qid Q0 docid rank score tag). */
+  toTrec(id: number): string {
+    const rec = this.get(id);
+    if (!rec) throw new Error(`no experiment #${id}`);
+    const tag = rec.name.replace(/\s+/g, '_') || rec.pipelineName.replace(/\s+/g, '_');
+    const lines: string[] = [];
+    for (const l of this.results(id)) l.docs.forEach((d, i) => lines.push(`${l.qid} Q0 ${d.docKey} ${i + 1} ${d.score.toFixed(6)} ${tag}`));
+    return lines.join('\n') + (lines.length ? '\n' : '');
+  }
+}

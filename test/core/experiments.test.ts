@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openWorkbench } from '../../src/core/workbench';
+import { REPO_ROOT, tmpDir } from '../helpers/tmp';
+
+const CLI = path.join(REPO_ROOT, 'bin', 'clir');
+const SAMPLE = path.join(REPO_ROOT, 'sample');
+
+function clir(args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+describe('experiments from the CLI (clir run / runs / import / compare)', function () {
+  this.timeout(300000);
+  const dir = tmpDir();
+  const db = path.join(dir, 'exp.db');
+
+  before(() => {
+    const r = clir(['index', path.join(SAMPLE, 'corpus'), '--db', db, '-p', 'dense:demo-bert', '--json']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).documents, 91);
+  });
+
+  it('stores each run with its full provenance and recognises an identical re-run', () => {
+    const a = clir(['run', '--db', db, '--topics', path.join(SAMPLE, 'topics.jsonl'), '-p', 'dense:demo-bert', '-o', path.join(dir, 'a.run'), '--json']);
+    assert.equal(a.code, 0, a.err);
+    const b = clir(['run', '--db', db, '--topics', path.join(SAMPLE, 'topics.tsv'), '-p', 'dense:demo-bert', '-o', path.join(dir, 'b.run'), '--json']);
+    assert.equal(b.code, 0, b.err);
+    const ja = JSON.parse(a.out);
+    const jb = JSON.parse(b.out);
+    assert.deepEqual(jb.identicalTo, [ja.experiment]);
+    assert.equal(fs.readFileSync(path.join(dir, 'a.run'), 'utf8'), fs.readFileSync(path.join(dir, 'b.run'), 'utf8'));
+
+    const show = JSON.parse(clir(['runs', 'show', String(ja.experiment), '--db', db, '--json']).out);
+    assert.equal(show.pipelineName, 'dense:demo-bert');
+    assert.equal(show.provider, 'cpu');
+    assert.equal(show.corpus.documents, 91);
+    assert.equal(show.topics.count, 67);
+    assert.equal(show.models[0].name, 'demo-bert');
+    assert.match(show.models[0].revision, /^[0-9a-f]{16}$/);
+    assert.ok(show.timings.stages.total.p95 >= show.timings.stages.total.p50);
+    assert.ok(show.timings.stages.encode && show.timings.stages.dense);
+    assert.match(show.codeVersion, /^0\.1\.0/);
+
+    // Export reproduces the TREC file written by `clir run` (same ranking, same scores).
+    const exported = clir(['runs', 'export', String(ja.experiment), '--db', db]).out.split('\n');
+    const written = fs.readFileSync(path.join(dir, 'a.run'), 'utf8').split('\n');
+    assert.equal(exported.length, written.length);
+    const norm = (lines: string[]) => lines.map((l) => l.split(' ').slice(0, 5).join(' ')).sort();
+    assert.deepEqual(norm(exported), norm(written));
+  });
+
+  it('a changed corpus changes the snapshot hash', async () => {
+    const wb = openWorkbench(db);
+    const before = wb.corpus.snapshot();
+    const extra = tmpDir();
+    fs.writeFileSync(path.join(extra, 'x.txt'), 'A new document about volcanoes.');
+    await wb.index(extra);
+    const after = wb.corpus.snapshot();
+    assert.notEqual(before.hash, after.hash);
+    assert.equal(after.documents, before.documents + 1);
+    await wb.close();
+  });
+
+  it('imports topics, qrels and foreign runs; lists and deletes runs', () => {
+    assert.match(clir(['import', 'topics', path.join(SAMPLE, 'topics.tsv'), '--db', db]).out, /Imported 67 topics/);
+    assert.match(clir(['import', 'qrels', path.join(SAMPLE, 'qrels.txt'), '--db', db]).out, /Imported 554 judgements/);
+    const imp = clir(['import', 'run', path.join(dir, 'a.run'), '--db', db, '--name', 'foreign']);
+    assert.equal(imp.code, 0, imp.err);
+    const list = JSON.parse(clir(['runs', 'list', '--db', db, '--json']).out) as { id: number; name: string; origin: string }[];
+    const foreign = list.find((r) => r.name === 'foreign')!;
+    assert.equal(foreign.origin, 'import');
+    const del = clir(['runs', 'delete', 'foreign', '--db', db]);
+    assert.equal(del.code, 0);
+    assert.ok(!(JSON.parse(clir(['runs', 'list', '--db', db, '--json']).out) as { name: string }[]).some((r) => r.name === 'foreign'));
+    // A malformed qrels line is named by file and line, and nothing is imported.
+    const bad = path.join(dir, 'bad.qrels');
+    fs.writeFileSync(bad, 'q1 0 d1 1\nq1 0 d2\n');
+    const r = clir(['import', 'qrels', bad, '--db', db]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.err, /bad\.qrels:2: expected 4 whitespace-separated fields/);
+  });
+
+  it('errors are one line with a non-zero exit', () => {
+    const r = clir(['search', 'x', '--db', db, '-p', 'dense:no-such-model']);
+    assert.notEqual(r.code, 0);
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+    assert.match(r.err, /no-such-model/);
+    const r2 = clir(['search', 'x', '--db', db, '-p', 'nonsense']);
+    assert.match(r2.err, /unknown stage/);
+    const r3 = clir(['index', path.join(dir, 'missing'), '--db', db]);
+    assert.match(r3.err, /no such file or folder/);
+  });
+});
