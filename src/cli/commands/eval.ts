@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import * as fs from 'node:fs';
+import { openWorkbench } from '../../core/workbench';
+import { defaultDbPath } from '../context';
 import { CliError } from '../errors';
 import {
   DEFAULT_MEASURES,
@@ -23,13 +26,41 @@ import {
 import type { Qrels } from '../../core/eval';
 
 /**
- * Loads a RUN argument. Today: a TREC run file path. (Extension point: stored experiments.)
- * Warnings (duplicate documents, ...) go to stderr.
+ * Loads a RUN argument: a TREC run file path, or a stored experiment (`#12`, `12` or its name) in
+ * the index database (--db / $CLIR_DB / .clir/index.db). Warnings (duplicate documents, ...) go to stderr.
  */
-export async function loadRunArg(arg: string): Promise<Run> {
+export async function loadRunArg(arg: string, dbPath?: string): Promise<Run> {
+  if (!fs.existsSync(arg)) {
+    const db = dbPath ?? defaultDbPath();
+    if (fs.existsSync(db)) {
+      const wb = openWorkbench(db);
+      try {
+        const rec = wb.experiments.resolve(arg);
+        if (rec) return wb.experiments.toRun(rec.id);
+      } finally {
+        await wb.close();
+      }
+    }
+    throw new CliError(`${arg}: no such run file, and no stored experiment of that id or name in ${db}`);
+  }
   const { run, warnings } = await wrap(() => readRun(arg));
   for (const w of warnings) process.stderr.write(`clir: warning: ${w.message}\n`);
   return run;
+}
+
+/** Qrels from a file, or — when no file is given — the index database's imported qrels merged with workbench judgements. */
+export async function loadQrelsArg(file: string | undefined, dbPath?: string): Promise<Qrels> {
+  if (file) return loadQrels(file);
+  const db = dbPath ?? defaultDbPath();
+  if (!fs.existsSync(db)) throw new CliError(`--qrels is required (no index database at ${db} to read judgements from)`);
+  const wb = openWorkbench(db);
+  try {
+    const qrels = wb.judgements.qrels();
+    if (qrels.size === 0) throw new CliError(`${db} holds no judgements: pass --qrels FILE or \`clir import qrels FILE\``);
+    return qrels;
+  } finally {
+    await wb.close();
+  }
 }
 
 async function loadQrels(file: string): Promise<Qrels> {
@@ -74,7 +105,8 @@ function outputFormat(o: { json?: boolean; csv?: boolean; markdown?: boolean }):
 }
 
 interface EvalCliOptions {
-  qrels: string;
+  qrels?: string;
+  db?: string;
   run: string;
   measure?: string[];
   q?: boolean;
@@ -86,7 +118,8 @@ interface EvalCliOptions {
 }
 
 interface CompareCliOptions {
-  qrels: string;
+  qrels?: string;
+  db?: string;
   baseline?: string;
   measure?: string[];
   test: string;
@@ -105,8 +138,9 @@ export function register(program: Command): void {
   program
     .command('eval')
     .description('Evaluate a TREC run against qrels with trec_eval 9.x semantics')
-    .requiredOption('--qrels <file>', 'TREC qrels file (qid iter docid rel)')
-    .requiredOption('--run <file>', 'TREC run file (qid Q0 docid rank score tag)')
+    .option('--qrels <file>', 'TREC qrels file (qid iter docid rel); default: the judgements stored in --db')
+    .requiredOption('--run <run>', 'TREC run file (qid Q0 docid rank score tag) or stored experiment (#id or name)')
+    .option('--db <file>', 'index database holding stored experiments and judgements')
     .option('-m, --measure <name>', `measure, repeatable or comma-separated (default: ${DEFAULT_MEASURES.join(' ')})`, collect)
     .option('-q', 'also print per-query values')
     .option('-c', 'average over all queries in the qrels; queries missing from the run score 0')
@@ -117,8 +151,8 @@ export function register(program: Command): void {
     .action(async (o: EvalCliOptions) => {
       const format = outputFormat(o);
       const measures = measuresFrom(o.measure);
-      const qrels = await loadQrels(o.qrels);
-      const run = await loadRunArg(o.run);
+      const qrels = await loadQrelsArg(o.qrels, o.db);
+      const run = await loadRunArg(o.run, o.db);
       const res = evaluate(qrels, run, measures, {
         complete: !!o.c,
         relevanceLevel: o.l !== undefined ? parseLevel(o.l) : 1,
@@ -139,7 +173,8 @@ export function register(program: Command): void {
   program
     .command('compare')
     .description('Compare runs against a baseline: means, differences, significance tests, win/tie/loss')
-    .requiredOption('--qrels <file>', 'TREC qrels file')
+    .option('--qrels <file>', 'TREC qrels file; default: the judgements stored in --db')
+    .option('--db <file>', 'index database holding stored experiments and judgements')
     .argument('<runs...>', 'TREC run files (the first is the baseline unless --baseline)')
     .option('--baseline <run>', 'baseline run (a path given among RUN, or its file name)')
     .option('-m, --measure <name>', 'measure, repeatable or comma-separated', collect)
@@ -170,10 +205,10 @@ export function register(program: Command): void {
         ? [o.baseline, ...runArgs]
         : runArgs;
       if (allArgs.length < 2) throw new CliError('compare needs at least two runs');
-      const qrels = await loadQrels(o.qrels);
+      const qrels = await loadQrelsArg(o.qrels, o.db);
       const runs: Run[] = [];
       for (const a of allArgs) {
-        const r = await loadRunArg(a);
+        const r = await loadRunArg(a, o.db);
         r.name = a;
         runs.push(r);
       }
