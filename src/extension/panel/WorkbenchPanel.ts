@@ -1,0 +1,146 @@
+/**
+ * The Workbench WebviewPanel: experiment comparison, run diff and relevance annotation.
+ * Strict CSP with a nonce, `localResourceRoots` limited to dist/webview (the bundle includes
+ * @vscode-elements/elements and echarts), every message validated (see router.ts / protocol.ts).
+ *
+ * The command that opens it (`clir.openWorkbench`) is registered by the extension:
+ *   WorkbenchPanel.show(context.extensionUri, dataSource, { assessor, log })
+ */
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import type { DocumentInfo, WorkbenchDataSource } from '../../core/views/dataSource';
+import type { ToWebview } from '../../core/views/protocol';
+import { makeNonce, workbenchHtml } from './html';
+import { ExportFormat, WorkbenchRouter } from './router';
+
+export interface WorkbenchPanelOptions {
+  /** Name recorded with judgements (default: the OS user name). */
+  assessor?: string;
+  /** Diagnostics sink (e.g. the CLIR output channel). */
+  log?: (line: string) => void;
+  measures?: string[];
+}
+
+const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
+  csv: { CSV: ['csv'] },
+  md: { Markdown: ['md'] },
+  png: { 'PNG image': ['png'] },
+  svg: { 'SVG image': ['svg'] },
+  qrels: { 'TREC qrels': ['txt', 'qrels'] },
+};
+
+export class WorkbenchPanel implements vscode.Disposable {
+  static readonly viewType = 'clir.workbench';
+  private static current: WorkbenchPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  readonly router: WorkbenchRouter;
+
+  /** Shows the panel (creating it, or revealing the open one). */
+  static show(extensionUri: vscode.Uri, ds: WorkbenchDataSource, opts: WorkbenchPanelOptions = {}): WorkbenchPanel {
+    if (WorkbenchPanel.current) {
+      WorkbenchPanel.current.panel.reveal();
+      return WorkbenchPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(WorkbenchPanel.viewType, 'CLIR Workbench', vscode.ViewColumn.Active, WorkbenchPanel.webviewOptions(extensionUri));
+    return (WorkbenchPanel.current = new WorkbenchPanel(panel, extensionUri, ds, opts));
+  }
+
+  /** For a `vscode.WebviewPanelSerializer` restoring the panel after a reload. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, ds: WorkbenchDataSource, opts: WorkbenchPanelOptions = {}): WorkbenchPanel {
+    WorkbenchPanel.current?.dispose();
+    return (WorkbenchPanel.current = new WorkbenchPanel(panel, extensionUri, ds, opts));
+  }
+
+  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableForms: false,
+      enableCommandUris: false,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    ds: WorkbenchDataSource,
+    opts: WorkbenchPanelOptions,
+  ) {
+    const log = opts.log ?? (() => undefined);
+    panel.webview.options = WorkbenchPanel.webviewOptions(extensionUri);
+    this.router = new WorkbenchRouter(
+      ds,
+      {
+        post: (msg: ToWebview) => panel.webview.postMessage(msg),
+        log: (level, message) => log(`[workbench] ${level}: ${message}`),
+        saveFile: (name, format, data) => this.saveFile(name, format, data),
+        openDocument: (doc, start, end) => this.openDocument(doc, start, end),
+      },
+      { assessor: opts.assessor ?? safeUserName(), measures: opts.measures },
+    );
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.router.handle(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private html(): string {
+    const web = this.panel.webview;
+    const base = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    return workbenchHtml({
+      cspSource: web.cspSource,
+      nonce: makeNonce(),
+      scriptUri: web.asWebviewUri(vscode.Uri.joinPath(base, 'workbench.js')).toString(),
+      styleUri: web.asWebviewUri(vscode.Uri.joinPath(base, 'workbench.css')).toString(),
+    });
+  }
+
+  private async saveFile(name: string, format: ExportFormat, data: Uint8Array): Promise<string | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: FILTERS[format],
+      saveLabel: 'Export',
+      title: `Export ${format.toUpperCase()}`,
+    });
+    if (!target) return undefined;
+    await vscode.workspace.fs.writeFile(target, data);
+    return target.fsPath;
+  }
+
+  private async openDocument(doc: DocumentInfo, start?: number, end?: number): Promise<void> {
+    if (!doc.path) throw new Error(`${doc.docid} has no source file to open.`);
+    const uri = vscode.Uri.file(doc.path);
+    const lower = doc.path.toLowerCase();
+    // Offsets index the extracted text, which is the file itself only for plain text / Markdown.
+    if (!/\.(txt|md|markdown|text)$/.test(lower)) {
+      await vscode.commands.executeCommand('vscode.open', uri, vscode.ViewColumn.Beside);
+      return;
+    }
+    const td = await vscode.workspace.openTextDocument(uri);
+    const from = td.positionAt(start ?? 0);
+    const to = td.positionAt(end ?? start ?? 0);
+    await vscode.window.showTextDocument(td, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(from, to), preview: true });
+  }
+
+  private disposed = false;
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (WorkbenchPanel.current === this) WorkbenchPanel.current = undefined;
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+    this.panel.dispose();
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username || 'assessor';
+  } catch {
+    return 'assessor';
+  }
+}
