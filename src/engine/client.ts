@@ -212,12 +212,13 @@ export class EngineClient {
     this.conn = undefined;
     conn.dispose();
     const message = `${this.label} stopped unexpectedly (exit code ${code}${signal ? `, signal ${signal}` : ''})`;
-    for (const p of [...this.pending]) p.reject(new EngineCrashedError(`${message} while handling '${p.method}'; it is being restarted. Try again.`));
-    this.pending.clear();
-    if (this._state === 'disposed') return;
     if (Date.now() - this.startedAt >= this.policy.stableAfterMs) this.crashes = 0;
     this.crashes++;
     const gaveUp = this.crashes > this.policy.maxRestarts;
+    const next = this._state === 'disposed' ? '' : gaveUp ? '; it crashed too often and is not restarted automatically' : '; it is being restarted. Try again.';
+    for (const p of [...this.pending]) p.reject(new EngineCrashedError(`${message} while handling '${p.method}'${next}`));
+    this.pending.clear();
+    if (this._state === 'disposed') return;
     const delayMs = gaveUp ? 0 : Math.min(this.policy.initialDelayMs * 2 ** (this.crashes - 1), this.policy.maxDelayMs);
     this.log(`[client] ${message}; ${gaveUp ? 'giving up after ' + this.policy.maxRestarts + ' restarts' : `restart #${this.crashes} in ${delayMs} ms`}`);
     this._onRestart.fire({ exitCode: code, signal, attempt: this.crashes, delayMs, gaveUp });

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/*
+ * Bundles the extension and the engine process with esbuild:
+ *   src/extension/extension.ts → dist/extension.js   (runs in the VS Code extension host)
+ *   src/engine/main.ts         → dist/engine.js      (the engine child process)
+ * Native and heavy packages stay external and ship in node_modules.
+ * Usage: node scripts/bundle.js [--production] [--watch]
+ */
+'use strict';
+const path = require('node:path');
+const esbuild = require('esbuild');
+
+const root = path.resolve(__dirname, '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const EXTERNAL = [
+  'vscode',
+  'better-sqlite3',
+  'onnxruntime-node',
+  'onnxruntime-web',
+  'onnxruntime-common',
+  '@huggingface/transformers',
+  'sharp',
+  'hnswlib-node',
+  'sqlite-vec',
+  'unpdf',
+];
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: EXTERNAL,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  absWorkingDir: root,
+  // Code in src/ may read package assets relative to the bundle (e.g. models/catalogue.json).
+  define: { 'process.env.CLIR_BUNDLED': '"1"' },
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  { ...common, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
+];
+
+async function main() {
+  if (watch) {
+    const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));
+    await Promise.all(ctxs.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
+
+main().catch((e) => {
+  console.error(e && e.message ? e.message : e);
+  process.exit(1);
+});

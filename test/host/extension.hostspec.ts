@@ -1,0 +1,144 @@
+/**
+ * Runs inside a real VS Code extension host (code-server): activates the extension on the sample
+ * workspace, indexes it through the command, searches cross-lingually through the Search command's
+ * QuickPick, opens the hit, and watches a new file being indexed. See scripts/host-tests/.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ClirExtensionApi } from '../../src/extension/extension';
+import type { IndexRunResult } from '../../src/extension/indexing';
+import type { SearchRun } from '../../src/extension/search';
+
+const EXT_ID = 'clir-workbench.clir-workbench';
+const DENSE = process.env.CLIR_HOST_TEST_PIPELINE || 'dense:demo-bert';
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ': ' + String(last) : ''}`);
+}
+
+/** Asks the runner (scripts/host-tests/run-host.js) for a screenshot while the extension is still live. */
+async function screenshot(name: string): Promise<void> {
+  const dir = process.env.CLIR_HOST_TEST_ARTIFACTS;
+  if (!dir) return;
+  const done = path.join(dir, `screenshot-done-${name}`);
+  fs.writeFileSync(path.join(dir, 'screenshot-request.json'), JSON.stringify({ name }));
+  await until('screenshot', () => fs.existsSync(done), 20_000).catch(() => undefined);
+}
+
+describe('CLIR extension in a real VS Code host', () => {
+  let api: ClirExtensionApi;
+  let root: string;
+
+  before(async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'a workspace folder is open');
+    root = folder.uri.fsPath;
+    assert.ok(vscode.workspace.isTrusted);
+  });
+
+  it('activates and shows the index status in the status bar', async () => {
+    const ext = vscode.extensions.getExtension<ClirExtensionApi>(EXT_ID);
+    assert.ok(ext, `extension ${EXT_ID} is installed`);
+    api = await ext.activate();
+    assert.ok(api.statusBar, 'activate() returns the test API');
+    assert.match(api.statusBar.text, /CLIR: (not indexed|\d+ docs)/);
+    const cmds = await vscode.commands.getCommands(true);
+    for (const c of ['clir.indexWorkspace', 'clir.search', 'clir.selectDevice', 'clir.showIndexStatus', 'clir.openWorkbench']) {
+      assert.ok(cmds.includes(c), `command ${c} registered`);
+    }
+  });
+
+  it('indexes the workspace through "CLIR: Index Workspace" (dense pipeline on the demo models)', async () => {
+    await api.pipelines.set(DENSE);
+    const results = (await vscode.commands.executeCommand<IndexRunResult[]>('clir.indexWorkspace'))!;
+    assert.equal(results.length, 1);
+    const r = results[0];
+    assert.equal(r.error, undefined, r.error);
+    assert.equal(r.cancelled, false);
+    assert.ok(r.report && r.report.documents >= 10, `documents: ${r.report?.documents}`);
+    assert.ok(r.report!.embedded > 0 || r.report!.chunks > 0);
+    const langs = Object.keys(r.report!.languages);
+    assert.ok(langs.includes('de') && langs.includes('ru') && langs.includes('en'), langs.join(','));
+    const text = await until('status bar with document count', () => /\d+ docs/.test(api.statusBar.text) && api.statusBar.text);
+    assert.match(text, new RegExp(`${r.report!.documents} docs`));
+  });
+
+  it('searches cross-lingually with the Search command (Russian query → German/English documents) and opens the hit', async () => {
+    const run = (await vscode.commands.executeCommand<SearchRun>('clir.search', { query: 'пчеловодство мёд', pipeline: DENSE }))!;
+    assert.ok(run, 'the Search QuickPick displayed results');
+    assert.deepEqual(run.errors, []);
+    assert.equal(run.pipeline, DENSE);
+    const top = run.hits.slice(0, 5).map((h) => path.relative(root, h.path ?? ''));
+    assert.ok(
+      top.some((p) => /^(de|en)\//.test(p) && /imkerei|beekeeping|bienen/.test(p)),
+      `top hits: ${top.join(', ')}`,
+    );
+    const first = run.hits[0];
+    // Accept the QuickPick's active item the way Enter does. The items reach the renderer
+    // asynchronously, so accept again until the hit opens (an accept without items is ignored).
+    const editor = await until('the hit to open', async () => {
+      const e = vscode.window.activeTextEditor;
+      if (e && e.document.uri.fsPath === first.path) return e;
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await sleep(500);
+      return undefined;
+    }, 30_000);
+    const ext = path.extname(first.path!).toLowerCase();
+    if (ext === '.txt' || ext === '.md') {
+      const expected = new vscode.Range(editor.document.positionAt(first.chunk.start), editor.document.positionAt(first.chunk.end));
+      assert.ok(editor.selection.isEqual(expected), `selection ${JSON.stringify(editor.selection)} vs ${JSON.stringify(expected)}`);
+      assert.equal(editor.document.getText(editor.selection), first.chunk.text);
+    } else {
+      assert.ok(!editor.selection.isEmpty || editor.selection.start.line >= 0);
+    }
+  });
+
+  it('indexes a new file through the file watcher and updates the status bar', async () => {
+    const before = api.statusBar.text;
+    const docs = Number(/(\d+) docs/.exec(before)?.[1]);
+    const file = path.join(root, 'en', 'zz-watcher-test.md');
+    const updated = new Promise<void>((resolve) => {
+      const d = api.indexer.onDidUpdate((e) => {
+        if (e.paths.includes(file)) {
+          d.dispose();
+          resolve();
+        }
+      });
+    });
+    fs.writeFileSync(file, '# Lighthouse keeping\n\nThe lighthouse keeper polished the Fresnel lens every evening on the rocky island.\n');
+    await Promise.race([updated, sleep(60_000).then(() => Promise.reject(new Error('watcher did not index the new file')))]);
+    const text = await until('status bar to count the new document', () => api.statusBar.text.includes(`${docs + 1} docs`) && api.statusBar.text);
+    assert.notEqual(text, before);
+    const run = await api.search.run('lighthouse Fresnel lens', 'bm25');
+    assert.equal(run.hits[0]?.path, file);
+  });
+
+  it('shows the index status view and the CLIR activity bar container', async () => {
+    await vscode.commands.executeCommand('clir.showIndexStatus');
+    const doc = await until('status document', () => vscode.window.activeTextEditor?.document.uri.scheme === 'clir-status' && vscode.window.activeTextEditor.document);
+    assert.match(doc.getText(), /Documents: \d+/);
+    // A useful picture for the screenshot: the CLIR container, a German hit for a Russian query, the status bar.
+    await vscode.commands.executeCommand('workbench.view.extension.clir');
+    const run = await api.search.run('пчеловодство мёд', DENSE);
+    const de = run.hits.find((h) => /^de\//.test(path.relative(root, h.path ?? ''))) ?? run.hits[0];
+    await api.openHit(de);
+    await sleep(500);
+    await screenshot('host-workbench');
+  });
+});
