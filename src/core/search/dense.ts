@@ -1,45 +1,396 @@
 /**
  * Exact dense retrieval: cosine similarity (dot product of L2-normalised vectors) of the query with
  * every stored chunk vector of the model, max-aggregated per document, top k kept. A linear scan
- * over one contiguous Float32Array, so it runs at memory speed; an optional filter restricts the
- * documents (language, path).
+ * over one contiguous Float32Array; an optional filter restricts the documents (language, path).
+ *
+ * Speed (see docs/benchmarks.md): rows are scored by a tiny hand-assembled WebAssembly SIMD kernel
+ * (f32x4, four accumulators) on blocks copied into wasm memory (the copy stays in cache, the matrix is
+ * not duplicated), which runs near memory bandwidth; V8's scalar loop reaches about a third of it. Where
+ * wasm SIMD is missing, or dim is not a multiple of 16, an unrolled JS loop is used. Top-k keeps a
+ * small sorted buffer behind a threshold instead of sorting every document.
+ *
+ * `denseSearch` may answer from an IVF index (./ann.ts) for large collections, as chosen by
+ * ./select.ts (`ann: 'auto' | 'never' | 'always'`); `exactDenseSearch` is always exact.
  */
 import type { VectorMatrix } from '../store/vectors';
 import type { DocScore } from './aggregate';
+import { annSearch } from './ann';
+import { chooseDenseMethod, DenseSearchConfig, denseSearchConfig } from './select';
 
+// Minimal WebAssembly typings (lib ES2022 has none and @types/node does not declare them).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmModule {
+  readonly __wasmModule?: never;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (d: { initial: number }) => WasmMemory;
+  Instance: new (m: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function str(s: string): number[] {
+  const b = [...Buffer.from(s, 'utf8')];
+  return [...uleb(b.length), ...b];
+}
+
+// Opcodes.
+const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
+const LGET = 0x20, LSET = 0x21, LTEE = 0x22;
+const I32C = 0x41, I32ADD = 0x6a, I32GEU = 0x4f, I32SHL = 0x74;
+const F32ADD = 0x92, F32STORE = 0x38;
+const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BRIF = 0x0d, END = 0x0b, VOID = 0x40;
+const SIMD = 0xfd;
+const v128load = (offset: number) => [SIMD, ...uleb(0x00), 0x02, ...uleb(offset)];
+const f32x4add = [SIMD, ...uleb(0xe4)];
+const f32x4mul = [SIMD, ...uleb(0xe6)];
+const v128zero = [SIMD, ...uleb(0x0c), ...new Array<number>(16).fill(0)];
+const lane = (i: number) => [SIMD, ...uleb(0x1f), i];
+const get = (i: number) => [LGET, ...uleb(i)];
+const set = (i: number) => [LSET, ...uleb(i)];
+const i32c = (v: number) => [I32C, ...sleb(v)];
+
+function hsum(acc: number): number[] {
+  return [...get(acc), ...lane(0), ...get(acc), ...lane(1), F32ADD, ...get(acc), ...lane(2), F32ADD, ...get(acc), ...lane(3), F32ADD];
+}
+
+function dotsBody(): number[] {
+  // params: 0 q, 1 data, 2 rows, 3 dim, 4 out; locals: 5 r, 6 j, 7 dimBytes, 8..11 acc (v128)
+  const locals = vec([[3, I32], [4, V128]]);
+  const accStep = (acc: number, off: number) => [
+    ...get(acc),
+    ...get(1), ...get(6), I32ADD, ...v128load(off),
+    ...get(0), ...get(6), I32ADD, ...v128load(off),
+    ...f32x4mul, ...f32x4add, ...set(acc),
+  ];
+  const code = [
+    ...get(3), ...i32c(2), I32SHL, ...set(7),
+    ...i32c(0), ...set(5),
+    BLOCK, VOID, LOOP, VOID,
+    ...get(5), ...get(2), I32GEU, BRIF, 1,
+    ...v128zero, ...set(8), ...v128zero, ...set(9), ...v128zero, ...set(10), ...v128zero, ...set(11),
+    ...i32c(0), ...set(6),
+    BLOCK, VOID, LOOP, VOID,
+    ...get(6), ...get(7), I32GEU, BRIF, 1,
+    ...accStep(8, 0), ...accStep(9, 16), ...accStep(10, 32), ...accStep(11, 48),
+    ...get(6), ...i32c(64), I32ADD, ...set(6),
+    BR, 0,
+    END, END,
+    ...get(4),
+    ...get(8), ...get(9), ...f32x4add, ...get(10), ...get(11), ...f32x4add, ...f32x4add, LTEE, ...uleb(8),
+    ...lane(0), ...get(8), ...lane(1), F32ADD, ...get(8), ...lane(2), F32ADD, ...get(8), ...lane(3), F32ADD,
+    F32STORE, 0x02, 0x00,
+    ...get(4), ...i32c(4), I32ADD, ...set(4),
+    ...get(1), ...get(7), I32ADD, ...set(1),
+    ...get(5), ...i32c(1), I32ADD, ...set(5),
+    BR, 0,
+    END, END,
+    END,
+  ];
+  const body = [...locals, ...code];
+  return [...uleb(body.length), ...body];
+}
+
+function sumBody(): number[] {
+  // params: 0 ptr, 1 nFloats (multiple of 16) → f32; locals: 2 end, 3..6 acc
+  const locals = vec([[1, I32], [4, V128]]);
+  const step = (acc: number, off: number) => [...get(acc), ...get(0), ...v128load(off), ...f32x4add, ...set(acc)];
+  const code = [
+    ...get(0), ...get(1), ...i32c(2), I32SHL, I32ADD, ...set(2),
+    ...v128zero, ...set(3), ...v128zero, ...set(4), ...v128zero, ...set(5), ...v128zero, ...set(6),
+    BLOCK, VOID, LOOP, VOID,
+    ...get(0), ...get(2), I32GEU, BRIF, 1,
+    ...step(3, 0), ...step(4, 16), ...step(5, 32), ...step(6, 48),
+    ...get(0), ...i32c(64), I32ADD, ...set(0),
+    BR, 0,
+    END, END,
+    ...get(3), ...get(4), ...f32x4add, ...get(5), ...get(6), ...f32x4add, ...f32x4add, ...set(3),
+    ...hsum(3),
+    END,
+  ];
+
+  const body = [...locals, ...code];
+  return [...uleb(body.length), ...body];
+}
+
+function moduleBytes(): Uint8Array {
+  const types = section(1, vec([
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0x00],
+    [0x60, ...vec([[I32], [I32]]), ...vec([[F32]])],
+  ]));
+  const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, 0x01]]));
+  const funcs = section(3, vec([[0x00], [0x01]]));
+  const exports = section(7, vec([[...str('dots'), 0x00, 0x00], [...str('sum'), 0x00, 0x01]]));
+  const code = section(10, vec([dotsBody(), sumBody()]));
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
+}
+
+export interface SimdKernel {
+  memory: WasmMemory;
+  /** Float32 view of the whole memory (refresh after grow()). */
+  f32(): Float32Array;
+  dots(qPtr: number, dataPtr: number, rows: number, dim: number, outPtr: number): void;
+  sum(ptr: number, nFloats: number): number;
+  /** Makes the memory at least `bytes` long. */
+  ensure(bytes: number): void;
+}
+
+let compiled: WasmModule | null | undefined;
+
+function compile(): WasmModule | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    compiled = new Wasm.Module(moduleBytes());
+  } catch {
+    compiled = null; // no wasm SIMD here: callers use the JS kernel
+  }
+  return compiled;
+}
+
+/** A fresh kernel instance with its own memory, or null when WebAssembly SIMD is unavailable. */
+export function createSimdKernel(initialBytes = 1 << 20): SimdKernel | null {
+  const mod = compile();
+  if (!mod) return null;
+  const memory = new Wasm.Memory({ initial: Math.max(1, Math.ceil(initialBytes / 65536)) });
+  const inst = new Wasm.Instance(mod, { env: { mem: memory } });
+  const ex = inst.exports as unknown as { dots: SimdKernel['dots']; sum: SimdKernel['sum'] };
+  let view = new Float32Array(memory.buffer);
+  return {
+    memory,
+    f32: () => (view.buffer === memory.buffer ? view : (view = new Float32Array(memory.buffer))),
+    dots: ex.dots,
+    sum: ex.sum,
+    ensure(bytes: number) {
+      const have = memory.buffer.byteLength;
+      if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+    },
+  };
+}
+
+let shared: SimdKernel | null | undefined;
+
+/** The process-wide kernel used by dense search (single-threaded JS: no concurrent use). */
+export function simdKernel(): SimdKernel | null {
+  if (shared === undefined) shared = createSimdKernel();
+  return shared;
+}
+
+/** Bytes of rows copied into wasm memory per kernel call (fits in L2 with room to spare). */
+const BLOCK_BYTES = 128 * 1024;
+
+/** JS fallback: out[r] = data[(start + r)·dim ..] · q for r < rows. */
+function dotsJs(data: Float32Array, dim: number, q: Float32Array, start: number, rows: number, out: Float32Array): void {
+  const d4 = dim - (dim % 4);
+  for (let r = 0, o = start * dim; r < rows; r++, o += dim) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let j = 0;
+    for (; j < d4; j += 4) {
+      s0 += data[o + j] * q[j];
+      s1 += data[o + j + 1] * q[j + 1];
+      s2 += data[o + j + 2] * q[j + 2];
+      s3 += data[o + j + 3] * q[j + 3];
+    }
+    for (; j < dim; j++) s0 += data[o + j] * q[j];
+    out[r] = s0 + s1 + s2 + s3;
+  }
+}
+
+/**
+ * Scores rows [start, start + rows) of a row-major matrix against q, block by block: `visit(scores,
+ * firstRow, n)` is called for each block with scores[0..n). The scores buffer is reused between calls.
+ */
+export function scanScores(
+  data: Float32Array,
+  dim: number,
+  q: Float32Array,
+  start: number,
+  rows: number,
+  visit: (scores: Float32Array, firstRow: number, n: number) => void,
+  useWasm = true,
+): void {
+  if (rows <= 0) return;
+  const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / (dim * 4)));
+  const K = useWasm && dim % 16 === 0 ? simdKernel() : null;
+  if (!K) {
+    const out = new Float32Array(Math.min(perBlock, rows));
+    for (let r = 0; r < rows; r += perBlock) {
+      const n = Math.min(perBlock, rows - r);
+      dotsJs(data, dim, q, start + r, n, out);
+      visit(out, start + r, n);
+    }
+    return;
+  }
+  const qOff = 0;
+  const dataOff = dim;
+  const outOff = dim + perBlock * dim;
+  K.ensure((outOff + perBlock) * 4);
+  const mem = K.f32();
+  mem.set(q, qOff);
+  const outView = mem.subarray(outOff, outOff + perBlock);
+  for (let r = 0; r < rows; r += perBlock) {
+    const n = Math.min(perBlock, rows - r);
+    const a = (start + r) * dim;
+    mem.set(data.subarray(a, a + n * dim), dataOff);
+    K.dots(qOff * 4, dataOff * 4, n, dim, outOff * 4);
+    visit(outView, start + r, n);
+  }
+}
+
+/**
+ * Top-k buffer ordered by (score desc, id asc): the same order as sorting everything, without sorting
+ * everything. `offer` is branch-light: one comparison against the current k-th score for most items.
+ */
+export class TopK {
+  readonly scores: Float64Array;
+  readonly ids: Int32Array;
+  readonly aux: Int32Array;
+  size = 0;
+  /** Score of the current k-th item (−∞ until full). */
+  min = -Infinity;
+
+  constructor(readonly k: number) {
+    this.scores = new Float64Array(k);
+    this.ids = new Int32Array(k);
+    this.aux = new Int32Array(k);
+  }
+
+  offer(score: number, id: number, aux: number): void {
+    const k = this.k;
+    if (this.size === k) {
+      const last = k - 1;
+      if (score < this.min || (score === this.min && id >= this.ids[last])) return;
+    } else if (score !== score) return; // NaN
+    let i = this.size < k ? this.size++ : k - 1;
+    while (i > 0 && (this.scores[i - 1] < score || (this.scores[i - 1] === score && this.ids[i - 1] > id))) {
+      this.scores[i] = this.scores[i - 1];
+      this.ids[i] = this.ids[i - 1];
+      this.aux[i] = this.aux[i - 1];
+      i--;
+    }
+    this.scores[i] = score;
+    this.ids[i] = id;
+    this.aux[i] = aux;
+    if (this.size === k) this.min = this.scores[k - 1];
+  }
+}
+
+export interface DenseSearchOptions {
+  /** Overrides the process-wide choice of ./select.ts for this call. */
+  ann?: DenseSearchConfig['ann'];
+  /** false: use the JS kernel even where wasm SIMD exists (benchmarks). */
+  simd?: boolean;
+}
+
+/**
+ * Top-k documents for a query: exact, or from the matrix's IVF index when ./select.ts says so
+ * (large collection, no filter). Signature-compatible with the original exact search.
+ */
 export function denseSearch(
   m: VectorMatrix,
   query: Float32Array,
   k: number,
   allowDoc?: (docId: number) => boolean,
+  opts: DenseSearchOptions = {},
 ): DocScore[] {
-  const { dim, count, data, docIndex, docSlots, chunkIds } = m;
-  if (query.length !== dim) {
-    throw new Error(`query vector has ${query.length} dimensions but the index has ${dim} (was the corpus embedded with another model?)`);
+  checkDim(m, query);
+  const cfg = denseSearchConfig();
+  const method = chooseDenseMethod(m.count, m.dim, !!allowDoc, opts.ann ? { ...cfg, ann: opts.ann } : cfg);
+  if (method === 'ann') {
+    const hits = annSearch(m, query, k, cfg.targetRecall);
+    if (hits) return hits;
   }
+  return exactDenseSearch(m, query, k, allowDoc, opts);
+}
+
+function checkDim(m: VectorMatrix, query: Float32Array): void {
+  if (query.length !== m.dim) {
+    throw new Error(`query vector has ${query.length} dimensions but the index has ${m.dim} (was the corpus embedded with another model?)`);
+  }
+}
+
+/** Exact top-k (always scans every vector). */
+export function exactDenseSearch(
+  m: VectorMatrix,
+  query: Float32Array,
+  k: number,
+  allowDoc?: (docId: number) => boolean,
+  opts: DenseSearchOptions = {},
+): DocScore[] {
+  checkDim(m, query);
+  const { dim, count, data, docIndex, docSlots, chunkIds } = m;
   const nDocs = docSlots.length;
+  if (count === 0 || k <= 0) return [];
   let allowed: Uint8Array | undefined;
   if (allowDoc) {
     allowed = new Uint8Array(nDocs);
     for (let d = 0; d < nDocs; d++) allowed[d] = allowDoc(docSlots[d]) ? 1 : 0;
   }
-  const bestScore = new Float32Array(nDocs).fill(-Infinity);
-  const bestRow = new Int32Array(nDocs).fill(-1);
-  for (let i = 0; i < count; i++) {
-    const slot = docIndex[i];
-    if (allowed && !allowed[slot]) continue;
-    let s = 0;
-    const off = i * dim;
-    for (let j = 0; j < dim; j++) s += data[off + j] * query[j];
-    if (s > bestScore[slot]) {
-      bestScore[slot] = s;
-      bestRow[slot] = i;
+  const top = new TopK(Math.min(k, nDocs));
+  const useWasm = opts.simd !== false;
+  if (nDocs === count) {
+    // One chunk per document: slot r is row r (slots are numbered in row order), no aggregation.
+    scanScores(data, dim, query, 0, count, (s, first, n) => {
+      for (let r = 0; r < n; r++) {
+        const v = s[r];
+        if (v >= top.min) {
+          const row = first + r;
+          if (!allowed || allowed[row]) top.offer(v, docSlots[row], row);
+        }
+      }
+    }, useWasm);
+  } else {
+    const bestScore = new Float32Array(nDocs).fill(-Infinity);
+    const bestRow = new Int32Array(nDocs).fill(-1);
+    scanScores(data, dim, query, 0, count, (s, first, n) => {
+      for (let r = 0; r < n; r++) {
+        const row = first + r;
+        const slot = docIndex[row];
+        if (s[r] > bestScore[slot]) {
+          bestScore[slot] = s[r];
+          bestRow[slot] = row;
+        }
+      }
+    }, useWasm);
+    for (let d = 0; d < nDocs; d++) {
+      if (bestRow[d] >= 0 && (!allowed || allowed[d])) top.offer(bestScore[d], docSlots[d], bestRow[d]);
     }
   }
   const out: DocScore[] = [];
-  for (let d = 0; d < nDocs; d++) {
-    if (bestRow[d] >= 0) out.push({ docId: docSlots[d], score: bestScore[d], chunkId: chunkIds[bestRow[d]] });
-  }
-  out.sort((a, b) => b.score - a.score || a.docId - b.docId);
-  return out.length > k ? out.slice(0, k) : out;
+  for (let i = 0; i < top.size; i++) out.push({ docId: top.ids[i], score: top.scores[i], chunkId: chunkIds[top.aux[i]] });
+  return out;
 }
