@@ -147,4 +147,51 @@ export const migrations: string[] = [
     PRIMARY KEY (pool_id, ord)
   ) WITHOUT ROWID;
   `,
+  // 3: embedding adapters (trained on frozen encoders) and hard-negative mining exports
+  `
+  CREATE TABLE adapters (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+    encoder TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    config TEXT NOT NULL,
+    training_hash TEXT NOT NULL,
+    dim_in INTEGER NOT NULL,
+    dim_out INTEGER NOT NULL,
+    weights BLOB NOT NULL,
+    metrics TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE mining_runs (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    pipeline TEXT NOT NULL,
+    pipeline_hash TEXT NOT NULL,
+    options TEXT NOT NULL,
+    stats TEXT NOT NULL DEFAULT '{}'
+  );
+  `,
+  // 4: translation cache (queries and documents), per translator and language pair
+  `
+  CREATE TABLE translations (
+    translator TEXT NOT NULL,
+    src_lang TEXT NOT NULL,
+    tgt_lang TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    source_text TEXT NOT NULL,
+    translated TEXT NOT NULL,
+    latency_ms REAL NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (translator, src_lang, tgt_lang, text_hash)
+  ) WITHOUT ROWID;
+  CREATE TABLE document_translations (
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    translator TEXT NOT NULL,
+    tgt_lang TEXT NOT NULL,
+    text TEXT NOT NULL,
+    latency_ms REAL NOT NULL,
+    PRIMARY KEY (doc_id, translator, tgt_lang)
+  ) WITHOUT ROWID;
+  `,
 ];
