@@ -194,4 +194,34 @@ export const migrations: string[] = [
     PRIMARY KEY (doc_id, translator, tgt_lang)
   ) WITHOUT ROWID;
   `,
+  // 5: stored dictionary references, chunk-level document translations with their own BM25 postings
+  `
+  CREATE TABLE dictionaries (
+    name TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    format TEXT NOT NULL,
+    src_lang TEXT,
+    tgt_lang TEXT,
+    headwords INTEGER NOT NULL,
+    file_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE chunk_translations (
+    id INTEGER PRIMARY KEY,
+    chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+    translator TEXT NOT NULL,
+    tgt_lang TEXT NOT NULL,
+    text TEXT NOT NULL,
+    translated INTEGER NOT NULL,
+    latency_ms REAL NOT NULL,
+    n_terms INTEGER NOT NULL,
+    UNIQUE (translator, tgt_lang, chunk_id)
+  );
+  CREATE INDEX chunk_translations_chunk ON chunk_translations(chunk_id);
+  CREATE VIRTUAL TABLE chunk_translations_fts USING fts5(terms, content='', contentless_delete=1, tokenize='ascii');
+  CREATE VIRTUAL TABLE chunk_translations_fts_instance USING fts5vocab(chunk_translations_fts, 'instance');
+  CREATE TRIGGER chunk_translations_fts_delete AFTER DELETE ON chunk_translations BEGIN
+    DELETE FROM chunk_translations_fts WHERE rowid = old.id;
+  END;
+  `,
 ];
