@@ -79,9 +79,9 @@ export function deltaOption(items: readonly DeltaItem[], run: string, baseline: 
   const losses = sorted.filter((d) => (d.delta ?? 0) < 0).length;
   return {
     ...base(p, `${measure}: ${run} − ${baseline} per query`, `Per-query difference in ${measure} between ${run} and ${baseline} for ${sorted.length} queries, sorted by size: ${wins} better, ${losses} worse.`),
-    grid: { left: 56, right: 16, top: 36, bottom: sorted.length > 40 ? 56 : 64, containLabel: false },
+    grid: { left: 64, right: 16, top: 40, bottom: sorted.length > 80 ? 72 : 56, containLabel: false },
     xAxis: { type: 'category', data: sorted.map((d) => d.qid), ...axis(p), axisLabel: { color: p.fg, rotate: 60, fontSize: 10, interval: sorted.length > 40 ? 'auto' : 0 } },
-    yAxis: { type: 'value', name: `Δ ${measure}`, ...axis(p) },
+    yAxis: { type: 'value', name: `Δ ${measure}`, nameLocation: 'middle', nameGap: 44, ...axis(p) },
     dataZoom: sorted.length > 80 ? [{ type: 'inside' }, { type: 'slider', height: 14, bottom: 4, textStyle: { color: p.fg } }] : [],
     series: [
       {
@@ -103,11 +103,15 @@ const fmt = (x: number | null): string => (x === null ? '–' : x.toFixed(3));
 
 /** Metric per (query language → document language). */
 export function heatmapOption(h: Heatmap, p: Palette): Option {
-  const data = h.cells.map((c) => [h.docLangs.indexOf(c.docLang), h.queryLangs.indexOf(c.queryLang), c.value ?? 0, c.n]);
+  // Label colour per cell: the background colour on dark (high) cells, the foreground on light ones.
+  const data = h.cells.map((c) => ({
+    value: [h.docLangs.indexOf(c.docLang), h.queryLangs.indexOf(c.queryLang), c.value ?? 0, c.n],
+    label: { color: (c.value ?? 0) > 0.55 ? '#ffffff' : p.fg },
+  }));
   const low = p.bg;
   return {
     ...base(p, `${h.measure} by query → document language (${h.run})`, `Heatmap of ${h.measure} for run ${h.run}: rows are query languages, columns document languages.`),
-    grid: { left: 56, right: 80, top: 36, bottom: 48 },
+    grid: { left: 64, right: 72, top: 40, bottom: 48 },
     xAxis: { type: 'category', data: h.docLangs, name: 'document language', nameLocation: 'middle', nameGap: 28, ...axis(p), splitArea: { show: false } },
     yAxis: { type: 'category', data: h.queryLangs, name: 'query language', nameLocation: 'middle', nameGap: 40, ...axis(p) },
     visualMap: {
@@ -125,7 +129,7 @@ export function heatmapOption(h: Heatmap, p: Palette): Option {
       {
         type: 'heatmap',
         data,
-        label: { show: h.docLangs.length <= 14, color: p.fg, fontSize: 10, textBorderColor: p.bg, textBorderWidth: 2, formatter: (x: { value: number[] }) => x.value[2].toFixed(2) },
+        label: { show: h.docLangs.length <= 14, fontSize: 10, formatter: (x: { value: number[] }) => x.value[2].toFixed(2) },
         itemStyle: { borderColor: p.lines, borderWidth: p.highContrast ? 1 : 0.5 },
       },
     ],

@@ -98,7 +98,7 @@ const panels = {
   judge: h('section', { id: 'judge', 'aria-label': 'Relevance annotation' }),
 };
 for (const [label, key] of [['Compare', 'compare'], ['Run diff', 'diff'], ['Judge', 'judge']] as const) {
-  tabs.appendChild(h('vscode-tab-header', { slot: 'header', id: `tab-${key}` }, label));
+  tabs.appendChild(h('vscode-tab-header', { slot: 'header', 'data-tab': key }, label));
   tabs.appendChild(h('vscode-tab-panel', { 'aria-label': label }, panels[key]));
 }
 tabs.addEventListener('vsc-tabs-select', (e: Event) => {
@@ -460,8 +460,9 @@ function openNote(): void {
   if (!it || !pool) return;
   noteOpen = true;
   renderJudge();
-  const tf = document.getElementById('note-field') as (HTMLElement & { value: string }) | null;
-  tf?.focus();
+  const tf = document.getElementById('note-field') as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
+  // The text field renders asynchronously; focus delegates to its input once it exists.
+  void (tf?.updateComplete ?? Promise.resolve()).then(() => tf?.focus());
 }
 
 function saveNote(textValue: string): void {
@@ -595,7 +596,7 @@ function renderAgreement(v: AgreementView): HTMLElement {
 
 document.addEventListener('keydown', (e: KeyboardEvent) => {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
-  if (typingTarget(e)) return;
+  if (typingTarget(e) || noteOpen) return;
   if (state.tab === TAB.judge && pool && state.pool) {
     if (/^[0-3]$/.test(e.key)) { e.preventDefault(); judge(Number(e.key)); return; }
     switch (e.key) {

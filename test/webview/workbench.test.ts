@@ -1,0 +1,301 @@
+/**
+ * The Workbench webview bundle in headless Chromium (playwright-core + Debian chromium), with a
+ * stand-in VS Code host (harness.ts) and the real router over in-memory sample data.
+ * Screenshots of each view in light and dark themes go to test-artifacts/webview/.
+ */
+import * as assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { compareRuns } from '../../src/core/eval/compare';
+import { contentSecurityPolicy } from '../../src/extension/panel/html';
+import { sampleDataSource, loadSample, XSS_DOC } from './fixture';
+import { chromiumPath, ensureBundle, launch, openSession, screenshot, Session, Theme } from './harness';
+
+const hasChromium = chromiumPath() !== undefined;
+
+(hasChromium ? describe : describe.skip)('Workbench webview (headless Chromium)', function () {
+  this.timeout(120000);
+  let browser: Browser;
+  const sessions: Session[] = [];
+
+  before(async () => {
+    ensureBundle();
+    browser = await launch();
+  });
+  afterEach(async () => {
+    while (sessions.length) await sessions.pop()!.close();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function open(ds = sampleDataSource(), opts: Parameters<typeof openSession>[2] = {}): Promise<Session> {
+    const s = await openSession(browser, ds, opts);
+    sessions.push(s);
+    return s;
+  }
+
+  async function noProblems(s: Session): Promise<void> {
+    assert.deepEqual(await s.cspViolations(), [], 'CSP violations');
+    assert.deepEqual(s.pageErrors, [], 'page errors');
+    assert.deepEqual(s.router.rejected, [], 'rejected messages');
+  }
+
+  /** Elements data could have created, counted in the light DOM (component shadow roots hold their own icons). */
+  async function lightDomElements(s: Session): Promise<number> {
+    return s.page.evaluate(() => (globalThis as any).document.querySelectorAll('#app img, #app script, #app iframe, #app svg, #app a[href], #app b, #app [onerror], #app [onload]').length);
+  }
+
+  async function compare(s: Session): Promise<void> {
+    await s.page.locator('#run-compare').click();
+    await s.waitForToWebview((m) => m.type === 'comparison');
+    await s.flush();
+    await s.page.locator('#metric-table').waitFor();
+    await s.page.locator('#chart-bias canvas').waitFor();
+  }
+
+  it('serves the production CSP and loads nothing remote', async () => {
+    const s = await open();
+    const csp = await s.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    const nonce = await s.page.locator('script[src]').getAttribute('nonce');
+    assert.ok(nonce && nonce.length >= 16);
+    assert.equal(csp, contentSecurityPolicy('https://clir-webview.test', nonce));
+    assert.match(csp!, /default-src 'none'/);
+    assert.doesNotMatch(csp!, /unsafe-inline|unsafe-eval|\*/);
+    const init = s.toWebview.find((m) => m.type === 'init');
+    assert.ok(init && init.type === 'init' && init.runs.length === 2);
+    await noProblems(s);
+  });
+
+  for (const theme of ['light', 'dark'] as Theme[]) {
+    it(`renders the comparison of two sample runs (${theme})`, async () => {
+      const s = await open(sampleDataSource(), { theme });
+      await compare(s);
+      const { qrels, runs } = loadSample();
+      const want = compareRuns(qrels, runs, ['ndcg_cut_10', 'recall_100', 'recip_rank', 'map'], { baseline: 'bm25' });
+      const rowText = await s.page.locator('#metric-table vscode-table-row[data-run="dense"]').innerText();
+      const ndcg = want.rows.find((r) => r.run === 'dense' && r.measure === 'ndcg_cut_10')!;
+      assert.ok(rowText.includes(ndcg.mean.toFixed(4)), `${rowText} lacks ${ndcg.mean.toFixed(4)}`);
+      assert.ok(rowText.includes(`${ndcg.wins}/${ndcg.ties}/${ndcg.losses}`));
+      const baseText = await s.page.locator('#metric-table vscode-table-row[data-run="bm25"]').innerText();
+      assert.ok(baseText.includes(want.baselineMeans['ndcg_cut_10'].toFixed(4)));
+      if (ndcg.significant) assert.equal(await s.page.locator('#metric-table vscode-table-row[data-run="dense"] .marker').count() > 0, true);
+      for (const id of ['#chart-delta', '#chart-heatmap', '#chart-bias']) assert.ok((await s.page.locator(`${id} canvas`).count()) >= 1, id);
+      // The per-query table is paginated: 50 rows of the 67 queries.
+      assert.equal(await s.page.locator('#query-table tbody tr').count(), 50);
+      await screenshot(s.page, `compare-${theme}`);
+      // Exports: CSV / Markdown text and chart PNG / SVG go to the host's save dialog.
+      await s.page.locator('#export-csv').click();
+      await s.page.locator('#export-md').click();
+      await s.page.getByRole('button', { name: /Export .*Per-query.* as PNG/ }).click();
+      await s.page.getByRole('button', { name: /Export .*heatmap.*|Export .*language pair.* as SVG/ }).first().click();
+      await s.waitForToWebview((m) => m.type === 'exportResult' && s.saved.length >= 4);
+      const byFormat = new Map(s.saved.map((f) => [f.format, f]));
+      assert.match(Buffer.from(byFormat.get('csv')!.data).toString('utf8'), /^run,measure,mean/);
+      assert.match(Buffer.from(byFormat.get('md')!.data).toString('utf8'), /^\| Run \| ndcg_cut_10/);
+      assert.deepEqual(Array.from(byFormat.get('png')!.data.slice(0, 4)), [0x89, 0x50, 0x4e, 0x47]);
+      assert.match(Buffer.from(byFormat.get('svg')!.data).toString('utf8'), /^<svg[\s\S]*<\/svg>$/);
+      await noProblems(s);
+    });
+
+    it(`opens the run diff of a query from the comparison (${theme})`, async () => {
+      const s = await open(sampleDataSource({ xss: false }), { theme });
+      await compare(s);
+      const first = s.page.locator('#query-table tbody tr').first();
+      const qid = await first.getAttribute('data-qid');
+      await first.focus();
+      await s.page.keyboard.press('Enter');
+      await s.waitForToWebview((m) => m.type === 'runDiff');
+      await s.flush();
+      await s.page.locator('#diff .diff-row').first().waitFor();
+      assert.ok((await s.page.locator('#diff h2').innerText()).startsWith(qid!));
+      assert.equal(await s.page.locator('#diff ol[data-side="a"] > li').count(), 10);
+      assert.equal(await s.page.locator('#diff ol[data-side="b"] > li').count(), 10);
+      const diffMsg = s.toWebview.find((m) => m.type === 'runDiff')!;
+      assert.ok(diffMsg.type === 'runDiff');
+      const unjudged = new Set([...diffMsg.view.a, ...diffMsg.view.b].filter((e) => e.rel === null).map((e) => e.docid));
+      assert.equal(await s.page.locator('#diff ol[data-side="b"] > li.is-unjudged').count(), diffMsg.view.b.filter((e) => e.rel === null).length);
+      // Query terms are highlighted with <mark> built from text nodes.
+      assert.ok((await s.page.locator('#diff mark').count()) > 0);
+      await screenshot(s.page, `diff-${theme}`);
+      if (unjudged.size) {
+        // One key from a row: J opens a pool of the unjudged documents of this query.
+        await s.page.locator('#diff ol[data-side="b"] > li').first().focus();
+        await s.page.keyboard.press('J');
+        const req = await s.waitForToHost((m) => m?.type === 'requestPool');
+        assert.equal(req.source.type, 'diff');
+        assert.equal(req.source.unjudgedOnly, true);
+        const pool = await s.waitForToWebview((m) => m.type === 'pool');
+        assert.ok(pool.type === 'pool');
+        assert.deepEqual(new Set(pool.view.items.map((i) => i.docid)), unjudged);
+      }
+      await noProblems(s);
+    });
+  }
+
+  it('annotates by keyboard, persists every judgement through the host, undoes, notes and resumes', async () => {
+    const ds = sampleDataSource();
+    const s = await open(ds, { theme: 'light' });
+    await s.page.locator('vscode-tab-header[data-tab="judge"]').click();
+    await s.page.locator('#pool-runs').click();
+    const poolMsg = await s.waitForToWebview((m) => m.type === 'pool');
+    assert.ok(poolMsg.type === 'pool');
+    await s.flush();
+    const items = poolMsg.view.items;
+    assert.equal(poolMsg.view.position, 0);
+    await s.page.locator('#doc-card').focus();
+    const docAt = async (): Promise<string> => (await s.page.locator('#doc-id').innerText()).trim();
+    assert.equal(await docAt(), items[0].docid);
+    await s.page.keyboard.press('2');
+    await s.page.keyboard.press('0');
+    await s.page.keyboard.press('3');
+    await s.waitForToWebview((m) => m.type === 'judgementSaved' && m.docid === items[2].docid);
+    const alice = () => ds.saved.filter((j) => j.assessor === 'alice');
+    assert.deepEqual(alice().map((j) => [j.qid, j.docid, j.grade]), [0, 1, 2].map((i) => [items[i].qid, items[i].docid, [2, 0, 3][i]]));
+    assert.equal(await docAt(), items[3].docid);
+    // k / ArrowUp go back, j / ArrowDown forward.
+    await s.page.keyboard.press('k');
+    await s.page.keyboard.press('ArrowUp');
+    assert.equal(await docAt(), items[1].docid);
+    await s.page.keyboard.press('j');
+    assert.equal(await docAt(), items[2].docid);
+    // u undoes the last judgement (items[2] had no grade before): the host deletes it.
+    await s.page.keyboard.press('u');
+    await s.waitForToHost((m) => m?.type === 'unjudge' && m.docid === items[2].docid);
+    await s.waitForToWebview((m) => m.type === 'judgementSaved' && m.docid === items[2].docid && m.grade === null);
+    assert.equal(alice().length, 2);
+    assert.equal(await s.page.locator('#grade-now').innerText(), 'not judged');
+    // n opens a note; Enter saves it with the grade.
+    await s.page.keyboard.press('1');
+    await s.page.keyboard.press('k');
+    await s.page.keyboard.press('n');
+    await s.page.locator('#note-field').waitFor();
+    await s.page.waitForFunction(() => (globalThis as any).document.activeElement?.id === 'note-field');
+    await s.page.keyboard.type('mentions honey only in passing <b>');
+    await s.page.keyboard.press('Enter');
+    await s.waitForToHost((m) => m?.type === 'judge' && m.note === 'mentions honey only in passing <b>').catch((e) => {
+      console.log(JSON.stringify(s.toHost.slice(-8)), s.consoleLines.slice(-5));
+      throw e;
+    });
+    await s.flush();
+    const noted = alice().find((j) => j.docid === items[2].docid)!;
+    assert.equal(noted.grade, 1);
+    assert.equal(noted.note, 'mentions honey only in passing <b>');
+    assert.equal(await s.page.locator('#note-text').innerText(), 'Note: mentions honey only in passing <b>');
+    const progress = await s.page.locator('#progress-text').innerText();
+    assert.equal(progress, `3 / ${items.length} judged`);
+    assert.equal(await s.page.locator('#progress vscode-progress-bar').count(), 1);
+    await screenshot(s.page, 'judge-light');
+    // Export qrels through the host.
+    await s.page.locator('#export-qrels').click();
+    await s.waitForToWebview((m) => m.type === 'exportResult');
+    const qrels = Buffer.from(s.saved.find((f) => f.format === 'qrels')!.data).toString('utf8');
+    assert.equal(qrels.trim().split('\n').length, 3);
+    assert.ok(qrels.includes(`${items[0].qid} 0 ${items[0].docid} 2`));
+
+    // Reload the webview: state (cursor, undo stack) comes back from setState; the pool is re-requested.
+    const cursorBefore = await docAt();
+    await s.reload();
+    await s.waitForToWebview((m) => m.type === 'pool');
+    await s.flush();
+    await s.page.locator('#doc-id').waitFor();
+    assert.equal(await docAt(), cursorBefore);
+    assert.equal(await s.page.locator('#progress-text').innerText(), `3 / ${items.length} judged`);
+
+    // A fresh webview (no saved state) resumes where the host says: the first unjudged item.
+    const s2 = await open(ds, { theme: 'dark' });
+    await s2.page.locator('vscode-tab-header[data-tab="judge"]').click();
+    await s2.page.locator('#pool-runs').click();
+    const pool2 = await s2.waitForToWebview((m) => m.type === 'pool');
+    assert.ok(pool2.type === 'pool');
+    assert.equal(pool2.view.position, 3);
+    await s2.flush();
+    assert.equal((await s2.page.locator('#doc-id').innerText()).trim(), items[3].docid);
+    await screenshot(s2.page, 'judge-dark');
+    await noProblems(s);
+    await noProblems(s2);
+  });
+
+  it("shows Cohen's kappa when two assessors judged the same pairs", async () => {
+    const { runs } = loadSample();
+    const pairs = runs[0].queries.get('t01-en')!.docids.slice(0, 10);
+    const grades = [3, 3, 2, 0, 0, 1, 2, 0, 3, 1];
+    const judgements = pairs.flatMap((docid, i) => [
+      { assessor: 'alice', qid: 't01-en', docid, grade: grades[i], at: '2026-01-01T00:00:00Z' },
+      { assessor: 'bob', qid: 't01-en', docid, grade: i < 7 ? grades[i] : (grades[i] + 1) % 4, at: '2026-01-01T00:00:01Z' },
+    ]);
+    const s = await open(sampleDataSource({ judgements }), { theme: 'light' });
+    await s.page.locator('vscode-tab-header[data-tab="judge"]').click();
+    await s.page.locator('#agreement').click();
+    await s.waitForToWebview((m) => m.type === 'agreement');
+    await s.flush();
+    const text = await s.page.locator('#agreement-view').innerText();
+    assert.match(text, /alice\s+bob\s+10\s+0\.700/);
+    await screenshot(s.page, 'agreement-light');
+    await noProblems(s);
+  });
+
+  it('renders hostile document text inertly (no element, no script, no CSP violation)', async () => {
+    const ds = sampleDataSource({ xss: true });
+    const state = { tab: 1, compare: { runs: ['bm25', 'dense'], baseline: 'bm25', measures: ['ndcg_cut_10'], deltaMeasure: 'ndcg_cut_10', heatmapMeasure: 'ndcg_cut_10', k: 10, test: 't', correction: 'holm', page: 0, requested: false }, diff: { qid: 't01-en', runA: 'bm25', runB: 'dense', k: 10 }, poolDepth: 10, search: '' };
+    const s = await open(ds, { theme: 'dark', state });
+    await s.waitForToWebview((m) => m.type === 'runDiff');
+    await s.flush();
+    const row = s.page.locator(`#diff li[data-docid="${XSS_DOC}"]`).first();
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.ok(text.includes('<img src=x onerror="window.__pwned=1">'), text);
+    assert.ok(text.includes('<script>window.__pwned=2</script>'));
+    assert.equal(await lightDomElements(s), 0);
+    await screenshot(s.page, 'xss-diff-dark');
+    // The same document in the judging view (title and text).
+    await row.focus();
+    await s.page.keyboard.press('Enter');
+    await s.waitForToWebview((m) => m.type === 'pool');
+    await s.flush();
+    await s.page.locator('#doc-text').waitFor();
+    assert.equal(await s.page.locator('#doc-id').innerText(), `<img src=x onerror="window.__pwned=5"> — ${XSS_DOC}`);
+    assert.ok((await s.page.locator('#doc-text').innerText()).includes('<svg onload="window.__pwned=3"></svg>'));
+    assert.equal(await lightDomElements(s), 0);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await s.page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
+    await noProblems(s);
+  });
+
+  it('rejects and logs malformed messages in both directions', async () => {
+    const s = await open();
+    const bad: unknown[] = [
+      { type: 'bogus' },
+      'not an object',
+      null,
+      { type: 'comparison', view: 'x' },
+      { type: 'init', version: 1, runs: [], measures: [], assessor: 'x', queries: 0, judgements: 0, extra: '<img src=x onerror=alert(1)>' },
+      { type: 'judgementSaved', qid: 'q', docid: 'd', grade: 9, at: 'now' },
+      { type: 'error', message: 42 },
+    ];
+    for (const m of bad) await s.postRaw(m);
+    await s.flush();
+    const errors = () => s.toHost.filter((m: any) => m?.type === 'protocolError');
+    await s.waitForToHost(() => errors().length === bad.length);
+    assert.equal(await s.page.evaluate(() => (globalThis as any).document.body.dataset.rejected), String(bad.length));
+    assert.ok(s.consoleLines.some((l) => l.startsWith('warning: [clir-workbench] rejected message')));
+    assert.equal(s.hostLog.filter((l) => l.startsWith('warn: webview rejected a message')).length, bad.length);
+    // The UI still works after the rejected messages (the init with an extra field changed nothing).
+    assert.equal(await s.page.locator('#compare vscode-checkbox').count(), 2 + 5);
+    // Webview -> host: the host validates too (as if a compromised page posted directly).
+    const before = s.router.rejected.length;
+    await s.page.evaluate(() => {
+      const w = globalThis as unknown as { __clirToHost(m: unknown): void };
+      w.__clirToHost({ type: 'judge', poolId: 'p', qid: 'q', docid: 'd', grade: 7 });
+      w.__clirToHost({ type: 'openDocument', docid: { toString: 1 } });
+      w.__clirToHost({ type: 'saveExport', format: 'exe', suggestedName: '../../x', content: '' });
+      w.__clirToHost({ type: '__proto__' });
+    });
+    await s.waitForToWebview((m) => m.type === 'error' && s.router.rejected.length - before === 4);
+    assert.equal(s.hostLog.filter((l) => l.startsWith('warn: rejected message from webview')).length, 4);
+    // A well-formed judgement for a pool the host never built is refused as well.
+    await s.page.evaluate(() => (globalThis as unknown as { __clirToHost(m: unknown): void }).__clirToHost({ type: 'judge', poolId: 'nope', qid: 't01-en', docid: 'en/x.txt', grade: 1 }));
+    await s.waitForToWebview((m) => m.type === 'error' && /Unknown judging pool/.test(m.message));
+    assert.deepEqual(await s.cspViolations(), []);
+    assert.deepEqual(s.pageErrors, []);
+  });
+});
