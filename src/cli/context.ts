@@ -1,6 +1,10 @@
 /** Shared CLI plumbing: opening the index, progress bars (TTY only), output helpers. */
 import { SingleBar, Presets } from 'cli-progress';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+
+/** Named pipelines picked up automatically from the working folder. */
+export const DEFAULT_PIPELINES_FILE = path.join('.clir', 'pipelines.yaml');
 import type { DeviceChoice } from '../core/models/types';
 import { openWorkbench, Workbench } from '../core/workbench';
 import { CliError } from './errors';
@@ -12,6 +16,7 @@ export interface CommonOptions {
   device?: string;
   modelsCache?: string;
   modelsDir?: string[];
+  pipelines?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -32,6 +37,7 @@ export function openFromOptions(o: CommonOptions): Workbench {
     device: parseDevice(o.device) ?? 'auto',
     modelsCacheDir: o.modelsCache ?? process.env.CLIR_MODELS_CACHE,
     localModelDirs: o.modelsDir ?? (process.env.CLIR_MODELS_DIR ? process.env.CLIR_MODELS_DIR.split(path.delimiter) : undefined),
+    pipelinesFile: o.pipelines ?? process.env.CLIR_PIPELINES ?? (fs.existsSync(DEFAULT_PIPELINES_FILE) ? DEFAULT_PIPELINES_FILE : undefined),
     log,
   });
 }

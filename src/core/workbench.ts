@@ -2,7 +2,9 @@
  * The engine facade: one SQLite index, the models it uses, indexing and search. Used by the CLI,
  * the engine process and tests. No `vscode` import.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import YAML from 'yaml';
 import type { IndexOptions, IndexReport, IndexStatus, SearchOptions, SearchResult, WorkbenchApi, Hit } from './api';
 import { Bm25Index } from './bm25/bm25';
 import { indexSource, indexFiles } from './ingest/indexer';
@@ -25,7 +27,42 @@ export interface WorkbenchOptions {
   localModelDirs?: string[];
   device?: DeviceChoice;
   rerankDepth?: number;
+  /**
+   * Named pipelines: a YAML or JSON file mapping names to pipeline expressions, e.g.
+   * `e5-rerank: dense:e5-base+rerank:bge-reranker-v2-m3@100`. Names then work wherever a pipeline is asked for.
+   */
+  pipelinesFile?: string;
   log?: (msg: string) => void;
+}
+
+/** Reads a named-pipelines file; errors name the file and the entry at fault. */
+export function readPipelineAliases(file: string): Map<string, string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read pipelines file ${file}: ${(err as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = /\.json$/i.test(file) ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    throw new Error(`pipelines file ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw new Error(`pipelines file ${file}: expected a mapping of names to pipeline expressions`);
+  }
+  const out = new Map<string, string>();
+  for (const [name, expr] of Object.entries(data as Record<string, unknown>)) {
+    if (typeof expr !== 'string') throw new Error(`pipelines file ${file}: "${name}" must be a pipeline expression string`);
+    try {
+      parsePipeline(expr);
+    } catch (err) {
+      throw new Error(`pipelines file ${file}: "${name}": ${(err as Error).message}`);
+    }
+    out.set(name, expr);
+  }
+  return out;
 }
 
 export interface BatchQuery {
@@ -93,8 +130,28 @@ export class Workbench implements WorkbenchApi {
     return p;
   }
 
+  private aliases?: Map<string, string>;
+
+  /** Parses a pipeline expression or a name from the pipelines file; records it in the `pipelines` table. */
   pipeline(name?: string): PipelineConfig {
-    return parsePipeline(name ?? 'bm25', { rerankDepth: this.opts.rerankDepth });
+    const wanted = (name ?? 'bm25').trim();
+    if (this.opts.pipelinesFile && !this.aliases) this.aliases = readPipelineAliases(this.opts.pipelinesFile);
+    const expr = this.aliases?.get(wanted);
+    const config = parsePipeline(expr ?? wanted, { rerankDepth: this.opts.rerankDepth });
+    return expr ? { ...config, name: wanted } : config;
+  }
+
+  private recordPipeline(p: PipelineConfig, hash: string): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO pipelines(hash, name, config, created_at) VALUES (?, ?, ?, ?)')
+      .run(hash, p.name, JSON.stringify(p.stage), new Date().toISOString());
+  }
+
+  /** Pipelines that produced stored results, newest first. */
+  pipelines(): { hash: string; name: string; config: unknown; createdAt: string }[] {
+    return (this.db.prepare('SELECT * FROM pipelines ORDER BY created_at DESC').all() as { hash: string; name: string; config: string; created_at: string }[]).map(
+      (r) => ({ hash: r.hash, name: r.name, config: JSON.parse(r.config), createdAt: r.created_at }),
+    );
   }
 
   async index(source: string, opts: IndexOptions = {}): Promise<IndexReport> {
@@ -238,6 +295,7 @@ export class Workbench implements WorkbenchApi {
     const out = await this.runBatch(topics, { ...opts, k });
     const wall = (performance.now() - started) / 1000;
     const topicsHash = hashConfig(topics.map((t) => [t.id, t.text]));
+    this.recordPipeline(out.pipeline, out.hash);
     const saved = this.experiments.save(
       {
         name: opts.name ?? out.pipeline.name,

@@ -94,4 +94,36 @@ describe('experiments from the CLI (clir run / runs / import / compare)', functi
     const r3 = clir(['index', path.join(dir, 'missing'), '--db', db]);
     assert.match(r3.err, /no such file or folder/);
   });
+
+  it('runs the whole flow on a BEIR folder: index corpus.jsonl, import queries+qrels, run, evaluate from the store', () => {
+    const bdb = path.join(dir, 'beir.db');
+    const beir = path.join(SAMPLE, 'beir');
+    assert.equal(clir(['index', path.join(beir, 'corpus.jsonl'), '--db', bdb, '-p', 'dense:demo-xlmr', '-q']).code, 0);
+    assert.match(clir(['import', 'beir', beir, '--db', bdb]).out, /Imported 67 queries and 554 judgements/);
+    const run = clir(['run', '--db', bdb, '--topics', path.join(beir, 'queries.jsonl'), '-p', 'dense:demo-xlmr', '-o', path.join(dir, 'beir.run'), '--json']);
+    assert.equal(run.code, 0, run.err);
+    // Qrels come from the store (imported), the run from the stored experiment.
+    const ev = clir(['eval', '--db', bdb, '--run', `#${JSON.parse(run.out).experiment}`, '-c', '-m', 'recall_100', '--json']);
+    assert.equal(ev.code, 0, ev.err);
+    const fromFile = clir(['eval', '--qrels', path.join(beir, 'qrels', 'test.tsv'), '--run', path.join(dir, 'beir.run'), '-c', '-m', 'recall_100', '--json']);
+    assert.equal(fromFile.code, 0, fromFile.err);
+    assert.deepEqual(JSON.parse(ev.out).all, JSON.parse(fromFile.out).all);
+    assert.ok(JSON.parse(ev.out).all.recall_100 > 0.8, ev.out);
+  });
+
+  it('resolves named pipelines from a pipelines file and records them', async () => {
+    const file = path.join(dir, 'pipelines.yaml');
+    fs.writeFileSync(file, 'fused: "rrf(bm25,dense:demo-bert)+rerank:demo-reranker@10"\n');
+    const r = clir(['search', 'пчеловодство', '--db', db, '--pipelines', file, '-p', 'fused', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const res = JSON.parse(r.out);
+    assert.equal(res.pipeline.name, 'fused');
+    assert.ok(res.hits.length > 0);
+    fs.writeFileSync(file, 'broken: "dense:"\n');
+    const bad = clir(['search', 'x', '--db', db, '--pipelines', file, '-p', 'broken']);
+    assert.match(bad.err, /pipelines\.yaml: "broken": pipeline "dense:": missing model name/);
+    const wb = openWorkbench(db);
+    assert.ok(wb.pipelines().some((p) => p.name === 'dense:demo-bert'));
+    await wb.close();
+  });
 });

@@ -13,6 +13,7 @@ export function common(cmd: Command): Command {
     .option('--device <device>', 'execution provider: auto | cpu | cuda | dml | coreml | webgpu', 'auto')
     .option('--models-cache <dir>', 'where downloaded models are cached (default: $CLIR_MODELS_CACHE)')
     .option('--models-dir <dir>', 'a folder of local models (each sub-folder one model); repeatable', collect)
+    .option('--pipelines <file>', 'YAML/JSON file of named pipelines (default: $CLIR_PIPELINES or .clir/pipelines.yaml)')
     .option('--json', 'machine-readable JSON on stdout')
     .option('-q, --quiet', 'no progress or notes on stderr');
 }
