@@ -2,14 +2,40 @@
  * Vocabulary + embedding-table construction for the demo models.
  *
  * Every concept of the lexicon gets a seeded random unit vector. Every vocabulary
- * piece that a lexicon word of that concept tokenizes into gets that vector plus a
- * little noise; every other piece (letters, digits, punctuation, sub-word pieces,
- * stop words, special tokens) gets a short random vector so it barely moves a mean.
+ * piece that a lexicon word of that concept tokenizes into gets that vector plus
+ * seeded noise (imperfect cross-lingual alignment) and, for the bi-encoders, a
+ * language-identity component: `languageWeight` times the seeded unit vector of the
+ * language the word is listed under (pieces listed under several languages, such as
+ * CJK characters shared by zh and ja or identical spellings, get the mean of their
+ * languages' vectors). Every other piece (letters, digits, punctuation, sub-word
+ * pieces, stop words, special tokens) gets a short random vector so it barely moves
+ * a mean, and carries no language.
+ *
+ * The language component is what gives the demo bi-encoders the language bias of
+ * real multilingual encoders: texts in the same language share it, so documents in
+ * the query's language score higher than equally relevant documents in another
+ * language. The cross-encoder's table has no language component.
  */
 import { Lexicon, NO_SPACE_LANGS } from './lexicon';
-import { gaussianVector, matVec, orthogonalMatrix, unitVector } from './prng';
+import { gaussianVector, l2normalize, matVec, orthogonalMatrix, unitVector } from './prng';
 
 export type Variant = 'plain' | 'misaligned';
+
+/** How concept pieces are embedded. */
+export interface EmbeddingStyle {
+  variant: Variant;
+  /** Norm of the language-identity vector added to concept pieces, relative to the unit concept vector (0: none). */
+  languageWeight: number;
+  /** Norm of the seeded per-piece noise added to concept pieces. */
+  conceptNoise: number;
+}
+
+/** The bi-encoders: concepts plus language identity plus alignment noise. */
+export const ENCODER_STYLE: EmbeddingStyle = { variant: 'plain', languageWeight: 0.35, conceptNoise: 0.3 };
+/** Like ENCODER_STYLE, with every language but English rotated. */
+export const MISALIGNED_STYLE: EmbeddingStyle = { ...ENCODER_STYLE, variant: 'misaligned' };
+/** The cross-encoder compares concepts only: no language component, little noise. */
+export const RERANKER_STYLE: EmbeddingStyle = { variant: 'plain', languageWeight: 0, conceptNoise: 0.15 };
 
 export interface BuiltVocab {
   /** Token strings in id order. */
@@ -23,8 +49,6 @@ export interface BuiltVocab {
   conceptPieces: number;
 }
 
-/** Norm of the noise added to concept pieces. */
-const CONCEPT_NOISE = 0.15;
 /** Norm of the vectors of every non-concept piece. */
 const FILLER_NORM = 0.06;
 /** The pivot language: identity rotation in the misaligned variant. */
@@ -137,14 +161,14 @@ class TableBuilder {
   }
 
   /** Sorted, de-duplicated order: `fixed` first (in given order), then the rest sorted. */
-  finish(fixed: string[], variant: Variant, dim: number, tail: string[] = []): BuiltVocab & { scoreList: number[] } {
+  finish(fixed: string[], style: EmbeddingStyle, dim: number, tail: string[] = []): BuiltVocab & { scoreList: number[] } {
     const fixedSet = new Set([...fixed, ...tail]);
     const rest = this.order.filter((t) => !fixedSet.has(t)).sort();
     const tokens = [...fixed, ...rest, ...tail];
     const table = new Float32Array(tokens.length * dim);
     const rotations = new Map<string, Float64Array[]>();
     const rotationFor = (lang: string): Float64Array[] | null => {
-      if (variant !== 'misaligned' || lang === PIVOT_LANG) return null;
+      if (style.variant !== 'misaligned' || lang === PIVOT_LANG) return null;
       let r = rotations.get(lang);
       if (!r) {
         r = orthogonalMatrix(`rotation:${lang}`, dim);
@@ -164,10 +188,17 @@ class TableBuilder {
         for (const c of contribs) {
           const base = unitVector(`concept:${c.concept}`, dim);
           const x = new Float64Array(dim);
-          for (let i = 0; i < dim; i++) x[i] = base[i] + (CONCEPT_NOISE / Math.sqrt(dim)) * noise[i];
+          for (let i = 0; i < dim; i++) x[i] = base[i] + (style.conceptNoise / Math.sqrt(dim)) * noise[i];
           const rot = rotationFor(c.lang);
           const y = rot ? matVec(rot, x) : x;
           for (let i = 0; i < dim; i++) v[i] += y[i] / contribs.length;
+        }
+        if (style.languageWeight > 0) {
+          const langs = [...new Set(contribs.map((c) => c.lang))].sort();
+          for (const lang of langs) {
+            const l = languageVector(lang, dim);
+            for (let i = 0; i < dim; i++) v[i] += (style.languageWeight * l[i]) / langs.length;
+          }
         }
       } else {
         const g = gaussianVector(`filler:${tok}`, dim);
@@ -179,6 +210,33 @@ class TableBuilder {
   }
 }
 
+/**
+ * Languages whose identity directions are made exactly orthogonal to each other (Gram–Schmidt
+ * in this order), so that no pair of them is accidentally close or opposed. Any other language
+ * gets a seeded direction orthogonal to all of these. The list is fixed, so adding a language to
+ * the lexicon never changes the directions of the others.
+ */
+const ORTHOGONAL_LANGS = ['en', 'de', 'fr', 'es', 'ru', 'zh', 'ja', 'ar', 'hi', 'th', 'it', 'pt', 'nl', 'ko', 'tr', 'pl', 'uk', 'fa', 'he', 'vi', 'id', 'sw'];
+const languageCache = new Map<string, Float64Array>();
+
+/** The seeded unit language-identity direction of `lang`. */
+export function languageVector(lang: string, dim: number): Float64Array {
+  const key = `${dim}:${lang}`;
+  const hit = languageCache.get(key);
+  if (hit) return hit;
+  const known = ORTHOGONAL_LANGS.indexOf(lang);
+  const before = (known < 0 ? ORTHOGONAL_LANGS : ORTHOGONAL_LANGS.slice(0, known)).slice(0, dim - 1).map((l) => languageVector(l, dim));
+  const v = unitVector(`language:${lang}`, dim);
+  for (const b of before) {
+    let d = 0;
+    for (let i = 0; i < dim; i++) d += v[i] * b[i];
+    for (let i = 0; i < dim; i++) v[i] -= d * b[i];
+  }
+  l2normalize(v);
+  languageCache.set(key, v);
+  return v;
+}
+
 function lexiconChars(lex: Lexicon): string[] {
   const chars = new Set<string>();
   for (const c of lex.concepts) for (const words of Object.values(c.words)) for (const w of words) for (const ch of w) if (!/\s/u.test(ch)) chars.add(ch);
@@ -186,7 +244,7 @@ function lexiconChars(lex: Lexicon): string[] {
 }
 
 /** Vocabulary for the BERT-style WordPiece tokenizer. */
-export function buildWordPieceVocab(lex: Lexicon, variant: Variant, dim: number): BuiltVocab {
+export function buildWordPieceVocab(lex: Lexicon, style: EmbeddingStyle, dim: number): BuiltVocab {
   const b = new TableBuilder();
   const specials = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
   for (const ch of [...ASCII_PUNCT, ...EXTRA_PUNCT]) b.add(ch);
@@ -212,12 +270,12 @@ export function buildWordPieceVocab(lex: Lexicon, variant: Variant, dim: number)
       }
     }
   }
-  const built = b.finish(specials, variant, dim);
+  const built = b.finish(specials, style, dim);
   return { tokens: built.tokens, table: built.table, dim, conceptPieces: built.conceptPieces };
 }
 
 /** Vocabulary (with Unigram scores) for the XLM-R-style SentencePiece tokenizer. */
-export function buildUnigramVocab(lex: Lexicon, variant: Variant, dim: number): BuiltVocab {
+export function buildUnigramVocab(lex: Lexicon, style: EmbeddingStyle, dim: number): BuiltVocab {
   const b = new TableBuilder();
   const specials = ['<s>', '<pad>', '</s>', '<unk>'];
   b.add('▁', -5);
@@ -242,6 +300,6 @@ export function buildUnigramVocab(lex: Lexicon, variant: Variant, dim: number): 
       }
     }
   }
-  const built = b.finish(specials, variant, dim, ['<mask>']);
+  const built = b.finish(specials, style, dim, ['<mask>']);
   return { tokens: built.tokens, scores: built.scoreList, table: built.table, dim, conceptPieces: built.conceptPieces };
 }
