@@ -36,7 +36,7 @@ export function loadSample(): Sample {
     if (!docid || !lang) continue;
     const file = path.join(SAMPLE, 'corpus', docid);
     let text = fs.readFileSync(file, 'utf8');
-    if (docid.endsWith('.html')) text = text.replace(/<[^>]*>/g, ' ').replace(/[ \t]+/g, ' ');
+    if (docid.endsWith('.html')) text = text.replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/[ \t]+/g, ' ');
     text = text.replace(/\n{3,}/g, '\n\n').trim().slice(0, 1500);
     docs.set(docid, { docid, lang, path: file, text, start: 0, end: text.length });
   }

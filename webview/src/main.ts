@@ -11,7 +11,6 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import '@vscode-elements/elements/dist/vscode-table/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header/index.js';
@@ -519,7 +518,7 @@ function renderJudge(): void {
   });
   const progress = h('div', { class: 'progress', id: 'progress' },
     h('div', { class: 'row between' }, h('strong', {}, pool.description), h('span', { id: 'progress-text', 'aria-live': 'polite' }, `${judged} / ${items.length} judged`)),
-    h('vscode-progress-bar', { value: String(items.length ? judged / items.length : 0), max: '1', 'aria-label': `${judged} of ${items.length} judged` }),
+    meter(judged, items.length),
     h('details', {}, h('summary', {}, `Per query (${perQuery.length})`),
       h('table', { class: 'grid compact', 'aria-label': 'Progress per query' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Query'), h('th', { scope: 'col' }, 'Judged'))),
@@ -701,11 +700,19 @@ function handle(msg: ToWebview): void {
   }
 }
 
+function meter(done: number, total: number): HTMLElement {
+  const fill = h('div', { class: 'meter-fill' });
+  fill.style.width = `${total ? (100 * done) / total : 0}%`; // CSSOM, allowed by the CSP (no inline style attribute)
+  return h('div', { class: 'meter', id: 'progress-meter', role: 'progressbar', 'aria-label': 'Judged documents', 'aria-valuemin': 0, 'aria-valuemax': total, 'aria-valuenow': done }, fill);
+}
+
 function renderJudgeProgress(): void {
   if (!pool) return;
   const judged = pool.items.filter((x) => x.grade !== null).length;
   const el = document.getElementById('progress-text');
   if (el) el.textContent = `${judged} / ${pool.items.length} judged`;
+  const m = document.getElementById('progress-meter');
+  if (m) m.replaceWith(meter(judged, pool.items.length));
 }
 
 // Re-draw charts when VS Code switches theme (it changes the body class and CSS variables).
