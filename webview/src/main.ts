@@ -310,7 +310,7 @@ function drawCharts(): void {
 const ARROW: Record<DiffEntry['movement'], { glyph: string; label: string }> = {
   up: { glyph: '↑', label: 'moved up' },
   down: { glyph: '↓', label: 'moved down' },
-  same: { glyph: '＝', label: 'same rank' },
+  same: { glyph: '=', label: 'same rank' },
   entered: { glyph: '⇢', label: 'entered the top k' },
   left: { glyph: '⇠', label: 'left the top k' },
   only: { glyph: '•', label: 'only here' },
