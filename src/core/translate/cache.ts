@@ -1,0 +1,129 @@
+/**
+ * The SQLite translation cache (`translations`, migration 4): one row per (translator id, source
+ * language, target language, sha256 of the text) with the translation and the latency measured when
+ * it was made. `CachedTranslator` wraps any cacheable translator: a hit costs no model call and is
+ * returned with `cached: true` and the originally recorded latency.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../store/db';
+import type { QueryTranslator, TranslateOptions, TranslationOutput } from './types';
+
+export function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export interface CachedTranslation {
+  translated: string;
+  latencyMs: number;
+  createdAt: string;
+}
+
+export class TranslationCache {
+  private readonly getStmt;
+  private readonly putStmt;
+  constructor(readonly db: Db) {
+    this.getStmt = db.prepare(
+      'SELECT translated, latency_ms AS latencyMs, created_at AS createdAt FROM translations WHERE translator = ? AND src_lang = ? AND tgt_lang = ? AND text_hash = ?',
+    );
+    this.putStmt = db.prepare(
+      `INSERT INTO translations(translator, src_lang, tgt_lang, text_hash, source_text, translated, latency_ms, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(translator, src_lang, tgt_lang, text_hash) DO UPDATE SET translated = excluded.translated, latency_ms = excluded.latency_ms, created_at = excluded.created_at`,
+    );
+  }
+
+  get(translator: string, src: string, tgt: string, text: string): CachedTranslation | undefined {
+    return this.getStmt.get(translator, src, tgt, textHash(text)) as CachedTranslation | undefined;
+  }
+
+  put(translator: string, src: string, tgt: string, text: string, translated: string, latencyMs: number): void {
+    this.putStmt.run(translator, src, tgt, textHash(text), text, translated, latencyMs, new Date().toISOString());
+  }
+
+  /** Entries and recorded latency per translator and language pair. */
+  summary(): { translator: string; srcLang: string; tgtLang: string; entries: number; totalLatencyMs: number; meanLatencyMs: number }[] {
+    return this.db
+      .prepare(
+        `SELECT translator, src_lang AS srcLang, tgt_lang AS tgtLang, COUNT(*) AS entries, SUM(latency_ms) AS totalLatencyMs, AVG(latency_ms) AS meanLatencyMs
+         FROM translations GROUP BY translator, src_lang, tgt_lang ORDER BY translator, src_lang, tgt_lang`,
+      )
+      .all() as never;
+  }
+}
+
+/** Any translator + the SQLite cache (only when the translator is `cacheable`). */
+export class CachedTranslator implements QueryTranslator {
+  readonly cache: TranslationCache;
+  /** Model calls made / cache hits served by this wrapper (for reports and tests). */
+  readonly counters = { calls: 0, hits: 0, translatorMs: 0 };
+
+  constructor(
+    db: Db,
+    readonly inner: QueryTranslator,
+  ) {
+    this.cache = new TranslationCache(db);
+  }
+
+  get id(): string {
+    return this.inner.id;
+  }
+  get kind(): QueryTranslator['kind'] {
+    return this.inner.kind;
+  }
+  get cacheable(): boolean {
+    return this.inner.cacheable;
+  }
+  get pair(): QueryTranslator['pair'] {
+    return this.inner.pair;
+  }
+
+  async translate(text: string, src: string, tgt: string, opts?: TranslateOptions): Promise<TranslationOutput> {
+    return (await this.translateBatch([text], src, tgt, opts))[0];
+  }
+
+  async translateBatch(texts: string[], src: string, tgt: string, opts?: TranslateOptions): Promise<TranslationOutput[]> {
+    if (!this.inner.cacheable) {
+      this.counters.calls += texts.length;
+      const t0 = performance.now();
+      const out = this.inner.translateBatch
+        ? await this.inner.translateBatch(texts, src, tgt, opts)
+        : await Promise.all(texts.map((t) => this.inner.translate(t, src, tgt, opts)));
+      this.counters.translatorMs += performance.now() - t0;
+      return out;
+    }
+    const out: (TranslationOutput | undefined)[] = texts.map((t) => {
+      const hit = this.cache.get(this.inner.id, src, tgt, t);
+      if (!hit) return undefined;
+      this.counters.hits++;
+      return { text: hit.translated, latencyMs: hit.latencyMs, cached: true };
+    });
+    const missing = [...new Set(texts.filter((_, i) => !out[i]))];
+    if (missing.length) {
+      this.counters.calls += missing.length;
+      const t0 = performance.now();
+      const fresh = this.inner.translateBatch
+        ? await this.inner.translateBatch(missing, src, tgt, opts)
+        : await sequential(missing, (t) => this.inner.translate(t, src, tgt, opts));
+      this.counters.translatorMs += performance.now() - t0;
+      const byText = new Map<string, TranslationOutput>();
+      missing.forEach((t, i) => {
+        byText.set(t, fresh[i]);
+        this.cache.put(this.inner.id, src, tgt, t, fresh[i].text, fresh[i].latencyMs);
+      });
+      texts.forEach((t, i) => {
+        if (!out[i]) out[i] = byText.get(t);
+      });
+    }
+    return out as TranslationOutput[];
+  }
+
+  async dispose(): Promise<void> {
+    await this.inner.dispose?.();
+  }
+}
+
+async function sequential<T, R>(items: T[], f: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const x of items) out.push(await f(x));
+  return out;
+}

@@ -1,0 +1,193 @@
+/**
+ * Structured query translation for BM25 (Pirkola 1998; the "#syn" operator of INQUERY):
+ * all translations of one source word form a synonym set that is scored as if it were ONE term,
+ * so a word with ten dictionary translations weighs as much as a word with one.
+ *
+ *   tf(S, D) = Σ_{t ∈ S} tf(t, D)            (distinct members after normalisation)
+ *   df(S)    = |{ D : tf(S, D) > 0 }|         (documents containing ANY member)
+ *   score(D) = Σ_S qtf(S) · idf(df(S)) · tf(S,D)·(k1+1) / (tf(S,D) + k1·(1 − b + b·|D|/avgdl))
+ *   idf(df)  = ln(1 + (N − df + 0.5) / (df + 0.5))      (Lucene's, as in ../bm25/bm25.ts)
+ *
+ * A member with several words ("climate change") is a phrase: it occurs where its terms stand at
+ * consecutive positions (positions come from the FTS5 `instance` vocabulary table). Sets are built
+ * from the members' BM25 terms (../text/terms.ts), so they match exactly what the index stores.
+ * A set of one single-word member is plain BM25: with singleton sets this IS `Bm25Index.scoreChunks`.
+ *
+ * Two indexes can be scored: the original chunks (`chunks_fts`, what `Bm25Index` uses) or the
+ * chunks translated at index time (`chunk_translations_fts`, one translator + target language; see
+ * ./documents.ts). Scores are per chunk; callers aggregate to documents.
+ */
+import { Bm25Params, ChunkScore, DEFAULT_BM25 } from '../bm25/bm25';
+import { aggregate, Aggregation, DocScore, topK } from '../search/aggregate';
+import type { Db } from '../store/db';
+import { terms } from '../text/terms';
+
+/** Which postings to score: the original chunks, or the chunks translated by one translator into one language. */
+export type IndexView = { kind: 'original' } | { kind: 'translated'; translator: string; tgtLang: string };
+
+export const ORIGINAL_INDEX: IndexView = { kind: 'original' };
+
+/** A weighted synonym set: members are (possibly multiword) strings; weight = query term frequency. */
+export interface SynonymSet {
+  members: string[];
+  weight?: number;
+}
+
+interface ChunkInfo {
+  len: number;
+  docId: number;
+  ord: number;
+}
+
+/** Postings of one index view. */
+class Postings {
+  private readonly instance;
+  private readonly info = new Map<number, ChunkInfo>();
+  private readonly infoStmt;
+  private readonly view: IndexView;
+
+  constructor(
+    private readonly db: Db,
+    view: IndexView,
+  ) {
+    this.view = view;
+    if (view.kind === 'original') {
+      this.instance = db.prepare('SELECT doc, offset FROM chunks_fts_instance WHERE term = ?');
+      this.infoStmt = db.prepare('SELECT n_terms AS len, doc_id AS docId, ord FROM chunks WHERE id = ?');
+    } else {
+      this.instance = db.prepare(
+        `SELECT t.chunk_id AS doc, i.offset FROM chunk_translations_fts_instance i JOIN chunk_translations t ON t.id = i.doc
+         WHERE i.term = ? AND t.translator = ? AND t.tgt_lang = ?`,
+      );
+      this.infoStmt = db.prepare(
+        `SELECT t.n_terms AS len, c.doc_id AS docId, c.ord FROM chunk_translations t JOIN chunks c ON c.id = t.chunk_id
+         WHERE t.chunk_id = ? AND t.translator = ? AND t.tgt_lang = ?`,
+      );
+    }
+  }
+
+  private args(): unknown[] {
+    return this.view.kind === 'original' ? [] : [this.view.translator, this.view.tgtLang];
+  }
+
+  stats(): { n: number; avgdl: number } {
+    const r = (
+      this.view.kind === 'original'
+        ? this.db.prepare('SELECT COUNT(*) AS n, AVG(n_terms) AS avg FROM chunks').get()
+        : this.db.prepare('SELECT COUNT(*) AS n, AVG(n_terms) AS avg FROM chunk_translations WHERE translator = ? AND tgt_lang = ?').get(...this.args())
+    ) as { n: number; avg: number | null };
+    return { n: r.n, avgdl: r.avg ?? 0 };
+  }
+
+  /** chunk → positions of `term`. */
+  positions(term: string): Map<number, number[]> {
+    const out = new Map<number, number[]>();
+    for (const [doc, offset] of this.instance.raw().iterate(term, ...this.args()) as Iterable<[number, number]>) {
+      const l = out.get(doc);
+      if (l) l.push(offset);
+      else out.set(doc, [offset]);
+    }
+    return out;
+  }
+
+  /** chunk → occurrences of a member (a term, or a phrase of consecutive terms). */
+  occurrences(member: string[]): Map<number, number> {
+    const out = new Map<number, number>();
+    if (member.length === 1) {
+      for (const [chunk, pos] of this.positions(member[0])) out.set(chunk, pos.length);
+      return out;
+    }
+    const lists = member.map((t) => this.positions(t));
+    for (const [chunk, first] of lists[0]) {
+      const rest = lists.slice(1).map((l) => l.get(chunk));
+      if (rest.some((r) => !r)) continue;
+      const sets = rest.map((r) => new Set(r));
+      let n = 0;
+      for (const p of first) if (sets.every((s, i) => s.has(p + i + 1))) n++;
+      if (n) out.set(chunk, n);
+    }
+    return out;
+  }
+
+  chunk(id: number): ChunkInfo {
+    let c = this.info.get(id);
+    if (!c) {
+      c = this.infoStmt.get(id, ...this.args()) as ChunkInfo;
+      this.info.set(id, c);
+    }
+    return c;
+  }
+}
+
+/** Normalises sets: members → BM25 term sequences, duplicates and empty members dropped, equal sets merged (weights add). */
+export function prepareSets(sets: (string[] | SynonymSet)[]): { members: string[][]; weight: number }[] {
+  const out = new Map<string, { members: string[][]; weight: number }>();
+  for (const s of sets) {
+    const raw = Array.isArray(s) ? s : s.members;
+    const weight = Array.isArray(s) ? 1 : (s.weight ?? 1);
+    const seen = new Set<string>();
+    const members: string[][] = [];
+    for (const m of raw) {
+      const ts = terms(m);
+      const key = ts.join(' ');
+      if (!ts.length || seen.has(key)) continue;
+      seen.add(key);
+      members.push(ts);
+    }
+    if (!members.length) continue;
+    const id = [...seen].sort().join('\u0001');
+    const cur = out.get(id);
+    if (cur) cur.weight += weight;
+    else out.set(id, { members, weight });
+  }
+  return [...out.values()];
+}
+
+/**
+ * Structured BM25 of every chunk that matches at least one set. `sets` are synonym sets (one per
+ * source word); repeated equal sets add up their weight like a repeated query term.
+ */
+export function structuredBm25(
+  db: Db,
+  sets: (string[] | SynonymSet)[],
+  params: Bm25Params = DEFAULT_BM25,
+  opts: { index?: IndexView; allowDoc?: (docId: number) => boolean } = {},
+): ChunkScore[] {
+  const prepared = prepareSets(sets);
+  if (!prepared.length) return [];
+  const postings = new Postings(db, opts.index ?? ORIGINAL_INDEX);
+  const { n, avgdl } = postings.stats();
+  if (n === 0) return [];
+  const { k1, b } = params;
+  const scores = new Map<number, ChunkScore>();
+  for (const set of prepared) {
+    const tf = new Map<number, number>();
+    for (const m of set.members) for (const [chunk, c] of postings.occurrences(m)) tf.set(chunk, (tf.get(chunk) ?? 0) + c);
+    const df = tf.size;
+    if (df === 0) continue;
+    const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    for (const [chunk, f] of tf) {
+      const info = postings.chunk(chunk);
+      const norm = k1 * (1 - b + (b * info.len) / avgdl);
+      const s = set.weight * idf * ((f * (k1 + 1)) / (f + norm));
+      const cur = scores.get(chunk);
+      if (cur) cur.score += s;
+      else scores.set(chunk, { chunkId: chunk, docId: info.docId, ord: info.ord, score: s });
+    }
+  }
+  let out = [...scores.values()];
+  if (opts.allowDoc) out = out.filter((c) => opts.allowDoc!(c.docId));
+  return out;
+}
+
+/** Singleton sets from a text: every BM25 term its own set (plain BM25 on that text). */
+export function termSets(text: string): string[][] {
+  return terms(text).map((t) => [t]);
+}
+
+/** Chunk scores → the top `depth` documents (best chunk kept), as the pipeline's bm25 stage does. */
+export function toDocuments(chunks: ChunkScore[], depth: number, how: Aggregation = 'max'): DocScore[] {
+  const byChunk = new Map(chunks.map((c) => [c.chunkId, c]));
+  const docs = aggregate(chunks, (id) => byChunk.get(id)!.docId, how, (id) => byChunk.get(id)!.ord);
+  return topK(docs, depth);
+}
