@@ -12,9 +12,11 @@ import {
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { IndexProgress, IndexReport, IndexStatus, SearchResult } from '../core/api';
 import type { DeviceChoice, ModelPreset } from '../core/models/types';
+import type { Topic } from '../core/eval/types';
 import {
-  EngineStatus, IndexFilesResult, IndexSettings, LogNotification, Notifications, OpenParams, OpenResult,
-  REQUEST_CANCELLED, Requests, SearchParams, SetDeviceResult, TableListing,
+  DocumentInfoDto, EngineStatus, ExperimentListing, ImportResult, IndexFilesResult, IndexSettings, JudgementDto, JudgementsOverview,
+  LogNotification, Notifications, OpenParams, OpenResult, PoolSummary, REQUEST_CANCELLED, Requests, RunExperimentParams,
+  RunExperimentResult, SearchParams, SerializedRun, SetDeviceResult,
 } from './protocol';
 
 export type EngineState = 'idle' | 'starting' | 'ready' | 'restarting' | 'failed' | 'disposed';
@@ -85,6 +87,7 @@ export class EngineClient {
   private ready?: Promise<OpenResult>;
   private readonly pending = new Set<Pending>();
   private readonly progressHandlers = new Map<string, (p: IndexProgress) => void>();
+  private readonly taskHandlers = new Map<string, (done: number, total: number) => void>();
   private crashes = 0;
   private startedAt = 0;
   private restartTimer?: NodeJS.Timeout;
@@ -160,6 +163,7 @@ export class EngineClient {
     });
     conn.onNotification(Notifications.progress, (n) => this.progressHandlers.get(n.token)?.(n.progress));
     conn.onNotification(Notifications.log, (n) => this._onLog.fire(n));
+    conn.onNotification(Notifications.taskProgress, (n) => this.taskHandlers.get(n.token)?.(n.done, n.total));
     conn.onError(([e]) => this.log(`[client] connection error: ${e.message}`));
     child.stdin!.on('error', () => undefined);
 
@@ -304,11 +308,81 @@ export class EngineClient {
   setDevice(device: DeviceChoice, signal?: AbortSignal): Promise<SetDeviceResult> {
     return this.request(Requests.setDevice, { device }, signal);
   }
-  listExperiments(signal?: AbortSignal): Promise<TableListing> {
+  listExperiments(signal?: AbortSignal): Promise<ExperimentListing> {
     return this.request(Requests.listExperiments, signal);
   }
-  listJudgements(signal?: AbortSignal): Promise<TableListing> {
+  listJudgements(signal?: AbortSignal): Promise<JudgementsOverview> {
     return this.request(Requests.listJudgements, signal);
+  }
+  /** Runs topics through a pipeline and stores the experiment; `onProgress` gets queries done / total. */
+  runExperiment(params: Omit<RunExperimentParams, 'progressToken'>, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<RunExperimentResult> {
+    const progressToken = `run-${process.pid}-${++tokenCounter}`;
+    if (opts.onProgress) this.taskHandlers.set(progressToken, opts.onProgress);
+    return this.request(Requests.runExperiment, { ...params, progressToken }, opts.signal)
+      .finally(() => this.taskHandlers.delete(progressToken));
+  }
+  deleteExperiments(ids: number[]): Promise<{ deleted: number[] }> {
+    return this.request(Requests.deleteExperiments, { ids });
+  }
+  exportRun(id: number): Promise<{ text: string; lines: number; name: string }> {
+    return this.request(Requests.exportRun, { id });
+  }
+  loadRun(id: number, signal?: AbortSignal): Promise<SerializedRun> {
+    return this.request(Requests.loadRun, { id }, signal);
+  }
+  importTopics(file: string): Promise<ImportResult> {
+    return this.request(Requests.importTopics, { file });
+  }
+  importQrels(file: string): Promise<ImportResult> {
+    return this.request(Requests.importQrels, { file });
+  }
+  importRun(file: string, name?: string): Promise<ImportResult> {
+    return this.request(Requests.importRun, { file, ...(name ? { name } : {}) });
+  }
+  importBeir(folder: string, split?: string): Promise<ImportResult> {
+    return this.request(Requests.importBeir, { folder, ...(split ? { split } : {}) });
+  }
+  exportQrels(assessor?: string): Promise<{ text: string; pairs: number; queries: number }> {
+    return this.request(Requests.exportQrels, assessor ? { assessor } : {});
+  }
+  topics(): Promise<Topic[]> {
+    return this.request(Requests.topics);
+  }
+  qrels(): Promise<[string, string, number][]> {
+    return this.request(Requests.qrels);
+  }
+  judge(j: { assessor: string; qid: string; docKey: string; grade: number; note?: string | null; poolId?: number | null }): Promise<JudgementDto> {
+    return this.request(Requests.judge, j);
+  }
+  undoJudgement(id: number): Promise<{ undone: boolean }> {
+    return this.request(Requests.undoJudgement, { id });
+  }
+  clearJudgement(assessor: string, qid: string, docKey: string): Promise<{ removed: number }> {
+    return this.request(Requests.clearJudgement, { assessor, qid, docKey });
+  }
+  judgements(filter: { assessor?: string; qids?: string[] } = {}): Promise<JudgementDto[]> {
+    return this.request(Requests.judgements, filter);
+  }
+  createPool(p: { name?: string; depth: number; experimentIds: number[]; qids?: string[] }): Promise<PoolSummary> {
+    return this.request(Requests.createPool, p);
+  }
+  pools(): Promise<PoolSummary[]> {
+    return this.request(Requests.pools);
+  }
+  poolItems(poolId: number): Promise<{ ord: number; qid: string; docKey: string; grade: number | null }[]> {
+    return this.request(Requests.poolItems, { poolId });
+  }
+  setPoolPosition(poolId: number, position: number): Promise<void> {
+    return this.request(Requests.setPoolPosition, { poolId, position });
+  }
+  deletePool(poolId: number): Promise<{ deleted: boolean }> {
+    return this.request(Requests.deletePool, { poolId });
+  }
+  documents(docids: string[], query?: string): Promise<DocumentInfoDto[]> {
+    return this.request(Requests.documents, { docids, ...(query ? { query } : {}) });
+  }
+  documentLanguages(): Promise<[string, string][]> {
+    return this.request(Requests.documentLanguages);
   }
 
   /** Test/diagnostic hook: kills the engine process as if it crashed. */

@@ -5,9 +5,10 @@
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { IndexProgress, IndexReport, IndexStatus, SearchResult } from '../core/api';
+import type { Run, Topic } from '../core/eval/types';
 import type { DeviceChoice, ModelPreset } from '../core/models/types';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Sent once after the process starts (and again after every restart). */
 export interface OpenParams {
@@ -84,11 +85,130 @@ export interface EngineStatus extends IndexStatus {
 export interface SetDeviceParams { device: DeviceChoice }
 export interface SetDeviceResult { device: DeviceChoice; previous: DeviceChoice }
 
-/** Rows of the experiment/judgement tables (written by the experiment layer); empty + reason when absent. */
-export interface TableListing {
-  available: boolean;
-  reason?: string;
-  items: { id: string; label: string; description?: string; tooltip?: string }[];
+// Experiments, topics, qrels, judgements, pools ---------------------------------------------------
+
+export interface RunExperimentParams {
+  pipeline: string;
+  /** Depth of the stored ranking (default 100). */
+  k?: number;
+  name?: string;
+  /** Topics given inline, or read from `topicsFile` (TSV or JSONL), or the stored topics (optionally `qids`). */
+  topics?: Topic[];
+  topicsFile?: string;
+  /** Import the topics of `topicsFile` into the store as well (default true). */
+  importTopics?: boolean;
+  qids?: string[];
+  topicsSource?: string;
+  progressToken?: string;
+}
+
+export interface ExperimentSummary {
+  id: number;
+  name: string;
+  pipeline: string;
+  createdAt: string;
+  provider: string;
+  queries: number;
+  k: number;
+  origin: 'run' | 'import';
+  topicsSource: string | null;
+  corpusDocuments: number;
+  models: string[];
+  latencyP50Ms?: number;
+  wallSeconds: number;
+  /** Headline measures (mean over evaluated queries) when qrels or judgements exist. */
+  metrics?: Record<string, number>;
+  evaluatedQueries?: number;
+}
+
+export interface ExperimentListing {
+  items: ExperimentSummary[];
+  measures: string[];
+  hasQrels: boolean;
+}
+
+export interface RunExperimentResult {
+  experiment: ExperimentSummary;
+  identicalTo: number[];
+  differsFrom: number[];
+  queries: number;
+}
+
+export interface ImportResult {
+  file: string;
+  topics?: number;
+  qrels?: number;
+  queries?: number;
+  experiment?: ExperimentSummary;
+  warnings: string[];
+}
+
+/** An evaluation run on the wire: [qid, docids, scores] per query. */
+export interface SerializedRun {
+  name: string;
+  tag?: string;
+  queries: [string, string[], number[]][];
+}
+
+export interface JudgementDto {
+  id: number;
+  assessor: string;
+  qid: string;
+  docKey: string;
+  grade: number;
+  note: string | null;
+  poolId: number | null;
+  createdAt: string;
+}
+
+export interface PoolSummary {
+  id: number;
+  name: string;
+  createdAt: string;
+  depth: number;
+  sources: string[];
+  position: number;
+  size: number;
+  /** Items with a judgement or an imported qrel. */
+  judged: number;
+}
+
+export interface TopicOverview {
+  qid: string;
+  text: string;
+  lang: string;
+  /** Judged documents (imported qrels merged with judgements). */
+  judged: number;
+  relevant: number;
+  /** Documents in the top 10 of stored experiments that nobody has judged yet. */
+  unjudgedTop10: number;
+}
+
+export interface JudgementsOverview {
+  topics: TopicOverview[];
+  pools: PoolSummary[];
+  assessors: string[];
+  importedQrels: number;
+  /** Current judgements (newest per assessor and pair). */
+  judgements: number;
+  /** Entries in the judgement log (including overridden ones). */
+  judgementLog: number;
+}
+
+export interface DocumentInfoDto {
+  docid: string;
+  lang: string;
+  title?: string;
+  path?: string;
+  text: string;
+  start?: number;
+  end?: number;
+}
+
+export interface TaskProgressNotification {
+  token: string;
+  done: number;
+  total: number;
 }
 
 export interface ProgressNotification {
@@ -111,8 +231,30 @@ export const Requests = {
   clear: new RequestType0<IndexStatus, void>('clir/clear'),
   listModels: new RequestType0<ModelPreset[], void>('clir/listModels'),
   setDevice: new RequestType<SetDeviceParams, SetDeviceResult, void>('clir/setDevice'),
-  listExperiments: new RequestType0<TableListing, void>('clir/listExperiments'),
-  listJudgements: new RequestType0<TableListing, void>('clir/listJudgements'),
+  listExperiments: new RequestType0<ExperimentListing, void>('clir/listExperiments'),
+  listJudgements: new RequestType0<JudgementsOverview, void>('clir/listJudgements'),
+  runExperiment: new RequestType<RunExperimentParams, RunExperimentResult, void>('clir/runExperiment'),
+  deleteExperiments: new RequestType<{ ids: number[] }, { deleted: number[] }, void>('clir/deleteExperiments'),
+  exportRun: new RequestType<{ id: number }, { text: string; lines: number; name: string }, void>('clir/exportRun'),
+  loadRun: new RequestType<{ id: number }, SerializedRun, void>('clir/loadRun'),
+  importTopics: new RequestType<{ file: string }, ImportResult, void>('clir/importTopics'),
+  importQrels: new RequestType<{ file: string }, ImportResult, void>('clir/importQrels'),
+  importRun: new RequestType<{ file: string; name?: string }, ImportResult, void>('clir/importRun'),
+  importBeir: new RequestType<{ folder: string; split?: string }, ImportResult, void>('clir/importBeir'),
+  exportQrels: new RequestType<{ assessor?: string }, { text: string; pairs: number; queries: number }, void>('clir/exportQrels'),
+  topics: new RequestType0<Topic[], void>('clir/topics'),
+  qrels: new RequestType0<[string, string, number][], void>('clir/qrels'),
+  judge: new RequestType<{ assessor: string; qid: string; docKey: string; grade: number; note?: string | null; poolId?: number | null }, JudgementDto, void>('clir/judge'),
+  undoJudgement: new RequestType<{ id: number }, { undone: boolean }, void>('clir/undoJudgement'),
+  clearJudgement: new RequestType<{ assessor: string; qid: string; docKey: string }, { removed: number }, void>('clir/clearJudgement'),
+  judgements: new RequestType<{ assessor?: string; qids?: string[] }, JudgementDto[], void>('clir/judgements'),
+  createPool: new RequestType<{ name?: string; depth: number; experimentIds: number[]; qids?: string[] }, PoolSummary, void>('clir/createPool'),
+  pools: new RequestType0<PoolSummary[], void>('clir/pools'),
+  poolItems: new RequestType<{ poolId: number }, { ord: number; qid: string; docKey: string; grade: number | null }[], void>('clir/poolItems'),
+  setPoolPosition: new RequestType<{ poolId: number; position: number }, void, void>('clir/setPoolPosition'),
+  deletePool: new RequestType<{ poolId: number }, { deleted: boolean }, void>('clir/deletePool'),
+  documents: new RequestType<{ docids: string[]; query?: string }, DocumentInfoDto[], void>('clir/documents'),
+  documentLanguages: new RequestType0<[string, string][], void>('clir/documentLanguages'),
   /** Test hook: sleeps `ms` unless cancelled (exercises cancellation without a big corpus). */
   sleep: new RequestType<{ ms: number }, { cancelled: boolean }, void>('clir/sleep'),
   shutdown: new RequestType0<void, void>('clir/shutdown'),
@@ -121,7 +263,14 @@ export const Requests = {
 export const Notifications = {
   progress: new NotificationType<ProgressNotification>('clir/progress'),
   log: new NotificationType<LogNotification>('clir/log'),
+  /** Progress of a long task other than indexing (runExperiment: queries done / total). */
+  taskProgress: new NotificationType<TaskProgressNotification>('clir/taskProgress'),
 } as const;
 
 /** Error code used when a request was cancelled (LSP's RequestCancelled). */
 export const REQUEST_CANCELLED = -32800;
+
+/** Rebuilds an evaluation `Run` from its wire form. */
+export function runFromWire(r: SerializedRun): Run {
+  return { name: r.name, tag: r.tag, unique: true, queries: new Map(r.queries.map(([qid, docids, scores]) => [qid, { docids, scores }])) };
+}

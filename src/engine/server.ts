@@ -9,9 +9,10 @@ import { CancellationToken, MessageConnection, ResponseError } from 'vscode-json
 import type { IndexOptions, IndexProgress, IndexReport, SearchOptions, WorkbenchApi } from '../core/api';
 import type { DeviceChoice, ModelPreset } from '../core/models/types';
 import { PathFilter } from './filter';
+import type { ExperimentService } from './experiments';
 import {
   EngineStatus, IndexFilesResult, IndexSettings, Notifications, OpenParams, PROTOCOL_VERSION,
-  REQUEST_CANCELLED, Requests, TableListing,
+  REQUEST_CANCELLED, Requests,
 } from './protocol';
 
 export interface OpenWorkbenchOptions {
@@ -25,8 +26,8 @@ export interface OpenWorkbenchOptions {
 export interface EngineDeps {
   openWorkbench(dbPath: string, opts?: OpenWorkbenchOptions): WorkbenchApi;
   listModels(opts: OpenWorkbenchOptions): ModelPreset[] | Promise<ModelPreset[]>;
-  /** Reads rows of the experiment / judgement tables, when the store has them. */
-  listTable?(dbPath: string, which: 'experiments' | 'judgements'): TableListing;
+  /** Experiments, topics, qrels, judgements and pools over the opened workbench. */
+  experiments?(wb: WorkbenchApi): ExperimentService;
   /** Names of optional engine capabilities available in this build. */
   capabilities?: string[];
   log(msg: string): void;
@@ -259,13 +260,49 @@ export function serveEngine(conn: MessageConnection, deps: EngineDeps): { dispos
     return { device, previous };
   })));
 
-  const listing = (which: 'experiments' | 'judgements') => handle0((): TableListing => {
-    if (!params) throw new ResponseError(-32002, 'Engine not opened');
-    if (!deps.listTable) return { available: false, reason: 'not available in this build', items: [] };
-    return deps.listTable(params.dbPath, which);
-  });
-  conn.onRequest(Requests.listExperiments, listing('experiments'));
-  conn.onRequest(Requests.listJudgements, listing('judgements'));
+  let service: { wb: WorkbenchApi; svc: ExperimentService } | undefined;
+  const svc = (): ExperimentService => {
+    const w = workbench();
+    if (!deps.experiments) throw new ResponseError(-32601, 'Experiments are not available in this build of the engine');
+    if (service?.wb !== w) service = { wb: w, svc: deps.experiments(w) };
+    return service.svc;
+  };
+
+  conn.onRequest(Requests.listExperiments, handle0(() => svc().listExperiments()));
+  conn.onRequest(Requests.listJudgements, handle0(() => svc().judgementsOverview()));
+  // An experiment reads the index: it waits for indexing / watcher updates and they wait for it.
+  conn.onRequest(Requests.runExperiment, handle((p, signal) => exclusive(async () => {
+    let last = 0;
+    const r = await svc().runExperiment(p, signal, (done, total) => {
+      if (!p.progressToken) return;
+      if (done !== total && Date.now() - last < 50) return;
+      last = Date.now();
+      void conn.sendNotification(Notifications.taskProgress, { token: p.progressToken, done, total }).catch(() => undefined);
+    });
+    noteProvider(r.experiment.provider);
+    return r;
+  })));
+  conn.onRequest(Requests.deleteExperiments, handle((p) => svc().deleteExperiment(p.ids)));
+  conn.onRequest(Requests.exportRun, handle((p) => svc().exportRun(p.id)));
+  conn.onRequest(Requests.loadRun, handle((p) => svc().loadRun(p.id)));
+  conn.onRequest(Requests.importTopics, handle((p) => svc().importTopics(p.file)));
+  conn.onRequest(Requests.importQrels, handle((p) => svc().importQrels(p.file)));
+  conn.onRequest(Requests.importRun, handle((p) => svc().importRun(p.file, p.name)));
+  conn.onRequest(Requests.importBeir, handle((p) => svc().importBeir(p.folder, p.split)));
+  conn.onRequest(Requests.exportQrels, handle((p) => svc().exportQrels(p.assessor)));
+  conn.onRequest(Requests.topics, handle0(() => svc().topics()));
+  conn.onRequest(Requests.qrels, handle0(() => svc().importedQrels()));
+  conn.onRequest(Requests.judge, handle((p) => svc().judge(p)));
+  conn.onRequest(Requests.undoJudgement, handle((p) => svc().undo(p.id)));
+  conn.onRequest(Requests.clearJudgement, handle((p) => svc().clearJudgement(p.assessor, p.qid, p.docKey)));
+  conn.onRequest(Requests.judgements, handle((p) => svc().current(p ?? {})));
+  conn.onRequest(Requests.createPool, handle((p) => svc().createPool(p)));
+  conn.onRequest(Requests.pools, handle0(() => svc().pools()));
+  conn.onRequest(Requests.poolItems, handle((p) => svc().poolItems(p.poolId)));
+  conn.onRequest(Requests.setPoolPosition, handle((p) => svc().setPoolPosition(p.poolId, p.position)));
+  conn.onRequest(Requests.deletePool, handle((p) => svc().deletePool(p.poolId)));
+  conn.onRequest(Requests.documents, handle((p) => svc().documents(p.docids, p.query)));
+  conn.onRequest(Requests.documentLanguages, handle0(() => svc().documentLanguages()));
 
   conn.onRequest(Requests.sleep, handle((p, signal) => new Promise<{ cancelled: boolean }>((resolve, reject) => {
     const t = setTimeout(() => resolve({ cancelled: false }), p.ms);

@@ -11,7 +11,10 @@ import { PipelineState } from './pipelines';
 import { SearchController, openHit } from './search';
 import { IndexStatusBar } from './statusBar';
 import { STATUS_URI, StatusView } from './statusView';
-import { StoreTree } from './trees';
+import { ExperimentCommands } from './experiments';
+import { ExperimentsTree, JudgementsTree } from './trees';
+import { WorkbenchController } from './workbench';
+import { WorkbenchPanel } from './panel';
 
 export interface ClirExtensionApi {
   engines: EngineManager;
@@ -20,19 +23,13 @@ export interface ClirExtensionApi {
   statusBar: IndexStatusBar;
   pipelines: PipelineState;
   openHit: typeof openHit;
+  experiments: ExperimentCommands;
+  experimentsTree: ExperimentsTree;
+  judgementsTree: JudgementsTree;
+  workbench: WorkbenchController;
 }
 
 const UNTRUSTED = 'CLIR does not index files or load models in an untrusted workspace (models run native code and indexing reads every file). Trust the workspace to enable indexing and search.';
-
-/** Engine methods that later builds add; their commands say so until the engine reports them. */
-const LATER_COMMANDS: { command: string; capability: string; title: string }[] = [
-  { command: 'clir.runExperiment', capability: 'runExperiment', title: 'Run Experiment' },
-  { command: 'clir.importTopics', capability: 'importTopics', title: 'Import Topics' },
-  { command: 'clir.importQrels', capability: 'importQrels', title: 'Import Qrels' },
-  { command: 'clir.importRuns', capability: 'importRuns', title: 'Import Runs' },
-  { command: 'clir.exportRun', capability: 'exportRun', title: 'Export Run' },
-  { command: 'clir.exportQrels', capability: 'exportQrels', title: 'Export Qrels' },
-];
 
 export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
   const output = vscode.window.createOutputChannel('CLIR Engine');
@@ -43,9 +40,22 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
   const search = new SearchController(engines, pipelines);
   const statusBar = new IndexStatusBar(engines, pipelines, trusted);
   const statusView = new StatusView(engines, pipelines, trusted);
-  const experiments = new StoreTree(engines, 'experiments', trusted);
-  const judgements = new StoreTree(engines, 'judgements', trusted);
-  context.subscriptions.push(output, engines, pipelines, indexer, statusBar, statusView, experiments, judgements);
+  const experiments = new ExperimentsTree(engines, trusted);
+  const judgements = new JudgementsTree(engines, trusted);
+  const workbench = new WorkbenchController(context.extensionUri, () => pipelines.current, (l) => output.appendLine(l));
+  const commands = new ExperimentCommands(engines, pipelines, experiments, judgements, workbench, output);
+  const experimentsView = vscode.window.createTreeView('clir.experiments', { treeDataProvider: experiments, canSelectMany: true, showCollapseAll: false });
+  const judgementsView = vscode.window.createTreeView('clir.judgements', { treeDataProvider: judgements, showCollapseAll: true });
+  context.subscriptions.push(output, engines, pipelines, indexer, statusBar, statusView, experiments, judgements, workbench, experimentsView, judgementsView);
+  // Judgements made in the panel change pool progress and the headline metrics.
+  let refreshTimer: NodeJS.Timeout | undefined;
+  context.subscriptions.push(workbench.onDidWrite(() => {
+    if (refreshTimer) clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => {
+      judgements.refresh();
+      experiments.refresh();
+    }, 500);
+  }));
 
   const setContext = () => {
     void vscode.commands.executeCommand('setContext', 'clir.hasIndex', engines.all().some((e) => e.hasIndex || !!e.state.status?.documents));
@@ -201,21 +211,42 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
     experiments.refresh();
     judgements.refresh();
   });
-  reg('clir.openWorkbench', async (args?: unknown) => {
-    // The workbench panel arrives in a later build; keep the results for it.
-    context.workspaceState.update('clir.lastResults', args ? JSON.parse(JSON.stringify(args)) : undefined);
-    void vscode.window.showInformationMessage('CLIR: the Workbench panel is not available yet in this build.');
-  });
-  for (const c of LATER_COMMANDS) {
-    reg(c.command, async () => {
-      if (!requireTrust()) return;
-      void vscode.window.showInformationMessage(`CLIR: ${c.title} is not available yet in this build.`);
-    });
-  }
+  /** Runs a command body, reporting engine errors as a notification (and returning undefined). */
+  const guarded = <A extends unknown[], R>(title: string, fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R | undefined> => {
+    if (!requireTrust()) return undefined;
+    try {
+      return await fn(...a);
+    } catch (e) {
+      const m = e instanceof Error ? e.message : String(e);
+      output.appendLine(`${title} failed: ${m}`);
+      void vscode.window.showErrorMessage(`CLIR: ${title} failed: ${m}`);
+      return undefined;
+    }
+  };
+  reg('clir.runExperiment', guarded('Run Experiment', (args?: Parameters<ExperimentCommands['runExperiment']>[0]) => commands.runExperiment(args ?? {})));
+  reg('clir.compareExperiments', guarded('Compare Experiments', (...args: unknown[]) => commands.compare(args)));
+  reg('clir.deleteExperiment', guarded('Delete Experiment', (...args: unknown[]) => commands.deleteExperiments(args)));
+  reg('clir.exportRun', guarded('Export Run', (...args: unknown[]) => commands.exportRun(args)));
+  reg('clir.exportQrels', guarded('Export Qrels', (args?: Parameters<ExperimentCommands['exportQrels']>[0]) => commands.exportQrels(args ?? {})));
+  // Imports with arguments (tests, scripts) throw on bad files so the caller sees file:line.
+  reg('clir.importTopics', async (args?: { file?: string; folder?: string }) => (requireTrust() ? commands.importTopics(args) : undefined));
+  reg('clir.importQrels', async (args?: { file?: string; folder?: string }) => (requireTrust() ? commands.importQrels(args) : undefined));
+  reg('clir.importRuns', async (args?: { file?: string; files?: string[]; folder?: string; name?: string }) => (requireTrust() ? commands.importRuns(args) : undefined));
+  reg('clir.importBeir', async (args?: { folder?: string; dataset?: string; split?: string }) => (requireTrust() ? commands.importBeir(args) : undefined));
+  reg('clir.judge', guarded('Judge', (...args: unknown[]) => commands.judge(args)));
+  reg('clir.openWorkbench', guarded('Open Workbench', (args?: Parameters<ExperimentCommands['openWorkbench']>[0]) => commands.openWorkbench(args)));
 
   context.subscriptions.push(
-    vscode.window.registerTreeDataProvider('clir.experiments', experiments),
-    vscode.window.registerTreeDataProvider('clir.judgements', judgements),
+    vscode.window.registerWebviewPanelSerializer(WorkbenchPanel.viewType, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        const engine = trusted() ? engines.indexed()[0] : undefined;
+        if (!engine) {
+          panel.dispose();
+          return;
+        }
+        workbench.revive(panel, engine);
+      },
+    }),
     vscode.workspace.registerTextDocumentContentProvider('clir-status', statusView),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       statusBar.update();
@@ -236,7 +267,7 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
 
   if (!trusted()) output.appendLine(UNTRUSTED);
   void startExisting();
-  return { engines, indexer, search, statusBar, pipelines, openHit };
+  return { engines, indexer, search, statusBar, pipelines, openHit, experiments: commands, experimentsTree: experiments, judgementsTree: judgements, workbench };
 }
 
 const DEVICE_HELP: Record<DeviceChoice, string> = {

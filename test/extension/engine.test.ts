@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IndexProgress } from '../../src/core/api';
 import { CancelledError, EngineClient, EngineCrashedError, RestartEvent } from '../../src/engine/client';
-import { Requests } from '../../src/engine/protocol';
+import { PROTOCOL_VERSION, Requests } from '../../src/engine/protocol';
 
 const ENGINE = path.resolve(__dirname, '../../src/engine/main.js');
 
@@ -57,7 +57,7 @@ describe('engine process (JSON-RPC over stdio)', function () {
       name: 'test',
     });
     const info = await client.start();
-    assert.equal(info.protocolVersion, 1);
+    assert.equal(info.protocolVersion, PROTOCOL_VERSION);
     assert.ok(info.pid > 0);
   });
 
@@ -163,5 +163,162 @@ describe('engine process (JSON-RPC over stdio)', function () {
     assert.equal(st.pid, client.pid);
     assert.equal(st.documents, 3, 'the restarted engine reopens the same index');
     assert.ok(logs.some((l) => /restart #1/.test(l)));
+  });
+});
+
+describe('engine process: experiments, imports, judgements and pools', function () {
+  this.timeout(240_000);
+  const SAMPLE = path.resolve(__dirname, '../../../sample');
+  let tmp: string;
+  let client: EngineClient;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clir-engine-exp-'));
+    client = new EngineClient({
+      enginePath: ENGINE,
+      openParams: () => ({ dbPath: path.join(tmp, 'index.db'), device: 'cpu' }),
+      name: 'experiments',
+    });
+    await client.start();
+    const r = await client.index(path.join(SAMPLE, 'corpus'), { pipeline: 'dense:demo-bert' });
+    assert.equal(r.documents, 91);
+  });
+
+  after(async () => {
+    await client?.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('starts with no experiments and no judgements', async () => {
+    const l = await client.listExperiments();
+    assert.deepEqual(l.items, []);
+    assert.equal(l.hasQrels, false);
+    const j = await client.listJudgements();
+    assert.deepEqual(j.topics, []);
+    assert.deepEqual(j.pools, []);
+  });
+
+  it('runs an experiment from a topics file with progress, stores and lists it', async () => {
+    const progress: [number, number][] = [];
+    const r = await client.runExperiment(
+      { topicsFile: path.join(SAMPLE, 'topics.jsonl'), pipeline: 'dense:demo-bert', k: 50 },
+      { onProgress: (d, t) => progress.push([d, t]) },
+    );
+    assert.equal(r.queries, 67);
+    assert.equal(r.experiment.pipeline, 'dense:demo-bert');
+    assert.equal(r.experiment.provider, 'cpu');
+    assert.equal(r.experiment.k, 50);
+    assert.equal(r.experiment.metrics, undefined, 'no qrels yet → no headline metrics');
+    assert.ok(progress.length > 0);
+    assert.deepEqual(progress[progress.length - 1], [67, 67]);
+    // The topics of the file were imported too.
+    assert.equal((await client.topics()).length, 67);
+    const bm = await client.runExperiment({ pipeline: 'bm25', k: 50, name: 'bm25 baseline' });
+    assert.equal(bm.queries, 67, 'stored topics are used when no file is given');
+    const l = await client.listExperiments();
+    assert.deepEqual(l.items.map((e) => e.name), ['bm25 baseline', 'dense:demo-bert'], 'newest first');
+  });
+
+  it('cancels a running experiment without storing it', async () => {
+    const before = (await client.listExperiments()).items.length;
+    const ac = new AbortController();
+    const p = client.runExperiment({ pipeline: 'dense:demo-bert', k: 10 }, { signal: ac.signal, onProgress: (d) => d >= 2 && ac.abort() });
+    await assert.rejects(p, (e: unknown) => e instanceof CancelledError);
+    assert.equal((await client.listExperiments()).items.length, before);
+  });
+
+  it('imports qrels: headline metrics appear, and dense beats BM25 across languages', async () => {
+    const r = await client.importQrels(path.join(SAMPLE, 'qrels.txt'));
+    assert.equal(r.qrels, 554);
+    const l = await client.listExperiments();
+    assert.equal(l.hasQrels, true);
+    const [bm, dense] = l.items;
+    assert.ok(bm.metrics && dense.metrics, JSON.stringify(l.items));
+    for (const m of ['ndcg_cut_10', 'recall_100']) {
+      assert.ok(dense.metrics![m] >= 0 && dense.metrics![m] <= 1);
+    }
+    assert.ok(dense.metrics!.ndcg_cut_10 > bm.metrics!.ndcg_cut_10, `${dense.metrics!.ndcg_cut_10} vs ${bm.metrics!.ndcg_cut_10}`);
+    assert.equal(dense.evaluatedQueries, 67);
+  });
+
+  it('reports parse errors with file and line', async () => {
+    const bad = path.join(tmp, 'bad.qrels');
+    fs.writeFileSync(bad, 't01-en 0 de/x.txt 1\nt01-en 0 de/y.txt\n');
+    await assert.rejects(client.importQrels(bad), (e: Error) => e.message.includes(`${bad}:2:`));
+    const badTopics = path.join(tmp, 'bad.jsonl');
+    fs.writeFileSync(badTopics, '{"_id":"a","text":"x"}\n{"_id":"b"}\n');
+    await assert.rejects(client.importTopics(badTopics), (e: Error) => e.message.includes(`${badTopics}:2:`));
+  });
+
+  it('exports a run as TREC text and imports it back as an experiment with the same ranking', async () => {
+    const dense = (await client.listExperiments()).items.find((e) => e.pipeline === 'dense:demo-bert')!;
+    const ex = await client.exportRun(dense.id);
+    assert.equal(ex.lines, 67 * 50);
+    assert.match(ex.text.split('\n')[0], /^\S+ Q0 \S+ 1 -?\d+\.\d{6} \S+$/);
+    const file = path.join(tmp, 'dense.run');
+    fs.writeFileSync(file, ex.text);
+    const imp = await client.importRun(file, 'reimported');
+    assert.equal(imp.experiment!.origin, 'import');
+    assert.equal(imp.experiment!.queries, 67);
+    assert.ok(Math.abs(imp.experiment!.metrics!.ndcg_cut_10 - dense.metrics!.ndcg_cut_10) < 1e-9);
+    const a = await client.loadRun(dense.id);
+    const b = await client.loadRun(imp.experiment!.id);
+    assert.deepEqual(a.queries.map((q) => q[1]), b.queries.map((q) => q[1]));
+    assert.deepEqual((await client.deleteExperiments([imp.experiment!.id])).deleted, [imp.experiment!.id]);
+  });
+
+  it('judges, undoes, and exports qrels merged with judgements', async () => {
+    const before = await client.exportQrels();
+    assert.equal(before.pairs, 554);
+    const j1 = await client.judge({ assessor: 'ann', qid: 't01-en', docKey: 'de/brot-backen.html', grade: 2 });
+    const j2 = await client.judge({ assessor: 'ann', qid: 't01-en', docKey: 'de/brot-backen.html', grade: 3 });
+    const mid = await client.exportQrels();
+    assert.match(mid.text, /^t01-en 0 de\/brot-backen\.html 3$/m);
+    assert.equal((await client.judgements({ assessor: 'ann' })).length, 1);
+    assert.deepEqual(await client.undoJudgement(j2.id), { undone: true });
+    assert.match((await client.exportQrels()).text, /^t01-en 0 de\/brot-backen\.html 2$/m);
+    await client.undoJudgement(j1.id);
+    assert.match((await client.exportQrels()).text, /^t01-en 0 de\/brot-backen\.html 0$/m, 'back to the imported label');
+    // A new pair, then cleared (the panel's unjudge).
+    await client.judge({ assessor: 'bob', qid: 't01-en', docKey: 'fr/pain-levain.txt', grade: 1 });
+    assert.equal((await client.exportQrels()).pairs, 555);
+    assert.deepEqual(await client.clearJudgement('bob', 't01-en', 'fr/pain-levain.txt'), { removed: 1 });
+    assert.equal((await client.exportQrels()).pairs, 554);
+  });
+
+  it('creates a depth-k pool from experiments, tracks judged items and the position', async () => {
+    const [bm, dense] = (await client.listExperiments()).items;
+    const pool = await client.createPool({ depth: 5, experimentIds: [bm.id, dense.id], qids: ['t01-ru', 't02-ja'] });
+    assert.ok(pool.size >= 5 && pool.size <= 20, String(pool.size));
+    assert.deepEqual(pool.sources, [`#${bm.id}`, `#${dense.id}`]);
+    const items = await client.poolItems(pool.id);
+    assert.equal(items.length, pool.size);
+    assert.deepEqual([...new Set(items.map((i) => i.qid))], ['t01-ru', 't02-ja']);
+    const unjudged = items.find((i) => i.grade === null);
+    const judgedBefore = pool.judged;
+    if (unjudged) {
+      await client.judge({ assessor: 'ann', qid: unjudged.qid, docKey: unjudged.docKey, grade: 1, poolId: pool.id });
+      const after = (await client.pools()).find((p) => p.id === pool.id)!;
+      assert.equal(after.judged, judgedBefore + 1);
+    }
+    await client.setPoolPosition(pool.id, 3);
+    assert.equal((await client.pools()).find((p) => p.id === pool.id)!.position, 3);
+    const ov = await client.listJudgements();
+    assert.equal(ov.topics.length, 67);
+    const t = ov.topics.find((x) => x.qid === 't01-ru')!;
+    assert.ok(t.judged > 0 && t.relevant > 0);
+    assert.equal(ov.pools[0].id, pool.id);
+    assert.ok(ov.importedQrels === 554);
+  });
+
+  it('answers the workbench panel data queries (documents, languages)', async () => {
+    const docs = await client.documents(['de/imkerei-honigernte.txt', 'nope'], 'Honig');
+    assert.equal(docs.length, 1);
+    assert.equal(docs[0].lang, 'de');
+    assert.ok(docs[0].path && fs.existsSync(docs[0].path));
+    assert.equal(fs.readFileSync(docs[0].path!, 'utf8').slice(docs[0].start, docs[0].end), docs[0].text);
+    const langs = new Map(await client.documentLanguages());
+    assert.equal(langs.size, 91);
+    assert.equal(langs.get('ru/' + [...langs.keys()].find((k) => k.startsWith('ru/'))!.slice(3)), 'ru');
   });
 });
