@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readQrels, readTopics } from '../../src/core/eval/parse';
 import { evaluate } from '../../src/core/eval/evaluate';
+import { languageBias } from '../../src/core/eval/crosslingual';
 import { openWorkbench, Workbench } from '../../src/core/workbench';
 import { REPO_ROOT, tmpDir } from '../helpers/tmp';
 import type { Qrels, Topic } from '../../src/core/eval/types';
@@ -46,23 +47,47 @@ describe('cross-lingual retrieval on the bundled sample corpus (real transformer
   });
 
   it('finds the relevant English document for Russian and Chinese queries with dense retrieval, while BM25 cannot', async () => {
+    // Dense encoders prefer the query's own language (the demo models have a deliberate language
+    // bias, like real ones), so an English document can sit just below same-language ones: require it
+    // in the top 30 for every query and in the top 10 for most.
     let checked = 0;
+    let inTop10 = 0;
     for (const t of topics.filter((t) => t.lang === 'ru' || t.lang === 'zh')) {
       const relEnglish = [...(qrels.get(t.id) ?? [])].filter(([d, r]) => r >= 2 && docLang.get(d) === 'en').map(([d]) => d);
       if (!relEnglish.length) continue;
       const bm25 = await wb.search(t.text, { pipeline: 'bm25', k: 100 });
-      const dense = await wb.search(t.text, { pipeline: 'dense:demo-bert', k: 10 });
+      const dense = await wb.search(t.text, { pipeline: 'dense:demo-bert', k: 30 });
       assert.ok(
         !bm25.hits.some((h) => relEnglish.includes(h.docId)),
         `${t.id}: BM25 should not reach an English document from a ${t.lang} query`,
       );
-      assert.ok(
-        dense.hits.some((h) => relEnglish.includes(h.docId)),
-        `${t.id} "${t.text}": dense top 10 has no relevant English document (${dense.hits.map((h) => h.docId).join(', ')})`,
-      );
+      const rank = dense.hits.findIndex((h) => relEnglish.includes(h.docId));
+      assert.ok(rank >= 0, `${t.id} "${t.text}": dense top 30 has no relevant English document`);
+      if (rank < 10) inTop10++;
       checked++;
     }
     assert.ok(checked >= 10, `only ${checked} ru/zh queries checked`);
+    console.log(`      relevant English document in the dense top 10 for ${inTop10}/${checked} ru/zh queries`);
+    assert.ok(inTop10 / checked >= 0.75, `only ${inTop10}/${checked} in the top 10`);
+  });
+
+  it('dense retrieval over-retrieves the query language (language bias) and reranking reduces it', async () => {
+    
+    const queryLang = new Map(topics.map((t) => [t.id, t.lang ?? 'und']));
+    const runOf = async (pipeline: string) => {
+      const res = await wb.runBatch(topics, { pipeline, k: 100 });
+      return {
+        name: pipeline,
+        queries: new Map(res.results.map((r) => [r.qid, { docids: r.docs.map((d) => d.docKey), scores: r.docs.map((d) => d.score) }])),
+      };
+    };
+    const mean = (rows: { bias: number; n: number }[]) => rows.reduce((a, r) => a + r.bias * r.n, 0) / rows.reduce((a, r) => a + r.n, 0);
+    const dense = mean(languageBias(qrels, await runOf('dense:demo-bert'), docLang, queryLang, 10));
+    const rerank = mean(languageBias(qrels, await runOf('dense:demo-bert+rerank:demo-reranker'), docLang, queryLang, 10));
+    const bm25 = mean(languageBias(qrels, await runOf('bm25'), docLang, queryLang, 10));
+    console.log(`      language bias @10: bm25 ${(100 * bm25).toFixed(1)} pts, dense ${(100 * dense).toFixed(1)} pts, dense+rerank ${(100 * rerank).toFixed(1)} pts`);
+    assert.ok(bm25 > dense && dense > 0.05, 'expected BM25 ≫ dense > 0');
+    assert.ok(rerank < dense, 'the concept-only reranker should reduce the bias');
   });
 
   it('dense beats BM25 on Recall@100 for cross-script queries; BM25 recall there is near zero', async () => {

@@ -20,6 +20,7 @@ import {
   evaluate,
   formatTrecEval,
   parseMeasures,
+  readBeirQrels,
   readQrels,
   readRun,
 } from '../../core/eval';
@@ -63,8 +64,22 @@ export async function loadQrelsArg(file: string | undefined, dbPath?: string): P
   }
 }
 
+/** BEIR qrels (`query-id<TAB>corpus-id<TAB>score`, optional header) or TREC qrels, told apart by the first line. */
+function isBeirQrels(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, 'r');
+    const buf = Buffer.alloc(256);
+    const n = fs.readSync(fd, buf, 0, 256, 0);
+    fs.closeSync(fd);
+    const first = buf.subarray(0, n).toString('utf8').split(/\r?\n/)[0];
+    return /^query-id\t/i.test(first) || first.split('\t').length === 3;
+  } catch {
+    return false;
+  }
+}
+
 async function loadQrels(file: string): Promise<Qrels> {
-  const { qrels, warnings } = await wrap(() => readQrels(file));
+  const { qrels, warnings } = await wrap(() => (isBeirQrels(file) ? readBeirQrels(file) : readQrels(file)));
   for (const w of warnings) process.stderr.write(`clir: warning: ${w.message}\n`);
   if (qrels.size === 0) throw new CliError(`${file}: no judgements found`);
   return qrels;
