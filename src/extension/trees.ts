@@ -49,9 +49,12 @@ abstract class BaseTree<N> implements vscode.TreeDataProvider<N>, vscode.Disposa
     this._onDidChange.fire();
   }
 
-  /** Refreshes and resolves when the tree has loaded its rows again. */
-  refreshed(): Promise<void> {
-    const p = new Promise<void>((r) => this.loadedWaiters.push(r));
+  /** Refreshes and resolves when the (visible) tree has loaded its rows again, or after `ms`. */
+  refreshed(ms = 5000): Promise<void> {
+    const p = new Promise<void>((r) => {
+      this.loadedWaiters.push(r);
+      setTimeout(r, ms);
+    });
     this.refresh();
     return p;
   }

@@ -9,10 +9,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ClirExtensionApi } from '../../src/extension/extension';
 import type { IndexRunResult } from '../../src/extension/indexing';
+import type { RunExperimentOutcome } from '../../src/extension/experiments';
 import type { SearchRun } from '../../src/extension/search';
+import type { ExperimentNode, JudgementNode } from '../../src/extension/trees';
 
 const EXT_ID = 'clir-workbench.clir-workbench';
 const DENSE = process.env.CLIR_HOST_TEST_PIPELINE || 'dense:demo-bert';
+/** The sample collection's topics and qrels (outside the test workspace, which holds only the corpus). */
+const SAMPLE = path.resolve(__dirname, '../../../sample');
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -140,5 +144,82 @@ describe('CLIR extension in a real VS Code host', () => {
     await api.openHit(de);
     await sleep(500);
     await screenshot('host-workbench');
+  });
+  let runIds: number[] = [];
+
+  it('runs an experiment through "CLIR: Run Experiment" on sample/topics.jsonl with two pipelines', async () => {
+    const out = (await vscode.commands.executeCommand<RunExperimentOutcome>('clir.runExperiment', {
+      topicsFile: path.join(SAMPLE, 'topics.jsonl'),
+      pipelines: ['bm25', DENSE],
+      k: 50,
+    }))!;
+    assert.ok(out, 'the command returned its outcome');
+    assert.deepEqual(out.errors, []);
+    assert.equal(out.cancelled, false);
+    assert.equal(out.results.length, 2);
+    assert.deepEqual(out.results.map((r) => r.experiment.pipeline), ['bm25', DENSE]);
+    for (const r of out.results) assert.equal(r.queries, 67);
+    runIds = out.results.map((r) => r.experiment.id);
+    // Qrels through the import command: the runs get headline metrics.
+    const imported = (await vscode.commands.executeCommand<{ qrels?: number }[]>('clir.importQrels', { file: path.join(SAMPLE, 'qrels.txt') }))!;
+    assert.equal(imported[0].qrels, 554);
+  });
+
+  it('shows the runs with headline metrics in the Experiments view', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.clir');
+    await api.experimentsTree.refreshed();
+    const rows = (await api.experimentsTree.getChildren()).filter((n): n is ExperimentNode & { kind: 'experiment' } => n.kind === 'experiment');
+    assert.deepEqual(rows.map((r) => r.exp.id).sort(), [...runIds].sort());
+    const items = rows.map((r) => api.experimentsTree.getTreeItem(r));
+    for (const it of items) {
+      assert.match(String(it.description), /nDCG@10 [01]\.\d{3} · R@100 [01]\.\d{3}/);
+      assert.equal(it.contextValue, 'clir.experiment');
+    }
+    const dense = rows.find((r) => r.exp.pipeline === DENSE)!;
+    const bm25 = rows.find((r) => r.exp.pipeline === 'bm25')!;
+    assert.ok(dense.exp.metrics!.ndcg_cut_10 > bm25.exp.metrics!.ndcg_cut_10, 'the dense encoder beats BM25 across languages');
+    const topics = await api.judgementsTree.getChildren();
+    assert.ok(topics.some((n: JudgementNode) => n.kind === 'group' && n.group === 'topics'), 'the Judgements view lists the imported topics');
+  });
+
+  it('opens the Workbench panel with the comparison of the two runs (Compare Experiments)', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const since = Date.now();
+    await vscode.commands.executeCommand('clir.compareExperiments', { ids: runIds });
+    const panel = await until('the workbench panel', () => api.workbench.panel);
+    assert.equal(panel.panel.viewType, 'clir.workbench');
+    assert.ok(panel.panel.visible);
+    // The webview loaded, said `ready`, got `init`, and then the comparison view (validated by the router).
+    await until('the comparison view to be posted', () => api.workbench.posted.some((m) => m.type === 'comparison' && m.at >= since), 90_000);
+    assert.ok(api.workbench.posted.some((m) => m.type === 'init'));
+    assert.deepEqual(panel.router.rejected, []);
+    await sleep(2500); // let the charts render for the screenshot
+    await screenshot('host-panel');
+  });
+
+  it('judges: a depth-k pool of the runs opens in the panel and appears in the Judgements view', async () => {
+    const since = Date.now();
+    await vscode.commands.executeCommand('clir.judge', { ids: runIds, depth: 5 });
+    await until('the pool view to be posted', () => api.workbench.posted.some((m) => m.type === 'pool' && m.at >= since), 60_000);
+    await api.judgementsTree.refreshed();
+    const groups = await api.judgementsTree.getChildren();
+    const pools = groups.find((n): n is JudgementNode & { kind: 'group' } => n.kind === 'group' && n.group === 'pools');
+    assert.ok(pools, 'a Pools group');
+    const rows = await api.judgementsTree.getChildren(pools);
+    assert.equal(rows.length, 1);
+    const item = api.judgementsTree.getTreeItem(rows[0]);
+    assert.match(String(item.description), /^\d+\/\d+ judged/);
+  });
+
+  it('opens search results in the workbench (the Search QuickPick button) and exports run and qrels', async () => {
+    const run = await api.search.run('пчеловодство мёд', DENSE);
+    const since = Date.now();
+    await vscode.commands.executeCommand('clir.openWorkbench', { query: run.query, pipeline: DENSE, results: run });
+    await until('the live-search pool', () => api.workbench.posted.some((m) => m.type === 'pool' && m.at >= since), 60_000);
+    const dir = process.env.CLIR_HOST_TEST_ARTIFACTS ?? root;
+    const runFile = (await vscode.commands.executeCommand<string>('clir.exportRun', { id: runIds[1], target: path.join(dir, 'dense.run') }))!;
+    assert.equal(fs.readFileSync(runFile, 'utf8').trim().split('\n').length, 67 * 50);
+    const qrelsFile = (await vscode.commands.executeCommand<string>('clir.exportQrels', { target: path.join(dir, 'qrels.txt') }))!;
+    assert.equal(fs.readFileSync(qrelsFile, 'utf8').trim().split('\n').length, 554);
   });
 });
