@@ -6,6 +6,12 @@
  * NFKC-normalised and lower-cased; Arabic is normalised lightly (diacritics and tatweel removed,
  * alef variants unified, a leading definite article stripped) because the same word otherwise
  * appears in several surface forms. No stemming and no stop words, like Lucene's StandardAnalyzer.
+ *
+ * Han (Chinese characters, also kanji): a dictionary word of several characters is indexed as the
+ * word followed by each of its Han characters (咖啡种植 → 咖啡 咖 啡 种植 种 植). ICU's segmentation depends
+ * on context, so a query and a document can cut the same text differently (烤面包 vs 面包; 茶道 vs 茶),
+ * and the characters let such pairs still match, as Lucene's one-token-per-ideograph StandardTokenizer
+ * does, while the whole word keeps exact-word matches ranked first. See docs/bm25-vs-lucene.md.
  */
 
 const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
@@ -26,13 +32,21 @@ export function normalizeTerm(word: string): string {
   return t.replace(ASCII_PUNCT, '');
 }
 
+const HAN = /\p{Script=Han}/u;
+
 /** Index terms of `text`, in order (duplicates kept: term frequency matters). */
 export function terms(text: string): string[] {
   const out: string[] = [];
   for (const seg of wordSegmenter.segment(text)) {
     if (!seg.isWordLike) continue;
     const t = normalizeTerm(seg.segment);
-    if (t) out.push(t);
+    if (!t) continue;
+    out.push(t);
+    // A multi-character word containing Han: also its Han characters, one term each.
+    if (t.length > 1 && HAN.test(t)) {
+      const chars = Array.from(t);
+      if (chars.length > 1) for (const c of chars) if (HAN.test(c)) out.push(c);
+    }
   }
   return out;
 }
