@@ -9,6 +9,7 @@ import { aggregate, DocScore, topK } from '../search/aggregate';
 import { denseSearch } from '../search/dense';
 import type { Db } from '../store/db';
 import type { VectorStore } from '../store/vectors';
+import { adaptedMatrix, applyAdapter, loadAdapter, queryLanguage } from '../adapters';
 import { hashConfig, PipelineConfig, StageConfig } from './spec';
 
 export interface ModelProvider {
@@ -30,6 +31,14 @@ export interface ExecContext {
 export interface StageTrace {
   timingsMs: Record<string, number>;
   models: Map<string, ModelRecord>;
+  /** Adapters used (name → training hash), part of the pipeline hash. */
+  adapters: Map<string, string>;
+}
+
+/** An adapter as it enters the pipeline hash. */
+export interface AdapterUse {
+  name: string;
+  trainingHash: string;
 }
 
 export interface PipelineResult {
@@ -38,32 +47,42 @@ export interface PipelineResult {
   models: ModelRecord[];
   hash: string;
   provider: string;
+  /** Adapters used (absent when none). */
+  adapters?: AdapterUse[];
 }
 
 export class MissingEmbeddingsError extends Error {}
 
 export async function executePipeline(p: PipelineConfig, query: string, k: number, ctx: ExecContext): Promise<PipelineResult> {
-  const trace: StageTrace = { timingsMs: {}, models: new Map() };
+  const trace: StageTrace = { timingsMs: {}, models: new Map(), adapters: new Map() };
   const t0 = performance.now();
   const docs = await runStage(p.stage, query, Math.max(1, k), ctx, trace);
   trace.timingsMs.total = performance.now() - t0;
   const models = [...trace.models.values()];
+  const adapters = [...trace.adapters].map(([name, trainingHash]) => ({ name, trainingHash })).sort((a, b) => (a.name < b.name ? -1 : 1));
   return {
     docs: docs.slice(0, k),
     timingsMs: trace.timingsMs,
     models,
-    hash: pipelineHash(p, models),
+    hash: pipelineHash(p, models, adapters),
     provider: providerOf(models),
+    ...(adapters.length ? { adapters } : {}),
   };
 }
 
-/** Hash of the full configuration plus the exact model files used. */
-export function pipelineHash(p: PipelineConfig, models: ModelRecord[]): string {
+/**
+ * Hash of the full configuration plus the exact model files used and, when the pipeline uses
+ * adapters, their training hashes (absent otherwise, so hashes of adapter-free pipelines are unchanged).
+ */
+export function pipelineHash(p: PipelineConfig, models: ModelRecord[], adapters: AdapterUse[] = []): string {
   return hashConfig({
     stage: p.stage,
     models: models
       .map((m) => ({ name: m.name, source: m.source, revision: m.revision, dtype: m.dtype, pooling: m.pooling, q: m.queryPrefix, d: m.passagePrefix }))
       .sort((a, b) => (a.name < b.name ? -1 : 1)),
+    ...(adapters.length
+      ? { adapters: [...adapters].sort((a, b) => (a.name < b.name ? -1 : 1)).map((a) => ({ name: a.name, training: a.trainingHash })) }
+      : {}),
   });
 }
 
@@ -94,15 +113,23 @@ async function runStage(s: StageConfig, query: string, depth: number, ctx: ExecC
       trace.models.set(`enc:${s.model}`, enc.record);
       const modelId = ctx.vectors.ensureModel(enc.record);
       const t1 = performance.now();
-      const [qv] = await enc.embed([query], 'query', { signal: ctx.signal });
+      let [qv] = await enc.embed([query], 'query', { signal: ctx.signal });
       addTime(trace, 'encode', performance.now() - t1);
-      const t2 = performance.now();
-      const m = ctx.vectors.matrix(modelId);
+      let m = ctx.vectors.matrix(modelId);
       if (m.count === 0) {
         throw new MissingEmbeddingsError(
           `no embeddings for model "${s.model}" in this index: run \`clir index <folder> --pipeline dense:${s.model}\` first`,
         );
       }
+      if (s.adapter) {
+        const ta = performance.now();
+        const a = loadAdapter(ctx.db, s.adapter, modelId, s.model);
+        trace.adapters.set(a.record.name, a.record.trainingHash);
+        qv = applyAdapter(a.model, qv, await queryLanguage(query, a.languages));
+        m = adaptedMatrix(ctx.db, m, a);
+        addTime(trace, 'adapter', performance.now() - ta);
+      }
+      const t2 = performance.now();
       const out = denseSearch(m, qv, depth, ctx.allowDoc);
       addTime(trace, 'dense', performance.now() - t2);
       return out;

@@ -9,6 +9,12 @@
  *   rrf(bm25,dense:labse)              RRF fusion of any stages (k=60)
  *   dense:e5-small+rerank:bge-m3-reranker       cross-encoder rescoring of the top 50
  *   hybrid:e5-small+rerank:bge-m3-reranker@100  ... of the top 100
+ *   dense:e5-small+adapter:NAME        a trained embedding adapter (src/core/adapters) applied to the query
+ *                                      vector and, in memory, to the stored document vectors
+ *
+ * Postfix stages (`+rerank:`, `+adapter:`) are parsed from one table (POSTFIX_STAGES); a new one is
+ * added there. A modifier that changes how dense stages work (like `+adapter:`) is stored as a field on
+ * those stages, set only when used, so the canonical form (and hash) of every other pipeline is unchanged.
  *
  * Every pipeline has a canonical JSON form; its SHA-256 (with the resolved model revisions added at
  * run time) identifies exactly what produced a result.
@@ -18,7 +24,7 @@ import type { Aggregation } from '../search/aggregate';
 
 export type StageConfig =
   | { type: 'bm25'; k1: number; b: number; aggregate: Aggregation }
-  | { type: 'dense'; model: string; aggregate: Aggregation }
+  | { type: 'dense'; model: string; aggregate: Aggregation; adapter?: string }
   | { type: 'rrf'; k: number; depth: number; inputs: StageConfig[] }
   | { type: 'rerank'; model: string; depth: number; input: StageConfig };
 
@@ -31,6 +37,20 @@ export const DEFAULT_RERANK_DEPTH = 50;
 export const DEFAULT_FUSION_DEPTH = 100;
 
 export class PipelineSyntaxError extends Error {}
+
+/**
+ * Postfix stages: `A+<prefix>…` turns the stage parsed so far into a new one. Add new postfix
+ * stages here (and a case in ../pipeline/execute.ts).
+ */
+interface PostfixStage {
+  prefix: string;
+  parse(p: Parser, input: StageConfig): StageConfig;
+}
+
+const POSTFIX_STAGES: PostfixStage[] = [
+  { prefix: '+rerank:', parse: (p, input) => p.rerank(input) },
+  { prefix: '+adapter:', parse: (p, input) => p.adapter(input) },
+];
 
 export function parsePipeline(name: string, opts: { rerankDepth?: number } = {}): PipelineConfig {
   const src = name.trim();
@@ -51,23 +71,52 @@ class Parser {
 
   fail(what: string): never {
     throw new PipelineSyntaxError(
-      `pipeline "${this.s}": ${what} at character ${this.i + 1}; expected e.g. bm25, dense:MODEL, hybrid:MODEL, rrf(A,B), A+rerank:MODEL[@N]`,
+      `pipeline "${this.s}": ${what} at character ${this.i + 1}; expected e.g. bm25, dense:MODEL, hybrid:MODEL, rrf(A,B), A+rerank:MODEL[@N], dense:MODEL+adapter:NAME`,
     );
   }
 
   pipeline(): StageConfig {
     let stage = this.first();
-    while (this.s.startsWith('+rerank:', this.i)) {
-      this.i += '+rerank:'.length;
-      const model = this.modelName();
-      let depth = this.rerankDepth;
-      if (this.s[this.i] === '@') {
-        this.i++;
-        depth = this.integer();
-      }
-      stage = { type: 'rerank', model, depth, input: stage };
+    for (;;) {
+      const op = POSTFIX_STAGES.find((o) => this.s.startsWith(o.prefix, this.i));
+      if (!op) break;
+      this.i += op.prefix.length;
+      stage = op.parse(this, stage);
     }
     return stage;
+  }
+
+  /** `+rerank:MODEL[@DEPTH]` */
+  rerank(input: StageConfig): StageConfig {
+    const model = this.modelName();
+    let depth = this.rerankDepth;
+    if (this.s[this.i] === '@') {
+      this.i++;
+      depth = this.integer();
+    }
+    return { type: 'rerank', model, depth, input };
+  }
+
+  /** `+adapter:NAME`: every dense stage of `input` uses the adapter. */
+  adapter(input: StageConfig): StageConfig {
+    const m = /^[A-Za-z0-9_.-]+/.exec(this.s.slice(this.i));
+    if (!m) this.fail('missing adapter name (letters, digits, _ . -)');
+    this.i += m[0].length;
+    const name = m[0];
+    let found = 0;
+    const visit = (s: StageConfig): StageConfig => {
+      if (s.type === 'dense') {
+        if (s.adapter) this.fail(`dense:${s.model} already has adapter "${s.adapter}"`);
+        found++;
+        return { ...s, adapter: name };
+      }
+      if (s.type === 'rrf') return { ...s, inputs: s.inputs.map(visit) };
+      if (s.type === 'rerank') return { ...s, input: visit(s.input) };
+      return s;
+    };
+    const out = visit(input);
+    if (!found) this.fail('+adapter needs a dense stage before it (e.g. dense:MODEL+adapter:NAME)');
+    return out;
   }
 
   private first(): StageConfig {
@@ -165,6 +214,18 @@ export function pipelineModels(stage: StageConfig): { encoders: string[]; rerank
   };
   visit(stage);
   return { encoders: [...enc], rerankers: [...rr] };
+}
+
+/** Names of the adapters a pipeline uses. */
+export function pipelineAdapters(stage: StageConfig): string[] {
+  const out = new Set<string>();
+  const visit = (s: StageConfig): void => {
+    if (s.type === 'dense' && s.adapter) out.add(s.adapter);
+    else if (s.type === 'rrf') s.inputs.forEach(visit);
+    else if (s.type === 'rerank') visit(s.input);
+  };
+  visit(stage);
+  return [...out];
 }
 
 /** Canonical JSON (sorted keys) so equal configurations hash equally. */
