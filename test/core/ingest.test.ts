@@ -122,6 +122,21 @@ describe('ingest (real SQLite, real files)', () => {
     assert.equal(fts.n, third.chunks, 'FTS rows must match chunks (no orphans)');
   });
 
+  it('re-tokenises everything when the analyzer or chunking changed since the last run', async () => {
+    writeFiles(root, { 'a.txt': '咖啡种植需要高海拔。', 'b.txt': 'Coffee grows high up.' });
+    await wb.index(root);
+    // Pretend the index was built by an older analyzer version.
+    wb.db.prepare(`UPDATE roots SET options = replace(options, ':a', ':old-a')`).run();
+    const again = await wb.index(root);
+    assert.deepEqual([again.updated, again.unchanged], [2, 0]);
+    const third = await wb.index(root);
+    assert.deepEqual([third.updated, third.unchanged], [0, 2]);
+    // A different chunk size also re-chunks.
+    const fourth = await wb.index(root, { chunkTokens: 128 });
+    assert.equal(fourth.updated, 2);
+    assert.equal((await wb.search('咖')).hits[0]?.docId, 'a.txt');
+  });
+
   it('indexes a BEIR corpus.jsonl, reporting malformed lines by number', async () => {
     const file = path.join(root, 'corpus.jsonl');
     fs.writeFileSync(

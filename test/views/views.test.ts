@@ -75,7 +75,7 @@ describe('views: qrels, pools, highlighting', () => {
     assert.deepEqual(depthPool([a, b], 2).map((e) => `${e.qid}:${e.docid}@${e.bestRank}`), ['q1:m@1', 'q2:x@1', 'q2:z@1', 'q2:w@2', 'q2:y@2']);
     assert.deepEqual(depthPool([a, b], 1, ['q2']).map((e) => e.docid), ['x', 'z']);
   });
-  it('judgements become TREC qrels (latest wins; per assessor) and merge under imported qrels', () => {
+  it('judgements become TREC qrels (latest wins; per assessor) and override imported qrels', () => {
     const js = [
       { assessor: 'a', qid: 'q1', docid: 'd', grade: 1, at: '2026-01-01T00:00:01Z' },
       { assessor: 'b', qid: 'q1', docid: 'd', grade: 3, at: '2026-01-01T00:00:02Z' },
@@ -85,7 +85,7 @@ describe('views: qrels, pools, highlighting', () => {
     assert.equal(qrelsToTrec(judgementsToQrels(js, 'a')), 'q1 0 d 1\nq10 0 e 0\n');
     const base: Qrels = new Map([['q1', new Map([['d', 2]])]]);
     const merged = mergeQrels(base, js);
-    assert.equal(merged.get('q1')!.get('d'), 2);
+    assert.equal(merged.get('q1')!.get('d'), 3); // the newest judgement overrides the imported 2
     assert.equal(merged.get('q10')!.get('e'), 0);
     assert.equal(resumePosition([{ grade: 1 }, { grade: null }]), 1);
     assert.equal(resumePosition([{ grade: 1 }]), 1);

@@ -113,6 +113,15 @@ function showTab(i: number): void {
   persist();
 }
 
+/** Views re-requested after a reload: their answers must not move the user off the tab they were on. */
+const resuming = new Set<string>();
+
+/** Shows the tab of a view the host sent, unless the view is only being restored after a reload. */
+function revealUnlessResuming(what: string, tab: number): void {
+  if (resuming.delete(what)) return;
+  if (state.tab !== tab) showTab(tab);
+}
+
 function say(msg: string, kind: 'info' | 'error' = 'info'): void {
   status.textContent = msg;
   status.className = `status ${kind}`;
@@ -643,19 +652,41 @@ function handle(msg: ToWebview): void {
       tabs.selectedIndex = state.tab;
       say(`${runs.length} runs, ${msg.queries} queries, ${msg.judgements} judgements.`);
       // Resume what was on screen before a reload.
-      if (c.requested && c.runs.length >= 2) requestComparison();
-      if (state.diff) send({ type: 'requestRunDiff', ...state.diff });
-      if (state.pool) send({ type: 'requestPool', source: state.pool.source });
+      if (c.requested && c.runs.length >= 2) {
+        resuming.add('comparison');
+        requestComparison();
+      }
+      if (state.diff) {
+        resuming.add('runDiff');
+        send({ type: 'requestRunDiff', ...state.diff });
+      }
+      if (state.pool) {
+        resuming.add('pool');
+        send({ type: 'requestPool', source: state.pool.source });
+      }
       return;
     }
-    case 'comparison':
+    case 'comparison': {
       comparison = msg.view;
+      // A comparison the host opened (e.g. from the Experiments view): make the form match it.
+      const idOf = (name: string) => runs.find((r) => r.name === name || r.id === name)?.id;
+      const ids = msg.view.runs.map(idOf);
+      const base = idOf(msg.view.baseline);
+      if (base && ids.every((x): x is string => !!x)) {
+        state.compare.baseline = base;
+        state.compare.runs = ids;
+        state.compare.measures = msg.view.measures.slice();
+        state.compare.requested = true;
+      }
       renderCompare();
+      revealUnlessResuming('comparison', TAB.compare);
       say(`Compared ${msg.view.runs.length} runs on ${msg.view.measures.length} measures.`);
       return;
+    }
     case 'runDiff':
       diff = msg.view;
       renderDiff();
+      revealUnlessResuming('runDiff', TAB.diff);
       say(`Run diff for ${msg.view.qid}: ${msg.view.summary.unjudged} unjudged.`);
       return;
     case 'pool': {
@@ -668,6 +699,7 @@ function handle(msg: ToWebview): void {
       state.pool.poolId = v.poolId;
       persist();
       renderJudge();
+      revealUnlessResuming('pool', TAB.judge);
       const done = v.items.filter((x) => x.grade !== null).length;
       say(`Pool of ${v.items.length} documents; ${done} judged; resuming at ${Math.min(state.pool.cursor + 1, v.items.length)}.`);
       return;

@@ -16,7 +16,7 @@ import type { Encoder } from '../models/types';
 import type { CorpusStore, DocState, NewDocument, NewChunk } from '../store/corpus';
 import type { VectorStore } from '../store/vectors';
 import { detectLanguageSync, initLanguageId } from '../text/langid';
-import { terms } from '../text/terms';
+import { ANALYZER_VERSION, terms } from '../text/terms';
 import { chunkText, estimateTokens } from './chunker';
 import { readCorpusJsonl } from './jsonl';
 import { extractText, kindOf, UnreadableFile } from './readers';
@@ -46,7 +46,7 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
   const overlap = opts.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP;
   const enc = encoders[0];
   if (!enc) {
-    return { maxTokens: requested - 2, overlap, count: estimateTokens, signature: `estimate:${requested}:${overlap}` };
+    return { maxTokens: requested - 2, overlap, count: estimateTokens, signature: `estimate:${requested}:${overlap}:a${ANALYZER_VERSION}` };
   }
   // Budget = the smallest max length among the encoders, minus special tokens and the passage prefix.
   const limit = Math.min(requested, ...encoders.map((e) => e.record.maxLength));
@@ -57,7 +57,7 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
     maxTokens: Math.max(16, limit - special - prefix),
     overlap,
     count,
-    signature: `${enc.record.source}@${enc.record.revision}:${limit}:${overlap}`,
+    signature: `${enc.record.source}@${enc.record.revision}:${limit}:${overlap}:a${ANALYZER_VERSION}`,
   };
 }
 

@@ -14,6 +14,12 @@
  * does, while the whole word keeps exact-word matches ranked first. See docs/bm25-vs-lucene.md.
  */
 
+/**
+ * Bumped whenever `terms()` changes what it emits: indexes built with another version are
+ * re-tokenised on the next `clir index` (it is part of the chunking signature).
+ */
+export const ANALYZER_VERSION = 2;
+
 const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
 
 const ARABIC_DIACRITICS = /[\u064B-\u0652\u0670\u0640]/g;

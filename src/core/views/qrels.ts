@@ -27,14 +27,17 @@ export function judgementsToQrels(js: readonly JudgementRecord[], assessor?: str
   return q;
 }
 
-/** Imported qrels plus judged pairs the qrels lack (the qrels win where both exist). */
+/**
+ * Imported qrels merged with workbench judgements; a judgement overrides an imported label for the
+ * same pair (the assessor looked again), exactly like `JudgementStore.qrels()` and Export Qrels.
+ */
 export function mergeQrels(base: Qrels, js: readonly JudgementRecord[]): Qrels {
   const out: Qrels = new Map();
   for (const [qid, m] of base) out.set(qid, new Map(m));
   for (const [qid, m] of judgementsToQrels(js)) {
     let t = out.get(qid);
     if (!t) out.set(qid, (t = new Map()));
-    for (const [d, g] of m) if (!t.has(d)) t.set(d, g);
+    for (const [d, g] of m) t.set(d, g);
   }
   return out;
 }
