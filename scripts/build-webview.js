@@ -32,6 +32,7 @@ const options = {
 };
 
 async function main() {
+  await require('./build-notebook-renderer.js').build({ production, watch }); // notebook renderer (dist/notebook/renderer.js)
   if (watch) {
     const ctx = await esbuild.context(options);
     await ctx.watch();

@@ -312,6 +312,8 @@ export function serveEngine(conn: MessageConnection, deps: EngineDeps): { dispos
     });
   })));
 
+  (require('./notebook-methods') as typeof import('./notebook-methods')).registerNotebookMethods(conn, { workbench, exclusive, log });
+
   const dispose = async () => {
     const w = wb;
     wb = undefined;

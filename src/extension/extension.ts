@@ -265,6 +265,7 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
     }),
   );
 
+  (require('./notebook') as typeof import('./notebook')).registerNotebooks(context); // notebooks (*.clirnb), src/extension/notebook
   if (!trusted()) output.appendLine(UNTRUSTED);
   void startExisting();
   return { engines, indexer, search, statusBar, pipelines, openHit, experiments: commands, experimentsTree: experiments, judgementsTree: judgements, workbench };
