@@ -20,7 +20,8 @@ import { ExperimentStore, SaveOutcome, summariseTimings } from './store/experime
 import { JudgementStore } from './store/judgements';
 import { hashConfig } from './pipeline/spec';
 import { codeVersion } from './version';
-import { detectLanguage } from './text/langid';
+import { detectLanguage, initLanguageId } from './text/langid';
+import { DictionaryTranslator, getDictionaryRef, loadDictionary, parseTranslatorRef, QueryTranslator, TranslatorProvider } from './translate';
 
 export interface WorkbenchOptions {
   modelsCacheDir?: string;
@@ -85,6 +86,9 @@ export class Workbench implements WorkbenchApi {
   readonly judgements: JudgementStore;
   private readonly encoders = new Map<string, Promise<Encoder>>();
   private readonly rerankers = new Map<string, Promise<Reranker>>();
+  private translators?: TranslatorProvider;
+  /** `created_at` of each stored dictionary when its translator was loaded (a re-import reloads it). */
+  private readonly dictionaryVersions = new Map<string, string>();
 
   constructor(readonly dbPath: string, private readonly opts: WorkbenchOptions = {}) {
     this.db = openDb(dbPath);
@@ -128,6 +132,41 @@ export class Workbench implements WorkbenchApi {
       p.catch(() => cache.delete(key));
     }
     return p;
+  }
+
+  /**
+   * Translators of `qt(…)`/`dt(…)` stages (`dict:NAME|FILE`, `mt:MODEL`), created on first use with the
+   * workbench's model options and disposed in close(). Tests may `register` fakes on it.
+   */
+  get translatorProvider(): TranslatorProvider {
+    if (!this.translators) {
+      this.translators = new TranslatorProvider(this.db, {
+        cacheDir: this.opts.modelsCacheDir,
+        localModelDirs: this.opts.localModelDirs,
+        device: this.device,
+        log: this.opts.log,
+      });
+    }
+    return this.translators;
+  }
+
+  /** A translator by reference; a stored dictionary that was re-imported since it was loaded is reloaded. */
+  async translator(ref: string): Promise<QueryTranslator> {
+    const provider = this.translatorProvider;
+    const r = parseTranslatorRef(ref);
+    const stored = r.kind === 'dict' ? getDictionaryRef(this.db, r.target) : undefined;
+    if (!stored) return provider.get(ref);
+    const seen = this.dictionaryVersions.get(ref);
+    if (seen !== undefined && seen !== stored.createdAt) {
+      const old = await provider.get(ref).catch(() => undefined);
+      const fresh = new DictionaryTranslator(
+        loadDictionary(stored.path, { name: stored.name, srcLang: stored.srcLang ?? undefined, tgtLang: stored.tgtLang ?? undefined, format: stored.format as 'dictd' | 'tei' }),
+      );
+      provider.register(ref, fresh);
+      await old?.dispose?.();
+    }
+    this.dictionaryVersions.set(ref, stored.createdAt);
+    return provider.get(ref);
   }
 
   private aliases?: Map<string, string>;
@@ -208,6 +247,7 @@ export class Workbench implements WorkbenchApi {
       workload: opts.workload ?? 'query',
       allowDoc: this.docFilter(opts),
       signal: opts.signal,
+      translators: { get: (ref) => this.translator(ref) },
     });
   }
 
@@ -262,6 +302,8 @@ export class Workbench implements WorkbenchApi {
     const used = pipelineModels(p.stage);
     for (const n of used.encoders) await this.models.encoder(n, 'query');
     for (const n of used.rerankers) await this.models.reranker(n);
+    for (const ref of used.translators) await this.translator(ref);
+    if (used.translators.length) await initLanguageId(); // qt(…) may identify the query language
     const docInfo = this.db.prepare('SELECT doc_key, lang FROM documents WHERE id = ?');
     const results: BatchResult[] = [];
     let last: PipelineResult | undefined;
@@ -353,6 +395,9 @@ export class Workbench implements WorkbenchApi {
     }
     this.encoders.clear();
     this.rerankers.clear();
+    await this.translators?.dispose();
+    this.translators = undefined;
+    this.dictionaryVersions.clear();
     if (this.db.open) this.db.close();
   }
 }

@@ -11,6 +11,11 @@
  *   hybrid:e5-small+rerank:bge-m3-reranker@100  ... of the top 100
  *   dense:e5-small+adapter:NAME        a trained embedding adapter (src/core/adapters) applied to the query
  *                                      vector and, in memory, to the stored document vectors
+ *   qt(dict:deu-eng)>bm25              query translation (src/core/translate): structured (Pirkola) BM25 over the
+ *                                      dictionary's synonym sets; qt(mt:MODEL[,TGT[,SRC]])>dense:M embeds the translation.
+ *                                      Every stage after `>` sees the translated query.
+ *   dt(mt:opus-mt-de-en,en)>bm25       BM25 over the document translations made with `clir translate documents`
+ *   rrf(qt(dict:deu-eng)>bm25,dense:M)+rerank:R   composition as usual (the reranker outside qt sees the original query)
  *
  * Postfix stages (`+rerank:`, `+adapter:`) are parsed from one table (POSTFIX_STAGES); a new one is
  * added there. A modifier that changes how dense stages work (like `+adapter:`) is stored as a field on
@@ -22,11 +27,20 @@
 import { createHash } from 'node:crypto';
 import type { Aggregation } from '../search/aggregate';
 
+export type Bm25Stage = { type: 'bm25'; k1: number; b: number; aggregate: Aggregation };
+
 export type StageConfig =
-  | { type: 'bm25'; k1: number; b: number; aggregate: Aggregation }
+  | Bm25Stage
   | { type: 'dense'; model: string; aggregate: Aggregation; adapter?: string }
   | { type: 'rrf'; k: number; depth: number; inputs: StageConfig[] }
-  | { type: 'rerank'; model: string; depth: number; input: StageConfig };
+  | { type: 'rerank'; model: string; depth: number; input: StageConfig }
+  /**
+   * Query translation: `translator` is a reference (`dict:NAME|FILE`, `mt:MODEL`); `tgt`/`src` are set
+   * only when written (absent: the translator's fixed pair, else language identification of the query).
+   */
+  | { type: 'qt'; translator: string; tgt?: string; src?: string; input: StageConfig }
+  /** BM25 (the `input`) over the documents translated into `tgt` by `translator` at index time. */
+  | { type: 'dt'; translator: string; tgt: string; input: Bm25Stage };
 
 export interface PipelineConfig {
   name: string;
@@ -63,6 +77,8 @@ export function parsePipeline(name: string, opts: { rerankDepth?: number } = {})
 
 class Parser {
   private i = 0;
+  /** Inside the stage of a qt(…): another qt(…) is an error. */
+  private inQt = false;
   constructor(private readonly s: string, private readonly rerankDepth: number) {}
 
   done(): boolean {
@@ -71,7 +87,7 @@ class Parser {
 
   fail(what: string): never {
     throw new PipelineSyntaxError(
-      `pipeline "${this.s}": ${what} at character ${this.i + 1}; expected e.g. bm25, dense:MODEL, hybrid:MODEL, rrf(A,B), A+rerank:MODEL[@N], dense:MODEL+adapter:NAME`,
+      `pipeline "${this.s}": ${what} at character ${this.i + 1}; expected e.g. bm25, dense:MODEL, hybrid:MODEL, rrf(A,B), A+rerank:MODEL[@N], dense:MODEL+adapter:NAME, qt(dict:NAME)>bm25, dt(mt:MODEL,LANG)>bm25`,
     );
   }
 
@@ -111,7 +127,7 @@ class Parser {
         return { ...s, adapter: name };
       }
       if (s.type === 'rrf') return { ...s, inputs: s.inputs.map(visit) };
-      if (s.type === 'rerank') return { ...s, input: visit(s.input) };
+      if (s.type === 'rerank' || s.type === 'qt') return { ...s, input: visit(s.input) };
       return s;
     };
     const out = visit(input);
@@ -120,12 +136,9 @@ class Parser {
   }
 
   private first(): StageConfig {
-    if (this.s.startsWith('bm25', this.i)) {
-      this.i += 4;
-      const params = this.s[this.i] === '(' ? this.params() : {};
-      for (const k of Object.keys(params)) if (k !== 'k1' && k !== 'b' && k !== 'agg') this.fail(`unknown BM25 parameter "${k}"`);
-      return { type: 'bm25', k1: num(params.k1, 0.9), b: num(params.b, 0.4), aggregate: agg(params.agg, this) };
-    }
+    if (this.s.startsWith('bm25', this.i)) return this.bm25();
+    if (this.s.startsWith('qt(', this.i)) return this.qt();
+    if (this.s.startsWith('dt(', this.i)) return this.dt();
     if (this.s.startsWith('dense:', this.i)) {
       this.i += 6;
       return { type: 'dense', model: this.modelName(), aggregate: 'max' };
@@ -153,6 +166,76 @@ class Parser {
       return { type: 'rrf', k: 60, depth: DEFAULT_FUSION_DEPTH, inputs };
     }
     this.fail('unknown stage');
+  }
+
+  private bm25(): Bm25Stage {
+    this.i += 4;
+    const params = this.s[this.i] === '(' ? this.params() : {};
+    for (const k of Object.keys(params)) if (k !== 'k1' && k !== 'b' && k !== 'agg') this.fail(`unknown BM25 parameter "${k}"`);
+    return { type: 'bm25', k1: num(params.k1, 0.9), b: num(params.b, 0.4), aggregate: agg(params.agg, this) };
+  }
+
+  /** `qt(T[,TGT[,SRC]])>STAGE`: STAGE (and everything inside it) sees the translated query. */
+  private qt(): StageConfig {
+    if (this.inQt) this.fail('qt(…) cannot be nested inside another qt(…)');
+    this.i += 3;
+    const translator = this.translatorRef();
+    const langs = this.languages(2);
+    this.expect(')');
+    this.expect('>', 'after qt(…) (e.g. qt(dict:NAME)>bm25)');
+    if (this.done()) this.fail('missing stage after ">"');
+    this.inQt = true;
+    try {
+      const input = this.first();
+      return { type: 'qt', translator, ...(langs[0] ? { tgt: langs[0] } : {}), ...(langs[1] ? { src: langs[1] } : {}), input };
+    } finally {
+      this.inQt = false;
+    }
+  }
+
+  /** `dt(T,TGT)>bm25[(…)]` */
+  private dt(): StageConfig {
+    this.i += 3;
+    const translator = this.translatorRef();
+    const [tgt] = this.languages(1);
+    if (!tgt) this.fail('dt(…) needs the target language of the document translations (e.g. dt(mt:opus-mt-de-en,en))');
+    this.expect(')');
+    this.expect('>', 'after dt(…) (e.g. dt(mt:MODEL,en)>bm25)');
+    if (!this.s.startsWith('bm25', this.i)) this.fail('dt(…) is followed by bm25 (BM25 over the translated documents)');
+    return { type: 'dt', translator, tgt, input: this.bm25() };
+  }
+
+  /** `dict:NAME|FILE` or `mt:MODEL`; runs until ',', ')' or '>' (references may contain ':' and '/'). */
+  private translatorRef(): string {
+    const start = this.i;
+    while (this.i < this.s.length && !',)>'.includes(this.s[this.i])) this.i++;
+    const ref = this.s.slice(start, this.i).trim();
+    if (!ref) this.fail('missing translator (dict:NAME or mt:MODEL)');
+    const m = /^(dict|mt):\s*(\S.*)$/.exec(ref);
+    if (!m) {
+      this.i = start;
+      this.fail(`translator "${ref}" must be dict:NAME|FILE or mt:MODEL`);
+    }
+    return `${m[1]}:${m[2]}`;
+  }
+
+  /** Up to `max` `,LANG` arguments (ISO 639-1/-3 or a model family's own code such as rus_Cyrl, en_XX). */
+  private languages(max: number): string[] {
+    const out: string[] = [];
+    while (this.s[this.i] === ',') {
+      this.i++;
+      if (out.length === max) this.fail(`too many arguments (at most ${max} language${max > 1 ? 's' : ''})`);
+      const m = /^\s*([A-Za-z]{2,3}(?:[_-][A-Za-z]{2,4})?)\s*(?=[,)])/.exec(this.s.slice(this.i));
+      if (!m) this.fail('expected a language code (e.g. en, de, rus_Cyrl)');
+      out.push(m[1]);
+      this.i += m[0].length;
+    }
+    return out;
+  }
+
+  private expect(c: string, context = ''): void {
+    if (this.s[this.i] !== c) this.fail(`missing "${c}"${context ? ' ' + context : ''}`);
+    this.i++;
   }
 
   /** A model reference runs until '+', ',', ')', '@' or the end (paths may contain ':' and '/'). */
@@ -200,20 +283,29 @@ function agg(v: string | undefined, p: Parser): Aggregation {
   p.fail(`aggregation must be max, sum or first, not "${v}"`);
 }
 
-/** Every model a pipeline uses, by role. */
-export function pipelineModels(stage: StageConfig): { encoders: string[]; rerankers: string[] } {
+/** The stages directly inside `s` (inputs of fusion, reranking, translation). */
+export function childStages(s: StageConfig): StageConfig[] {
+  if (s.type === 'rrf') return s.inputs;
+  if (s.type === 'rerank' || s.type === 'qt' || s.type === 'dt') return [s.input];
+  return [];
+}
+
+/**
+ * Every model a pipeline uses, by role. `translators` lists the translator references of `qt` and
+ * `dt` stages (loaded before timed queries; a `dt` translator is needed only for its identity).
+ */
+export function pipelineModels(stage: StageConfig): { encoders: string[]; rerankers: string[]; translators: string[] } {
   const enc = new Set<string>();
   const rr = new Set<string>();
+  const tr = new Set<string>();
   const visit = (s: StageConfig): void => {
     if (s.type === 'dense') enc.add(s.model);
-    else if (s.type === 'rrf') s.inputs.forEach(visit);
-    else if (s.type === 'rerank') {
-      rr.add(s.model);
-      visit(s.input);
-    }
+    else if (s.type === 'rerank') rr.add(s.model);
+    else if (s.type === 'qt' || s.type === 'dt') tr.add(s.translator);
+    childStages(s).forEach(visit);
   };
   visit(stage);
-  return { encoders: [...enc], rerankers: [...rr] };
+  return { encoders: [...enc], rerankers: [...rr], translators: [...tr] };
 }
 
 /** Names of the adapters a pipeline uses. */
@@ -221,11 +313,42 @@ export function pipelineAdapters(stage: StageConfig): string[] {
   const out = new Set<string>();
   const visit = (s: StageConfig): void => {
     if (s.type === 'dense' && s.adapter) out.add(s.adapter);
-    else if (s.type === 'rrf') s.inputs.forEach(visit);
-    else if (s.type === 'rerank') visit(s.input);
+    childStages(s).forEach(visit);
   };
   visit(stage);
   return [...out];
+}
+
+/**
+ * A pipeline expression for a stage tree; `parsePipeline(formatPipeline(s)).stage` equals `s`
+ * (hybrid:M is written as its expansion rrf(bm25,dense:M); rerank depths are always written).
+ */
+export function formatPipeline(s: StageConfig): string {
+  switch (s.type) {
+    case 'bm25': {
+      const params = [
+        ...(s.k1 !== 0.9 ? [`k1=${s.k1}`] : []),
+        ...(s.b !== 0.4 ? [`b=${s.b}`] : []),
+        ...(s.aggregate !== 'max' ? [`agg=${s.aggregate}`] : []),
+      ];
+      return params.length ? `bm25(${params.join(',')})` : 'bm25';
+    }
+    case 'dense':
+      return `dense:${s.model}${s.adapter ? `+adapter:${s.adapter}` : ''}`;
+    case 'rrf':
+      if (s.k !== 60 || s.depth !== DEFAULT_FUSION_DEPTH) throw new Error(`rrf with k=${s.k}, depth=${s.depth} has no pipeline expression`);
+      return `rrf(${s.inputs.map(formatPipeline).join(',')})`;
+    case 'rerank':
+      return `${formatPipeline(s.input)}+rerank:${s.model}@${s.depth}`;
+    case 'qt': {
+      if (s.src && !s.tgt) throw new Error('qt with a source but no target language has no pipeline expression');
+      const inner = formatPipeline(s.input);
+      if (s.input.type === 'rerank') throw new Error('qt over a reranked stage has no pipeline expression (+rerank applies to the whole qt(…))');
+      return `qt(${[s.translator, ...(s.tgt ? [s.tgt] : []), ...(s.src ? [s.src] : [])].join(',')})>${inner}`;
+    }
+    case 'dt':
+      return `dt(${s.translator},${s.tgt})>${formatPipeline(s.input)}`;
+  }
 }
 
 /** Canonical JSON (sorted keys) so equal configurations hash equally. */
