@@ -15,7 +15,8 @@ export type Pooling = 'mean' | 'cls' | 'last' | 'none';
 export interface ModelPreset {
   /** Short name users type, e.g. `e5-small`. */
   name: string;
-  kind: 'encoder' | 'reranker';
+  /** `translator` only in run records (dictionary / MT models used by `qt(...)` and `dt(...)` stages). */
+  kind: 'encoder' | 'reranker' | 'translator';
   /** Hugging Face hub id (e.g. `Xenova/multilingual-e5-small`) or an absolute local folder. */
   source: string;
   pooling: Pooling;

@@ -125,7 +125,7 @@ function addTime(trace: StageTrace, key: string, ms: number): void {
 }
 
 /** Model kind recorded for translators (ModelRecord.kind is typed for encoders and rerankers). */
-export const TRANSLATOR_KIND = 'translator' as unknown as ModelRecord['kind'];
+export const TRANSLATOR_KIND: ModelRecord['kind'] = 'translator';
 
 export function isTranslatorRecord(m: ModelRecord): boolean {
   return (m.kind as string) === 'translator';
