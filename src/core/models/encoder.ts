@@ -2,11 +2,12 @@
  * Bi-encoder loading and embedding (no `vscode` import).
  * See runtime.ts for why AutoTokenizer + AutoModel are used instead of a pipeline.
  */
+import { asFloat32 } from './float16';
 import { loadBackend, releaseBackend, throwIfAborted, toInputs, Backend } from './runtime';
 import { countTokens, encodeSingle, padBatch } from './tokenize';
 import type { Encoder, ExtendedLoadOptions, ModelPreset, ModelRecord, Pooling, ProgressOptions } from './types';
 
-type Output = { dims: number[]; data: ArrayLike<number> };
+type Output = { dims: number[]; data: ArrayLike<number>; type?: string };
 
 /** Pools a [batch, seq, hidden] output into one vector per row. */
 export function pool(hidden: Output, mask: BigInt64Array, pooling: Exclude<Pooling, 'none'>): Float32Array[] {
@@ -91,7 +92,9 @@ class TransformersEncoder implements Encoder {
       const encs = idx.map((i) => encodeSingle(this.backend.tokenizer, this.formatInput(texts[i], kind), this.preset.maxLength));
       const batch = padBatch(encs, padId);
       const outputs = (await this.backend.model(await toInputs(this.backend, batch, idx.length))) as Record<string, Output>;
-      const { out, pooled } = pickOutput(outputs, this.preset.pooling);
+      const picked = pickOutput(outputs, this.preset.pooling);
+      const out = asFloat32(picked.out);
+      const pooled = picked.pooled;
       let vecs: Float32Array[];
       if (pooled) {
         const [B, H] = out.dims;

@@ -2,6 +2,7 @@
  * Cross-encoder reranking (no `vscode` import). Returns raw logits: transformers.js's
  * text-classification pipeline would squash a 1-label model's output to score 1.
  */
+import { asFloat32 } from './float16';
 import { loadBackend, releaseBackend, throwIfAborted, toInputs, Backend } from './runtime';
 import { encodePair, padBatch } from './tokenize';
 import type { ExtendedLoadOptions, ModelPreset, ModelRecord, ProgressOptions, Reranker } from './types';
@@ -32,7 +33,7 @@ class TransformersReranker implements Reranker {
       const encs = idx.map((i) => encodePair(this.backend.tokenizer, q, this.preset.passagePrefix + passages[i], this.preset.maxLength));
       const batch = padBatch(encs, padId);
       const outputs = (await this.backend.model(await toInputs(this.backend, batch, idx.length))) as Record<string, Output>;
-      const logits = outputs.logits ?? Object.values(outputs)[0];
+      const logits = asFloat32(outputs.logits ?? Object.values(outputs)[0]);
       const labels = logits.dims[1] ?? 1;
       idx.forEach((orig, j) => {
         // 1 label: the relevance logit. 2 labels: the "relevant" class minus the other.
