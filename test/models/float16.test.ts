@@ -17,7 +17,20 @@ describe('models: float16 outputs', () => {
 
   it('turns a float16 tensor (raw Uint16Array bits, as onnxruntime-node returns it) into numbers before pooling', () => {
     // batch 1 × 2 tokens × hidden 2: [[1, 0.5], [-2, 1]]
-    const t = { dims: [1, 2, 2], type: 'float16', data: new Uint16Array([0x3c00, 0x3800, 0xc000, 0x3c00]) };
+    // Like a transformers.js Tensor: dims, data and type are getters on the prototype.
+    class FakeTensor {
+      readonly #bits = new Uint16Array([0x3c00, 0x3800, 0xc000, 0x3c00]);
+      get dims() {
+        return [1, 2, 2];
+      }
+      get data() {
+        return this.#bits;
+      }
+      get type() {
+        return 'float16';
+      }
+    }
+    const t = new FakeTensor();
     const f = asFloat32(t);
     assert.equal(f.type, 'float32');
     assert.deepEqual(Array.from(f.data), [1, 0.5, -2, 1]);

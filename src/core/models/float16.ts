@@ -19,13 +19,17 @@ interface TensorLike {
   type?: string;
 }
 
-/** The output with its data as float32 numbers (float16 decoded; other types unchanged). */
-export function asFloat32<T extends TensorLike>(t: T): T {
+/**
+ * The output with its data as float32 numbers (float16 decoded; other types unchanged). The result
+ * is a plain object: transformers.js tensors expose `dims`/`data` through getters, which a spread
+ * would drop.
+ */
+export function asFloat32(t: TensorLike): TensorLike {
   if (t.type !== 'float16') return t;
   const src = t.data as ArrayLike<number>;
   const out = new Float32Array(src.length);
   // A Float16Array (newer runtimes) already yields numbers; a Uint16Array yields bits.
   if (src instanceof Uint16Array) for (let i = 0; i < src.length; i++) out[i] = halfToFloat(src[i]);
   else for (let i = 0; i < src.length; i++) out[i] = src[i];
-  return { ...t, data: out, type: 'float32' };
+  return { dims: [...t.dims], data: out, type: 'float32' };
 }
