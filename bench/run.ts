@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (full, ~25 min on 2 cores) or `npm run bench -- --quick` (< 2 min).
+ * `npm run bench` (full, ~25 min on 2 cores; `--only=SECTION` runs one section) or `npm run bench -- --quick` (< 2 min).
  * Options: --only=machine,dense,bm25,indexing,eval,encoding  --name=<results file name>
  * Writes bench/results/<name>.json (machine info, parameters, every measurement) and prints a
  * Markdown summary (also written to bench/results/<name>.md).
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
         bm25: { sizes: [10_000, 100_000], queries: 200 },
         indexing: { files: 10_000 },
         eval: { queries: 10_000, depth: 1_000 },
-        encoding: { encoders: [E5_SMALL, E5_BASE], rerankers: [RERANKER_BASE], dtypes: ['fp32', 'q8'], batchSizes: [1, 4, 16, 32, 64], passages: 128, rerankPassages: 64 },
+        encoding: { encoders: [E5_SMALL, E5_BASE], rerankers: [RERANKER_BASE], dtypes: ['fp32', 'q8'], batchSizes: [1, 8, 32], passages: 48, rerankPassages: 24 },
       };
   const started = Date.now();
   const result: Record<string, unknown> = { name, mode: quick ? 'quick' : 'full', startedAt: new Date().toISOString(), machine: machineInfo(), params };

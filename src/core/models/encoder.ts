@@ -82,14 +82,17 @@ class TransformersEncoder implements Encoder {
     const result: Float32Array[] = new Array(total);
     if (!total) return result;
     const batchSize = Math.max(1, opts.batchSize ?? 32);
-    // Longest first: similar lengths share a batch (less padding) and memory peaks early.
-    const order = texts.map((t, i) => i).sort((a, b) => texts[b].length - texts[a].length || a - b);
+    // Tokenise everything first, then batch longest-first BY TOKEN COUNT: similar lengths share a
+    // batch (least padding; character length is a poor proxy across scripts — 300 characters of
+    // Chinese are several times the tokens of 300 Latin characters) and memory peaks early.
+    const encoded = texts.map((t) => encodeSingle(this.backend.tokenizer, this.formatInput(t, kind), this.preset.maxLength));
+    const order = texts.map((_, i) => i).sort((a, b) => encoded[b].ids.length - encoded[a].ids.length || a - b);
     const padId = this.backend.tokenizer.pad_token_id ?? 0;
     let done = 0;
     for (let start = 0; start < total; start += batchSize) {
       throwIfAborted(opts.signal);
       const idx = order.slice(start, start + batchSize);
-      const encs = idx.map((i) => encodeSingle(this.backend.tokenizer, this.formatInput(texts[i], kind), this.preset.maxLength));
+      const encs = idx.map((i) => encoded[i]);
       const batch = padBatch(encs, padId);
       const outputs = (await this.backend.model(await toInputs(this.backend, batch, idx.length))) as Record<string, Output>;
       const picked = pickOutput(outputs, this.preset.pooling);

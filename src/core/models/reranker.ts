@@ -23,14 +23,16 @@ class TransformersReranker implements Reranker {
     const result: number[] = new Array(total);
     if (!total) return result;
     const batchSize = Math.max(1, opts.batchSize ?? 16);
-    const order = passages.map((_, i) => i).sort((a, b) => passages[b].length - passages[a].length || a - b);
     const q = this.preset.queryPrefix + query;
+    // Tokenise first and batch longest-first by token count (least padding, in every script).
+    const encoded = passages.map((p) => encodePair(this.backend.tokenizer, q, this.preset.passagePrefix + p, this.preset.maxLength));
+    const order = passages.map((_, i) => i).sort((a, b) => encoded[b].ids.length - encoded[a].ids.length || a - b);
     const padId = this.backend.tokenizer.pad_token_id ?? 0;
     let done = 0;
     for (let start = 0; start < total; start += batchSize) {
       throwIfAborted(opts.signal);
       const idx = order.slice(start, start + batchSize);
-      const encs = idx.map((i) => encodePair(this.backend.tokenizer, q, this.preset.passagePrefix + passages[i], this.preset.maxLength));
+      const encs = idx.map((i) => encoded[i]);
       const batch = padBatch(encs, padId);
       const outputs = (await this.backend.model(await toInputs(this.backend, batch, idx.length))) as Record<string, Output>;
       const logits = asFloat32(outputs.logits ?? Object.values(outputs)[0]);
