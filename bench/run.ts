@@ -32,7 +32,7 @@ async function main(): Promise<void> {
         dense: { sizes: [10_000, 100_000], dims: [384, 768], queries: 50, hnswMax: 10_000, sqliteVecMax: 100_000 },
         bm25: { sizes: [2_000], queries: 100 },
         indexing: { files: 1_000 },
-        eval: { queries: 10_000, depth: 1_000 },
+        eval: { queries: 2_000, depth: 1_000 },
         encoding: { encoders: [E5_SMALL], rerankers: [RERANKER_SMALL], dtypes: ['fp32', 'q8'], batchSizes: [1, 16], passages: 16, rerankPassages: 8 },
       }
     : {
