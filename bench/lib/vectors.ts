@@ -1,16 +1,9 @@
 /** Synthetic embedding collections for the dense-search benchmark (clustered, like real embeddings). */
 import type { VectorMatrix } from '../../src/core/store/vectors';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/core/util/random';
+
+export const rng = mulberry32;
 
 /** Cheap approximately-normal sample (sum of 4 uniforms, unit variance). */
 function gauss(r: () => number): number {

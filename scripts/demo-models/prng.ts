@@ -14,17 +14,10 @@ export function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: tiny, fast, good-enough 32-bit PRNG. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (shared with the engine): floats in [0, 1). */
+import { mulberry32 } from '../../src/core/util/random';
+
+export { mulberry32 };
 
 /** Standard normal samples (Box–Muller) from a uniform source. */
 export function gaussian(rand: () => number): () => number {

@@ -14,6 +14,7 @@
  *
  * Indexes are cached per matrix object (a reloaded matrix gets a new one).
  */
+import { mulberry32 as rng } from '../util/random';
 import type { VectorMatrix } from '../store/vectors';
 import type { DocScore } from './aggregate';
 import { scanScores, TopK } from './dense';
@@ -48,17 +49,6 @@ export interface IvfIndex {
   buildMs: number;
   /** Bytes held by the index (centroids + lists). */
   bytes: number;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Index of the best (max dot) centroid among rows [start, start+n) of `cents`. */

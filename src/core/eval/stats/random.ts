@@ -1,18 +1,17 @@
+import { mulberry32Uint32 } from '../../util/random';
+
 /**
  * Seeded pseudo-random numbers (mulberry32, 32-bit state). Deterministic for a given seed on
  * every platform, so reported p-values and intervals are reproducible from the printed seed.
  */
 export class SeededRandom {
-  private state: number;
+  private readonly nextUint: () => number;
   constructor(readonly seed: number) {
-    this.state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+    this.nextUint = mulberry32Uint32((Math.trunc(seed) ^ 0x9e3779b9) >>> 0);
   }
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return this.nextUint();
   }
   /** Uniform in [0, 1). */
   next(): number {
