@@ -20,6 +20,8 @@ import { ExperimentStore, SaveOutcome, summariseTimings } from './store/experime
 import { JudgementStore } from './store/judgements';
 import { hashConfig } from './pipeline/spec';
 import { codeVersion } from './version';
+import { trecOrder } from './eval/ranking';
+import type { Run } from './eval/types';
 import { detectLanguage, initLanguageId } from './text/langid';
 import { DictionaryTranslator, getDictionaryRef, loadDictionary, parseTranslatorRef, QueryTranslator, TranslatorProvider } from './translate';
 
@@ -358,6 +360,36 @@ export class Workbench implements WorkbenchApi {
       out.results.map((r) => ({ qid: r.qid, docs: r.docs.map((d) => ({ docKey: d.docKey, score: d.score })) })),
     );
     return { ...saved, results: out.results };
+  }
+
+  /**
+   * Stores a foreign TREC run (already parsed) as an experiment of origin `import`, ranked with
+   * trec_eval's order (score descending, docid descending), so it can be compared with runs made here.
+   */
+  importRun(run: Run, opts: { name?: string; source: string }): SaveOutcome {
+    const lists = [...run.queries].map(([qid, q]) => {
+      const order = trecOrder(q.docids, q.scores);
+      const idx = order ? Array.from(order) : q.docids.map((_, i) => i);
+      return { qid, docs: idx.map((i) => ({ docKey: q.docids[i], score: q.scores[i] })) };
+    });
+    if (!lists.length) throw new Error(`${opts.source}: the run has no results`);
+    return this.experiments.save(
+      {
+        name: opts.name ?? path.basename(opts.source),
+        pipelineName: `import:${run.tag ?? path.basename(opts.source)}`,
+        pipelineHash: hashConfig({ imported: opts.source }),
+        config: { imported: opts.source, tag: run.tag },
+        models: [],
+        provider: 'n/a',
+        corpus: this.corpus.snapshot(),
+        topics: { source: opts.source, hash: hashConfig(lists.map((l) => l.qid)), count: lists.length },
+        codeVersion: codeVersion(),
+        k: Math.max(0, ...lists.map((l) => l.docs.length)),
+        timings: { stages: {}, queries: lists.length, wallSeconds: 0, throughput: 0 },
+        origin: 'import',
+      },
+      lists,
+    );
   }
 
   /** docKey → language of every indexed document (for per-language evaluation). */

@@ -8,10 +8,8 @@ import * as path from 'node:path';
 import { evaluate } from '../core/eval/evaluate';
 import { readBeirFolder, readQrels, readRun, readTopics } from '../core/eval/parse';
 import type { Qrels, Topic } from '../core/eval/types';
-import { hashConfig } from '../core/pipeline/spec';
 import type { ExperimentRecord } from '../core/store/experiments';
 import { detectLanguageSync, initLanguageId } from '../core/text/langid';
-import { codeVersion } from '../core/version';
 import type { Workbench } from '../core/workbench';
 import type {
   DocumentInfoDto, ExperimentListing, ExperimentSummary, ImportResult, JudgementDto, JudgementsOverview, PoolSummary,
@@ -191,34 +189,11 @@ export class ExperimentService {
   async importRun(file: string, name?: string): Promise<ImportResult> {
     const abs = this.checkFile(file);
     const { run, warnings } = await readRun(abs);
-    const lists = [...run.queries].map(([qid, q]) => {
-      const order = q.docids.map((d, i) => ({ docKey: d, score: q.scores[i] }));
-      order.sort((a, b) => b.score - a.score || (a.docKey < b.docKey ? 1 : a.docKey > b.docKey ? -1 : 0));
-      return { qid, docs: order };
-    });
-    if (!lists.length) throw new Error(`${abs}: the run has no results`);
-    const maxK = Math.max(0, ...lists.map((l) => l.docs.length));
-    const saved = this.wb.experiments.save(
-      {
-        name: name ?? path.basename(abs),
-        pipelineName: `import:${run.tag ?? path.basename(abs)}`,
-        pipelineHash: hashConfig({ imported: abs }),
-        config: { imported: abs, tag: run.tag },
-        models: [],
-        provider: 'n/a',
-        corpus: this.wb.corpus.snapshot(),
-        topics: { source: abs, hash: hashConfig(lists.map((l) => l.qid)), count: lists.length },
-        codeVersion: codeVersion(),
-        k: maxK,
-        timings: { stages: {}, queries: lists.length, wallSeconds: 0, throughput: 0 },
-        origin: 'import',
-      },
-      lists,
-    );
+    const saved = this.wb.importRun(run, { name, source: abs });
     return {
       file: abs,
       experiment: this.summarise(saved.record, this.wb.judgements.qrels()),
-      queries: lists.length,
+      queries: saved.record.topics.count,
       warnings: warnings.map((w) => w.message),
     };
   }

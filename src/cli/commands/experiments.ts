@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { readBeirFolder, readQrels, readRun, readTopics } from '../../core/eval/parse';
 import type { ExperimentRecord } from '../../core/store/experiments';
 import { detectLanguageSync, initLanguageId } from '../../core/text/langid';
-import { hashConfig } from '../../core/pipeline/spec';
 import { codeVersion } from '../../core/version';
 import type { Workbench } from '../../core/workbench';
 import { CliError } from '../errors';
@@ -150,30 +149,13 @@ export function register(program: Command): void {
     });
     for (const w of warnings) process.stderr.write(`clir: warning: ${w.message}\n`);
     await withWorkbench(o, (wb) => {
-      const lists = [...run.queries].map(([qid, q]) => {
-        const order = q.docids.map((d, i) => ({ docKey: d, score: q.scores[i] }));
-        order.sort((a, b) => b.score - a.score || (a.docKey < b.docKey ? 1 : a.docKey > b.docKey ? -1 : 0));
-        return { qid, docs: order };
-      });
-      const maxK = Math.max(0, ...lists.map((l) => l.docs.length));
-      const saved = wb.experiments.save(
-        {
-          name: o.name ?? path.basename(file),
-          pipelineName: `import:${run.tag ?? path.basename(file)}`,
-          pipelineHash: hashConfig({ imported: path.resolve(file) }),
-          config: { imported: path.resolve(file), tag: run.tag },
-          models: [],
-          provider: 'n/a',
-          corpus: wb.corpus.snapshot(),
-          topics: { source: null, hash: hashConfig(lists.map((l) => l.qid)), count: lists.length },
-          codeVersion: codeVersion(),
-          k: maxK,
-          timings: { stages: {}, queries: lists.length, wallSeconds: 0, throughput: 0 },
-          origin: 'import',
-        },
-        lists,
-      );
-      if (!o.quiet) process.stdout.write(`Imported ${file} as experiment #${saved.record.id} (${lists.length} queries)\n`);
+      let saved;
+      try {
+        saved = wb.importRun(run, { name: o.name, source: path.resolve(file) });
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      if (!o.quiet) process.stdout.write(`Imported ${file} as experiment #${saved.record.id} (${saved.record.topics.count} queries)\n`);
     });
   });
 
