@@ -39,6 +39,12 @@ if [ ! -x "$NODE24/bin/node" ]; then
 fi
 # the package ships the binary at bin/node; make sure npm from the system works with it
 export PATH="$NODE24/bin:$PATH"
+# Run from `npm run test:host`, this shell inherits the outer npm's configuration (npm_config_*), e.g. a
+# user agent naming Node 20 that code-server's postinstall reads as "wrong Node version". Clear it so the
+# installs below are configured by the npm running on Node 24.
+while IFS='=' read -r name _; do
+  case "$name" in npm_config_*) unset "$name" ;; esac
+done < <(env)
 export npm_config_nodedir="$NODE24"
 log "node $(node -v) at $NODE24"
 
