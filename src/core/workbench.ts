@@ -309,7 +309,14 @@ export class Workbench implements WorkbenchApi {
     const docInfo = this.db.prepare('SELECT doc_key, lang FROM documents WHERE id = ?');
     const results: BatchResult[] = [];
     let last: PipelineResult | undefined;
+    let lastYield = performance.now();
     for (const [i, q] of queries.entries()) {
+      // BM25-only pipelines never wait on I/O: give the event loop a turn every ~20 ms so that a
+      // cancellation (Ctrl-C, a JSON-RPC cancel from the extension) is seen while the run goes on.
+      if (performance.now() - lastYield > 20) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
       if (opts.signal?.aborted) throw new Error('cancelled');
       last = await this.retrieve(q.text, { ...opts, workload: 'query' });
       results.push({

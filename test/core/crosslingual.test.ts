@@ -127,6 +127,18 @@ describe('cross-lingual retrieval on the bundled sample corpus (real transformer
     assert.ok(changed >= 5, `reranking changed the order of only ${changed}/20 queries`);
   });
 
+  it('a long BM25-only batch can be cancelled from a timer (the loop yields to the event loop)', async () => {
+    const many = Array.from({ length: 40 }, (_, r) => topics.map((t) => ({ id: `${t.id}-${r}`, text: t.text }))).flat();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 30);
+    let done = 0;
+    await assert.rejects(
+      wb.runBatch(many, { pipeline: 'bm25', k: 10, signal: ac.signal, onProgress: (d) => (done = d) }),
+      /cancelled/,
+    );
+    assert.ok(done > 0 && done < many.length, `cancelled after ${done} of ${many.length} queries`);
+  });
+
   it('search hits carry offsets that point at the chunk text in the file', async () => {
     const res = await wb.search('Imkerei Honigernte', { pipeline: 'hybrid:demo-bert', k: 5 });
     assert.ok(res.hits.length > 0);

@@ -222,7 +222,11 @@ describe('engine process: experiments, imports, judgements and pools', function 
   it('cancels a running experiment without storing it', async () => {
     const before = (await client.listExperiments()).items.length;
     const ac = new AbortController();
-    const p = client.runExperiment({ pipeline: 'dense:demo-bert', k: 10 }, { signal: ac.signal, onProgress: (d) => d >= 2 && ac.abort() });
+    // A reranking run takes long enough (~20 ms per query) for the cancel to arrive mid-run on any machine.
+    const p = client.runExperiment(
+      { pipeline: 'dense:demo-bert+rerank:demo-reranker', k: 10 },
+      { signal: ac.signal, onProgress: (d) => d >= 1 && ac.abort() },
+    );
     await assert.rejects(p, (e: unknown) => e instanceof CancelledError);
     assert.equal((await client.listExperiments()).items.length, before);
   });
