@@ -3,8 +3,9 @@
  * Shared by both sides; depends only on vscode-jsonrpc's message types and the engine API types.
  * Every request is cancellable: the client passes a cancellation token, the server turns it into an AbortSignal.
  */
+import type { Judgement } from '../core/store/judgements';
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-import type { IndexProgress, IndexReport, IndexStatus, SearchResult } from '../core/api';
+import type { IndexOptions, IndexProgress, IndexReport, IndexStatus, SearchResult } from '../core/api';
 import type { Run, Topic } from '../core/eval/types';
 import type { DeviceChoice, ModelPreset } from '../core/models/types';
 
@@ -28,16 +29,8 @@ export interface OpenResult {
   capabilities: string[];
 }
 
-/** Indexing settings that the extension sends with index/indexFile/remove. */
-export interface IndexSettings {
-  include?: string[];
-  exclude?: string[];
-  maxFileBytes?: number;
-  chunkTokens?: number;
-  chunkOverlap?: number;
-  pipeline?: string;
-  device?: DeviceChoice;
-  batchSize?: number;
+/** Indexing settings that the extension sends with index/indexFile/remove (the serialisable part of IndexOptions). */
+export interface IndexSettings extends Omit<IndexOptions, 'signal' | 'onProgress' | 'onLog'> {
   /** Honour the root's .gitignore files in watcher updates (index() always does). Default true. */
   useGitignore?: boolean;
 }
@@ -150,16 +143,8 @@ export interface SerializedRun {
   queries: [string, string[], number[]][];
 }
 
-export interface JudgementDto {
-  id: number;
-  assessor: string;
-  qid: string;
-  docKey: string;
-  grade: number;
-  note: string | null;
-  poolId: number | null;
-  createdAt: string;
-}
+/** A judgement as stored (plain JSON: it crosses the JSON-RPC boundary unchanged). */
+export type JudgementDto = Judgement;
 
 export interface PoolSummary {
   id: number;
