@@ -88,3 +88,41 @@ if (problems.length) {
   process.exit(1);
 }
 console.log('check-vsix: contents OK');
+
+// Smoke test: unpack the VSIX and drive ITS engine (dist/engine.js with the packaged node_modules)
+// through the real JSON-RPC client: index a few sample documents with a dense pipeline, search
+// across languages. Catches a VSIX that lists fine but cannot run (a missing runtime dependency).
+(async () => {
+  const os = require('node:os');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clir-vsix-'));
+  execFileSync('python3', ['-c', 'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', vsix, tmp]);
+  const ext = path.join(tmp, 'extension');
+  const corpus = path.join(tmp, 'corpus');
+  for (const rel of ['en/beekeeping-first-year.md', 'de/imkerei-honigernte.txt', 'ru/pasika-med.txt', 'en/volcano-eruption-iceland.txt', 'zh/huoshan-penfa.txt']) {
+    fs.mkdirSync(path.dirname(path.join(corpus, rel)), { recursive: true });
+    fs.copyFileSync(path.join(root, 'sample', 'corpus', rel), path.join(corpus, rel));
+  }
+  const { EngineClient } = require(path.join(root, 'out', 'src', 'engine', 'client.js'));
+  const client = new EngineClient({
+    enginePath: path.join(ext, 'dist', 'engine.js'),
+    openParams: () => ({ dbPath: path.join(tmp, 'index.db'), device: 'cpu' }),
+    name: 'vsix-smoke',
+    restart: { maxRestarts: 0 },
+  });
+  try {
+    await client.start();
+    const report = await client.index(corpus, { pipeline: 'dense:demo-bert' });
+    const res = await client.search({ query: 'пчеловодство мёд', pipeline: 'dense:demo-bert', k: 3 });
+    const top = res.hits.map((h) => h.docId);
+    if (report.documents !== 5 || report.embedded < 5 || !top.some((d) => /beekeeping|imkerei|pasika/.test(d))) {
+      throw new Error(`unexpected results: ${report.documents} documents, ${report.embedded} embedded, top ${top.join(', ')}`);
+    }
+    console.log(`check-vsix: the packaged engine indexed ${report.documents} documents and found ${top[0]} for a Russian query`);
+  } catch (err) {
+    console.error(`check-vsix: the packaged engine does not work: ${err && err.message ? err.message : err}`);
+    process.exitCode = 1;
+  } finally {
+    await client.dispose().catch(() => undefined);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+})();
