@@ -66,7 +66,7 @@ const hasChromium = chromiumPath() !== undefined;
     await noProblems(s);
   });
 
-  for (const theme of ['light', 'dark'] as Theme[]) {
+  for (const theme of ['light', 'dark', 'hc'] as Theme[]) {
     it(`renders the comparison of two sample runs (${theme})`, async () => {
       const s = await open(sampleDataSource(), { theme });
       await compare(s);
