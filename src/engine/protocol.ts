@@ -3,7 +3,7 @@
  * Shared by both sides; depends only on vscode-jsonrpc's message types and the engine API types.
  * Every request is cancellable: the client passes a cancellation token, the server turns it into an AbortSignal.
  */
-import type { Judgement } from '../core/store/judgements';
+import type { Judgement, PoolInfo } from '../core/store/judgements';
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { IndexOptions, IndexProgress, IndexReport, IndexStatus, SearchResult } from '../core/api';
 import type { Run, Topic } from '../core/eval/types';
@@ -146,14 +146,7 @@ export interface SerializedRun {
 /** A judgement as stored (plain JSON: it crosses the JSON-RPC boundary unchanged). */
 export type JudgementDto = Judgement;
 
-export interface PoolSummary {
-  id: number;
-  name: string;
-  createdAt: string;
-  depth: number;
-  sources: string[];
-  position: number;
-  size: number;
+export interface PoolSummary extends PoolInfo {
   /** Items with a judgement or an imported qrel. */
   judged: number;
 }

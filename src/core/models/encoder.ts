@@ -3,8 +3,8 @@
  * See runtime.ts for why AutoTokenizer + AutoModel are used instead of a pipeline.
  */
 import { asFloat32 } from './float16';
-import { loadBackend, releaseBackend, throwIfAborted, toInputs, Backend } from './runtime';
-import { countTokens, encodeSingle, padBatch } from './tokenize';
+import { loadBackend, releaseBackend, runSortedBatches, Backend } from './runtime';
+import { countTokens, encodeSingle } from './tokenize';
 import type { Encoder, ExtendedLoadOptions, ModelPreset, ModelRecord, Pooling, ProgressOptions } from './types';
 
 type Output = { dims: number[]; data: ArrayLike<number>; type?: string };
@@ -82,34 +82,20 @@ class TransformersEncoder implements Encoder {
     const result: Float32Array[] = new Array(total);
     if (!total) return result;
     const batchSize = Math.max(1, opts.batchSize ?? 32);
-    // Tokenise everything first, then batch longest-first BY TOKEN COUNT: similar lengths share a
-    // batch (least padding; character length is a poor proxy across scripts — 300 characters of
-    // Chinese are several times the tokens of 300 Latin characters) and memory peaks early.
     const encoded = texts.map((t) => encodeSingle(this.backend.tokenizer, this.formatInput(t, kind), this.preset.maxLength));
-    const order = texts.map((_, i) => i).sort((a, b) => encoded[b].ids.length - encoded[a].ids.length || a - b);
-    const padId = this.backend.tokenizer.pad_token_id ?? 0;
-    let done = 0;
-    for (let start = 0; start < total; start += batchSize) {
-      throwIfAborted(opts.signal);
-      const idx = order.slice(start, start + batchSize);
-      const encs = idx.map((i) => encoded[i]);
-      const batch = padBatch(encs, padId);
-      const outputs = (await this.backend.model(await toInputs(this.backend, batch, idx.length))) as Record<string, Output>;
+    await runSortedBatches(this.backend, encoded, batchSize, opts, (outputs, idx, mask) => {
       const picked = pickOutput(outputs, this.preset.pooling);
       const out = asFloat32(picked.out);
-      const pooled = picked.pooled;
       let vecs: Float32Array[];
-      if (pooled) {
+      if (picked.pooled) {
         const [B, H] = out.dims;
         vecs = [];
         for (let b = 0; b < B; b++) vecs.push(Float32Array.from({ length: H }, (_, i) => out.data[b * H + i]));
       } else {
-        vecs = pool(out, batch.mask, this.preset.pooling as Exclude<Pooling, 'none'>);
+        vecs = pool(out, mask, this.preset.pooling as Exclude<Pooling, 'none'>);
       }
       idx.forEach((orig, j) => (result[orig] = this.preset.normalize ? l2normalize(vecs[j]) : vecs[j]));
-      done += idx.length;
-      opts.onProgress?.(done, total);
-    }
+    });
     return result;
   }
 

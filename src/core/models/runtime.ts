@@ -14,8 +14,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { chooseDevice, fallbackReason, Provider } from './device';
 import { resolveModel } from './catalogue';
-import type { ExtendedLoadOptions, ModelPreset, ResolvedModel } from './types';
-import type { TokenizerLike } from './tokenize';
+import type { ExtendedLoadOptions, ModelPreset, ProgressOptions, ResolvedModel } from './types';
+import { padBatch } from './tokenize';
+import type { EncodedText, TokenizerLike } from './tokenize';
 
 type TF = typeof import('@huggingface/transformers', { with: { 'resolution-mode': 'import' } });
 let tfPromise: Promise<TF> | undefined;
@@ -248,4 +249,35 @@ export async function toInputs(
   };
   if (backend.inputNames.includes('token_type_ids')) inputs.token_type_ids = new tf.Tensor('int64', batch.types, dims);
   return inputs;
+}
+
+/**
+ * Runs a model over already-tokenised inputs in batches, longest first BY TOKEN COUNT (similar
+ * lengths share a batch: least padding — character length is a poor proxy across scripts — and
+ * memory peaks early). `run` gets each padded batch with the original indices of its rows; the
+ * signal is checked and progress reported between batches.
+ */
+export async function runSortedBatches(
+  backend: Backend,
+  encoded: EncodedText[],
+  batchSize: number,
+  opts: ProgressOptions,
+  run: (outputs: Record<string, { dims: number[]; data: ArrayLike<number>; type?: string }>, idx: number[], mask: BigInt64Array) => void,
+): Promise<void> {
+  const total = encoded.length;
+  const order = encoded.map((_, i) => i).sort((a, b) => encoded[b].ids.length - encoded[a].ids.length || a - b);
+  const padId = backend.tokenizer.pad_token_id ?? 0;
+  let done = 0;
+  for (let start = 0; start < total; start += batchSize) {
+    throwIfAborted(opts.signal);
+    const idx = order.slice(start, start + batchSize);
+    const batch = padBatch(
+      idx.map((i) => encoded[i]),
+      padId,
+    );
+    const outputs = await backend.model(await toInputs(backend, batch, idx.length));
+    run(outputs as Record<string, { dims: number[]; data: ArrayLike<number>; type?: string }>, idx, batch.mask);
+    done += idx.length;
+    opts.onProgress?.(done, total);
+  }
 }
