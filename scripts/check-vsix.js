@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * Packages the extension (npm run package) and checks the VSIX: everything the extension needs at
- * run time is inside, and nothing it does not need (tests, fixtures, sources, maps, other platforms'
- * native binaries). Prints the size and the largest parts. Exit code 1 on any violation.
+ * Packages the extension (scripts/package.js) and checks the VSIX: everything the extension needs at
+ * run time is inside (the engine's Node runtime included), nothing it does not need (tests, sources,
+ * maps, other platforms' binaries, install-time helpers), the size per component and the size budget;
+ * then runs the packaged engine on the packaged runtime. Exit code 1 on any violation.
  *
  * Usage: node scripts/check-vsix.js [--no-package] [file.vsix]
  */
@@ -14,11 +15,16 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const vsix = args.find((a) => a.endsWith('.vsix')) || path.join(root, `${pkg.name}-${pkg.version}.vsix`);
+const target = `${process.platform}-${process.arch}`;
+const [platform, arch] = target.split('-');
+const exe = process.platform === 'win32' ? 'node.exe' : 'node';
+let vsix = args.find((a) => a.endsWith('.vsix')) || path.join(root, `${pkg.name}-${pkg.version}-${target}.vsix`);
+/** Packed size budget of one platform's VSIX, runtime included (issue: linux-x64 under 80 MB). */
+const BUDGET_BYTES = 80 * 1000 * 1000;
 
 if (!args.includes('--no-package')) {
   fs.rmSync(vsix, { force: true });
-  execFileSync('npm', ['run', 'package', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  vsix = execFileSync(process.execPath, [path.join(root, 'scripts', 'package.js'), '--out', vsix], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
 }
 if (!fs.existsSync(vsix)) {
   console.error(`check-vsix: ${vsix} was not produced`);
@@ -28,14 +34,14 @@ if (!fs.existsSync(vsix)) {
 // List entries with their uncompressed sizes (python's zipfile: no extra npm dependency).
 const listing = execFileSync(
   'python3',
-  ['-c', 'import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(f"{i.file_size}\\t{i.filename}")', vsix],
+  ['-c', 'import sys,zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(f"{i.file_size}\\t{i.compress_size}\\t{i.external_attr >> 16}\\t{i.filename}")', vsix],
   { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
 )
   .trim()
   .split('\n')
   .map((l) => {
-    const [size, name] = l.split('\t');
-    return { size: Number(size), name: name.replace(/^extension\//, '') };
+    const [size, packedSize, mode, name] = l.split('\t');
+    return { size: Number(size), packed: Number(packedSize), mode: Number(mode), name: name.replace(/^extension\//, '') };
   });
 const names = listing.map((e) => e.name);
 
@@ -45,21 +51,26 @@ const required = [
   'dist/engine.js',
   'dist/webview/workbench.js',
   'dist/webview/workbench.css',
+  'dist/notebook/renderer.js',
   'models/catalogue.json',
-  /^node_modules\/better-sqlite3\/build\/Release\/better_sqlite3\.node$/,
-  /^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/linux\/x64\/onnxruntime_binding\.node$/,
-  /^node_modules\/@huggingface\/transformers\/dist\/transformers\.node\.cjs$/,
+  `runtime/${exe}`,
+  'runtime/LICENSE',
+  /^dist\/node_modules\/better-sqlite3\/build\/Release\/better_sqlite3\.node$/,
+  new RegExp(`^dist/node_modules/onnxruntime-node/bin/napi-v\\d+/${platform}/${arch}/onnxruntime_binding\\.node$`),
+  /^dist\/node_modules\/@huggingface\/transformers\/dist\/transformers\.node\.mjs$/,
+  /^dist\/node_modules\/unpdf\/dist\/index\.mjs$/,
 ];
 const forbidden = [
   [/^(test|out|src|bench|webview\/src|scripts)\//, 'sources, tests or build output'],
   [/^test-artifacts\//, 'test artifacts'],
   [/^\.(code-server|gpu|whl|gl|cache|clir)\//, 'local tooling or caches'],
   [/\.map$/, 'source maps'],
-  [/^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/(win32|darwin)\//, "other platforms' ONNX Runtime binaries"],
-  [/^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/linux\/arm64\//, 'linux-arm64 ONNX Runtime binaries'],
-  [/^node_modules\/@img\/sharp-(?!linux-x64|libvips-linux-x64)/, "other platforms' sharp binaries"],
-  [/^node_modules\/(mocha|typescript|esbuild|playwright-core|@vscode\/vsce|hnswlib-node|sqlite-vec)\//, 'development-only packages'],
-  [/^node_modules\/better-sqlite3\/(deps|src)\//, 'better-sqlite3 sources'],
+  [/^node_modules\//, 'a top-level node_modules (the engine loads dist/node_modules; the extension host loads nothing native)'],
+  [new RegExp(`^dist/node_modules/onnxruntime-node/bin/napi-v\\d+/(?!${platform}/${arch}/)`), "other platforms' ONNX Runtime binaries"],
+  [/^dist\/node_modules\/(@img|onnxruntime-web|prebuild-install|global-agent|adm-zip|tar|node-gyp|protobufjs)\//, 'packages the engine never loads (image libraries, install-time helpers)'],
+  [/^dist\/node_modules\/sharp\/(?!package\.json$|index\.js$)/, 'a real sharp (only the stub belongs in the VSIX)'],
+  [/^dist\/node_modules\/(mocha|typescript|esbuild|playwright-core|@vscode\/vsce|hnswlib-node|sqlite-vec)\//, 'development-only packages'],
+  [/^dist\/node_modules\/better-sqlite3\/(deps|src)\//, 'better-sqlite3 sources'],
   [/\.(db|db-wal|db-shm|vsix)$/, 'databases or nested packages'],
 ];
 
@@ -68,6 +79,10 @@ for (const r of required) {
   const ok = typeof r === 'string' ? names.includes(r) : names.some((n) => r.test(n));
   if (!ok) problems.push(`missing ${r}`);
 }
+if (process.platform !== 'win32') {
+  const rt = listing.find((e) => e.name === `runtime/${exe}`);
+  if (rt && !(rt.mode & 0o111)) problems.push(`runtime/${exe} is not marked executable in the VSIX`);
+}
 for (const [re, what] of forbidden) {
   const hits = names.filter((n) => re.test(n));
   if (hits.length) problems.push(`${hits.length} files of ${what}, e.g. ${hits.slice(0, 3).join(', ')}`);
@@ -75,27 +90,44 @@ for (const [re, what] of forbidden) {
 
 const mb = (b) => `${(b / 1048576).toFixed(1)} MiB`;
 const total = listing.reduce((a, e) => a + e.size, 0);
+const packed = fs.statSync(vsix).size;
+// Size per component: the runtime, each package under dist/node_modules, the rest of dist/, other top-level folders.
 const parts = new Map();
 for (const e of listing) {
-  const m = /^(node_modules\/(?:@[^/]+\/)?[^/]+|[^/]+)/.exec(e.name);
-  const key = m ? m[1] : e.name;
-  parts.set(key, (parts.get(key) || 0) + e.size);
+  const m = /^(dist\/node_modules\/(?:@[^/]+\/)?[^/]+|dist\/[^/]+\/|[^/]+)/.exec(e.name);
+  const key = m ? m[1].replace(/\/$/, '') : e.name;
+  const p = parts.get(key) || { size: 0, packed: 0, files: 0 };
+  p.size += e.size;
+  p.packed += e.packed;
+  p.files++;
+  parts.set(key, p);
 }
-console.log(`VSIX ${path.relative(process.cwd(), vsix)}: ${mb(fs.statSync(vsix).size)} packed, ${mb(total)} unpacked, ${listing.length} files`);
-for (const [k, v] of [...parts].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${mb(v).padStart(9)}  ${k}`);
+console.log(`VSIX ${path.relative(process.cwd(), vsix)}: ${mb(packed)} packed (budget ${mb(BUDGET_BYTES)}), ${mb(total)} unpacked, ${listing.length} files`);
+console.log('  packed     unpacked  files  component');
+for (const [k, v] of [...parts].sort((a, b) => b[1].packed - a[1].packed)) {
+  console.log(`  ${mb(v.packed).padStart(9)}  ${mb(v.size).padStart(9)}  ${String(v.files).padStart(5)}  ${k}`);
+}
+if (packed > BUDGET_BYTES) problems.push(`the VSIX is ${mb(packed)}, over its ${mb(BUDGET_BYTES)} budget`);
 if (problems.length) {
   for (const p of problems) console.error(`check-vsix: ${p}`);
   process.exit(1);
 }
 console.log('check-vsix: contents OK');
 
-// Smoke test: unpack the VSIX and drive ITS engine (dist/engine.js with the packaged node_modules)
-// through the real JSON-RPC client: index a few sample documents with a dense pipeline, search
+// Smoke test: unpack the VSIX and drive ITS engine (dist/engine.js with dist/node_modules, on the
+// packaged runtime) through the real JSON-RPC client: index a few sample documents with a dense pipeline, search
 // across languages. Catches a VSIX that lists fine but cannot run (a missing runtime dependency).
 (async () => {
   const os = require('node:os');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clir-vsix-'));
-  execFileSync('python3', ['-c', 'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', vsix, tmp]);
+  // Unpack as VS Code's installer does: file modes kept (the runtime must stay executable).
+  execFileSync('python3', ['-c', [
+    'import os,sys,zipfile',
+    'z=zipfile.ZipFile(sys.argv[1])',
+    'for i in z.infolist():',
+    '  p=z.extract(i,sys.argv[2]); m=(i.external_attr>>16)&0o777',
+    '  if m: os.chmod(p,m)',
+  ].join('\n'), vsix, tmp]);
   const ext = path.join(tmp, 'extension');
   const corpus = path.join(tmp, 'corpus');
   for (const rel of ['en/beekeeping-first-year.md', 'de/imkerei-honigernte.txt', 'ru/pasika-med.txt', 'en/volcano-eruption-iceland.txt', 'zh/huoshan-penfa.txt']) {
@@ -105,6 +137,7 @@ console.log('check-vsix: contents OK');
   const { EngineClient } = require(path.join(root, 'out', 'src', 'engine', 'client.js'));
   const client = new EngineClient({
     enginePath: path.join(ext, 'dist', 'engine.js'),
+    execPath: path.join(ext, 'runtime', exe),
     openParams: () => ({ dbPath: path.join(tmp, 'index.db'), device: 'cpu' }),
     name: 'vsix-smoke',
     restart: { maxRestarts: 0 },

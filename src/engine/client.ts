@@ -18,6 +18,8 @@ import {
   LogNotification, Notifications, OpenParams, OpenResult, PoolSummary, REQUEST_CANCELLED, Requests, RunExperimentParams,
   RunExperimentResult, SearchParams, SerializedRun, SetDeviceResult,
 } from './protocol';
+import type { SelfCheckReport } from './selfcheck';
+import { describeExit, describeOpenError, describeSpawnError, FailureContext, StartFailure } from './startup-errors';
 
 export type EngineState = 'idle' | 'starting' | 'ready' | 'restarting' | 'failed' | 'disposed';
 
@@ -26,6 +28,16 @@ export class EngineCrashedError extends Error {
     super(message);
     this.name = 'EngineCrashedError';
   }
+}
+/** The engine could not start; `failure` says why in one sentence and names the fix. */
+export class EngineStartError extends Error {
+  constructor(readonly failure: StartFailure) {
+    super(failure.message);
+    this.name = 'EngineStartError';
+  }
+}
+export function isEngineStartError(e: unknown): e is EngineStartError {
+  return e instanceof EngineStartError;
 }
 export class CancelledError extends Error {
   constructor() {
@@ -50,8 +62,13 @@ export interface RestartPolicy {
 export interface EngineClientOptions {
   /** Path of the engine entry script (dist/engine.js or out/src/engine/main.js). */
   enginePath: string;
-  /** Executable running the engine; default process.execPath (the host's Node / Electron). */
+  /**
+   * Executable running the engine: the Node runtime the extension ships (runtime/node), or the user's
+   * clir.engine.runtimePath. Default process.execPath (the CLI, tests).
+   */
   execPath?: string;
+  /** True when execPath came from the user's setting (changes the advice in start-up errors). */
+  execPathFromSetting?: boolean;
   execArgv?: string[];
   env?: Record<string, string | undefined>;
   /** Parameters sent with clir/open on every (re)start. */
@@ -105,6 +122,10 @@ export class EngineClient {
   readonly onLog: Event<LogNotification> = this._onLog.event;
   private readonly _onReady = new Emitter<OpenResult>();
   readonly onDidStart: Event<OpenResult> = this._onReady.event;
+  private readonly _onStartFailure = new Emitter<StartFailure>();
+  /** Fired when a start (or restart) fails, with the reason in one actionable sentence. */
+  readonly onDidFailToStart: Event<StartFailure> = this._onStartFailure.event;
+  private _lastFailure?: StartFailure;
 
   constructor(private readonly opts: EngineClientOptions) {
     this.policy = { ...DEFAULT_RESTART, ...(opts.restart ?? {}) };
@@ -118,6 +139,17 @@ export class EngineClient {
   }
   get info(): OpenResult | undefined {
     return this._info;
+  }
+  /** The executable that runs the engine. */
+  get runtimePath(): string {
+    return this.opts.execPath ?? process.execPath;
+  }
+  /** Why the last start failed (cleared by a successful start). */
+  get lastFailure(): StartFailure | undefined {
+    return this._lastFailure;
+  }
+  private get failureContext(): FailureContext {
+    return { runtimePath: this.opts.execPath ?? process.execPath, fromSetting: this.opts.execPathFromSetting };
   }
   private get label(): string {
     return this.opts.name ? `CLIR engine (${this.opts.name})` : 'CLIR engine';
@@ -150,6 +182,19 @@ export class EngineClient {
       env: { ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' },
       windowsHide: true,
     });
+    if (child.pid === undefined) {
+      // The runtime could not be executed at all (missing, not executable): no process, no connection.
+      return new Promise<never>((_, reject) => {
+        child.once('error', (e: NodeJS.ErrnoException) => reject(new EngineStartError(describeSpawnError(e, this.failureContext))));
+      }).catch((err: EngineStartError) => {
+        this.ready = undefined;
+        this.setState('failed');
+        this.log(`[client] ${this.label} failed to start (${err.failure.kind}): ${err.failure.detail}`);
+        this._lastFailure = err.failure;
+        this._onStartFailure.fire(err.failure);
+        throw err;
+      });
+    }
     this.child = child;
     this.startedAt = Date.now();
     const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -158,7 +203,7 @@ export class EngineClient {
     this.stderrTail = tail;
     readline.createInterface({ input: child.stderr! }).on('line', (l) => {
       tail.push(l);
-      if (tail.length > 12) tail.shift();
+      if (tail.length > 40) tail.shift();
       this.log(l);
     });
     conn.onNotification(Notifications.progress, (n) => this.progressHandlers.get(n.token)?.(n.progress));
@@ -172,30 +217,34 @@ export class EngineClient {
       child.once('exit', (code, signal) => {
         exited = true;
         // Let the stderr reader catch up so the message can quote the cause.
-        setTimeout(() => {
-          const why = this.stderrTail.filter((l) => /error|cannot|failed/i.test(l)).slice(0, 3).join(' | ');
-          reject(new EngineCrashedError(`${this.label} exited during start (code ${code}, signal ${signal})${why ? ': ' + why : ''}`));
-        }, 50);
+        setTimeout(() => reject(new EngineStartError(describeExit(code, signal, this.stderrTail, this.failureContext))), 50);
         this.onExit(child, conn, code, signal);
       });
-      child.once('error', (e) => {
-        reject(new EngineCrashedError(`${this.label} could not be started: ${e.message}`));
+      child.once('error', (e: NodeJS.ErrnoException) => {
+        reject(new EngineStartError(describeSpawnError(e, this.failureContext)));
       });
     });
     exitPromise.catch(() => undefined);
     conn.listen();
 
-    const open = conn.sendRequest(Requests.open, this.opts.openParams());
+    const open = conn.sendRequest(Requests.open, this.opts.openParams()).catch(async (e: unknown) => {
+      // The connection fails as the process dies: give the exit (and its stderr) the chance to explain.
+      await delay(150);
+      if (exited) return exitPromise;
+      throw e;
+    });
     return Promise.race([open, exitPromise]).then(
       (info) => {
         this._info = info;
+        this._lastFailure = undefined;
         this.setState('ready');
         this._onReady.fire(info);
         this.log(`[client] engine pid ${info.pid} ready (node ${info.node}, index ${info.dbPath})`);
         return info;
       },
       (e: unknown) => {
-        const err = e instanceof Error ? e : new Error(String(e));
+        const err = e instanceof EngineStartError ? e
+          : new EngineStartError(describeOpenError(e instanceof Error ? e.message : String(e)));
         if (!exited) {
           // The engine runs but could not open its index: stop it, report the cause.
           this.log(`[client] engine failed to open: ${err.message}`);
@@ -205,7 +254,10 @@ export class EngineClient {
           conn.dispose();
           this.setState('failed');
         }
-        throw new Error(`${this.label} failed to start: ${err.message}`);
+        this.log(`[client] ${this.label} failed to start (${err.failure.kind}): ${err.failure.detail}`);
+        this._lastFailure = err.failure;
+        this._onStartFailure.fire(err.failure);
+        throw err;
       },
     );
   }
@@ -381,6 +433,10 @@ export class EngineClient {
   documents(docids: string[], query?: string): Promise<DocumentInfoDto[]> {
     return this.request(Requests.documents, { docids, ...(query ? { query } : {}) });
   }
+  /** The engine's full self-check (runtime, SQLite, FTS5, ONNX Runtime). */
+  selfCheck(signal?: AbortSignal): Promise<SelfCheckReport> {
+    return this.request(Requests.selfCheck, signal);
+  }
   documentLanguages(): Promise<[string, string][]> {
     return this.request(Requests.documentLanguages);
   }
@@ -424,6 +480,7 @@ export class EngineClient {
     this._onRestart.dispose();
     this._onLog.dispose();
     this._onReady.dispose();
+    this._onStartFailure.dispose();
   }
 }
 

@@ -4,9 +4,24 @@
  * so a chatty library cannot corrupt the protocol stream.
  */
 import { Writable } from 'node:stream';
-import { installNativeModuleOverrides } from './native';
+import { fullSelfCheck, SELF_CHECK_EXIT_CODE, SELF_CHECK_PREFIX, startupCheck } from './selfcheck';
 
-installNativeModuleOverrides();
+// `node dist/engine.js --self-check`: print the full report as JSON and exit (0 when every check passed).
+if (process.argv.includes('--self-check')) {
+  const report = fullSelfCheck();
+  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  process.exit(report.ok ? 0 : 1);
+}
+
+// Before serving anything: can this runtime load SQLite with FTS5? If not, say which part failed on one
+// stderr line the client turns into an actionable message, and exit.
+{
+  const report = startupCheck();
+  if (!report.ok) {
+    process.stderr.write(SELF_CHECK_PREFIX + JSON.stringify(report) + '\n');
+    process.exit(SELF_CHECK_EXIT_CODE);
+  }
+}
 
 const rawWrite = process.stdout.write.bind(process.stdout) as (chunk: unknown, enc?: unknown, cb?: unknown) => boolean;
 const protocolOut = new Writable({

@@ -3,6 +3,7 @@
  * Shared by both sides; depends only on vscode-jsonrpc's message types and the engine API types.
  * Every request is cancellable: the client passes a cancellation token, the server turns it into an AbortSignal.
  */
+import type { SelfCheckReport } from './selfcheck';
 import type { Judgement, PoolInfo } from '../core/store/judgements';
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { IndexOptions, IndexProgress, IndexReport, IndexStatus, SearchResult } from '../core/api';
@@ -235,6 +236,8 @@ export const Requests = {
   documentLanguages: new RequestType0<[string, string][], void>('clir/documentLanguages'),
   /** Test hook: sleeps `ms` unless cancelled (exercises cancellation without a big corpus). */
   sleep: new RequestType<{ ms: number }, { cancelled: boolean }, void>('clir/sleep'),
+  /** The engine's full start-up self-check (runtime, SQLite, FTS5, ONNX Runtime); needs no clir/open. */
+  selfCheck: new RequestType0<SelfCheckReport, void>('clir/selfCheck'),
   shutdown: new RequestType0<void, void>('clir/shutdown'),
 } as const;
 

@@ -3,6 +3,7 @@
  * Requests are cancellable (JSON-RPC cancellation → AbortSignal); writes (index, indexFile,
  * remove, clear, setDevice) run one at a time so watcher updates never race a full index.
  */
+import { fullSelfCheck } from './selfcheck';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancellationToken, MessageConnection, ResponseError } from 'vscode-jsonrpc';
@@ -232,6 +233,8 @@ export function serveEngine(conn: MessageConnection, deps: EngineDeps): { dispos
     noteProvider(r.provider);
     return r;
   }));
+
+  conn.onRequest(Requests.selfCheck, handle0(() => fullSelfCheck()));
 
   conn.onRequest(Requests.status, handle0((): EngineStatus => {
     const st = workbench().status();

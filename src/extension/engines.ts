@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IndexProgress } from '../core/api';
 import { EngineClient, EngineState } from '../engine/client';
+import { describeCheck } from '../engine/startup-errors';
+import { engineRuntime, StartFailureNotifier } from './engineRuntime';
 import type { EngineStatus } from '../engine/protocol';
 import { cfg, device, expandVars, localModelDirs } from './config';
 
@@ -31,11 +33,12 @@ export class FolderEngine implements vscode.Disposable {
   ) {
     this.state = { folder, engineState: 'not started' };
     const ctx = manager.context;
-    const native = cfg().get<string>('engine.nativeModulesPath', '') || process.env.CLIR_NATIVE_MODULES;
+    const runtime = engineRuntime(ctx);
     this.client = new EngineClient({
       name: folder.name,
       enginePath: ctx.asAbsolutePath(path.join('dist', 'engine.js')),
-      env: native ? { CLIR_NATIVE_MODULES: native } : {},
+      execPath: runtime.execPath,
+      execPathFromSetting: runtime.fromSetting,
       openParams: () => ({
         dbPath,
         modelsCacheDir: manager.modelsCacheDir(),
@@ -63,11 +66,34 @@ export class FolderEngine implements vscode.Disposable {
             .then((a) => a && manager.output.show());
         }
       }),
-      this.client.onDidStart(() => void this.refresh()),
+      this.client.onDidStart(() => {
+        manager.startFailures.reset();
+        void this.refresh();
+        void this.checkModels();
+      }),
+      this.client.onDidFailToStart((f) => {
+        this.state.error = f.message;
+        manager.changed();
+        void manager.startFailures.notify(f, folder.name);
+      }),
       this.client.onLog((l) => {
         if (l.level !== 'info') manager.output.appendLine(`[${folder.name}] ${l.level}: ${l.message}`);
       }),
     );
+  }
+
+  /** After a start: is ONNX Runtime usable? If not, say once that dense models are unavailable (BM25 works). */
+  private async checkModels(): Promise<void> {
+    try {
+      const report = await this.client.selfCheck();
+      const ort = report.checks.find((c) => c.name === 'onnxruntime');
+      if (ort?.ok) this.manager.output.appendLine(`[${this.folder.name}] engine self-check: ${report.checks.map((c) => c.detail ?? c.name).join('; ')}`);
+      else if (ort) {
+        void this.manager.startFailures.notify(describeCheck(ort, report.runtime, { runtimePath: this.client.runtimePath }), this.folder.name);
+      }
+    } catch (e) {
+      this.manager.output.appendLine(`[${this.folder.name}] engine self-check failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** True when an index database exists for this folder. */
@@ -102,7 +128,12 @@ export class EngineManager implements vscode.Disposable {
   private readonly _onDidChange = new vscode.EventEmitter<void>();
   readonly onDidChange = this._onDidChange.event;
 
-  constructor(readonly context: vscode.ExtensionContext, readonly output: vscode.OutputChannel) {}
+  /** Shows engine start-up failures with the buttons that fix them, once per kind. */
+  readonly startFailures: StartFailureNotifier;
+
+  constructor(readonly context: vscode.ExtensionContext, readonly output: vscode.OutputChannel) {
+    this.startFailures = new StartFailureNotifier(output, context.asAbsolutePath(path.join('docs', 'extension.md')));
+  }
 
   changed(): void {
     this._onDidChange.fire();

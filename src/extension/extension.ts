@@ -1,6 +1,7 @@
 /**
  * CLIR Workbench extension entry point: VS Code glue around the engine process(es).
  */
+import { isEngineStartError } from '../engine/client';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeviceChoice } from '../core/models/types';
@@ -219,7 +220,8 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
     } catch (e) {
       const m = e instanceof Error ? e.message : String(e);
       output.appendLine(`${title} failed: ${m}`);
-      void vscode.window.showErrorMessage(`CLIR: ${title} failed: ${m}`);
+      // A start-up failure was already shown once, with the buttons that fix it (engines.ts).
+      if (!isEngineStartError(e)) void vscode.window.showErrorMessage(`CLIR: ${title} failed: ${m}`);
       return undefined;
     }
   };

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IndexReport } from '../core/api';
-import { isCancelled } from '../engine/client';
+import { isCancelled, isEngineStartError } from '../engine/client';
 import { cfg, indexSettings } from './config';
 import type { EngineManager, FolderEngine } from './engines';
 
@@ -14,6 +14,8 @@ export interface IndexRunResult {
   report?: IndexReport;
   cancelled: boolean;
   error?: string;
+  /** The error was the engine failing to start (already notified, with its fix). */
+  engineStart?: boolean;
 }
 
 function toAbortSignal(token: vscode.CancellationToken): AbortSignal {
@@ -70,7 +72,7 @@ export class Indexer implements vscode.Disposable {
             this.watch(folder);
           } catch (e) {
             if (isCancelled(e)) results.push({ folder: folder.name, cancelled: true });
-            else results.push({ folder: folder.name, cancelled: false, error: e instanceof Error ? e.message : String(e) });
+            else results.push({ folder: folder.name, cancelled: false, error: e instanceof Error ? e.message : String(e), engineStart: isEngineStartError(e) });
           } finally {
             eng.setIndexing(undefined);
             await eng.refresh();
@@ -78,12 +80,15 @@ export class Indexer implements vscode.Disposable {
         }
       },
     );
-    const errors = results.filter((r) => r.error);
+    // Engine start-up failures were already shown once with the buttons that fix them (engines.ts).
+    const errors = results.filter((r) => r.error && !r.engineStart);
     const cancelled = results.some((r) => r.cancelled);
     const docs = results.reduce((n, r) => n + (r.report?.documents ?? 0), 0);
     if (errors.length) {
       void vscode.window.showErrorMessage(`CLIR indexing failed: ${errors.map((r) => `${r.folder}: ${r.error}`).join('; ')}`, 'Show Output')
         .then((a) => a && this.engines.output.show());
+    } else if (results.some((r) => r.engineStart)) {
+      // nothing more to say: the start-up failure notification names the cause and the fix
     } else if (cancelled) {
       void vscode.window.showInformationMessage('CLIR indexing cancelled; the index keeps the files processed so far.');
     } else {

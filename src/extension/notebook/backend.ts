@@ -15,6 +15,9 @@ import { CellRequest, ResolvedCollection, storeName } from '../../core/notebook/
 
 export interface EngineBackendOptions {
   enginePath: string;
+  /** The Node runtime that runs the engine (see extension/engineRuntime.ts). */
+  execPath?: string;
+  execPathFromSetting?: boolean;
   /** Folder holding one database per collection. */
   storeDir: string;
   openParams: () => Omit<OpenParams, 'dbPath'>;
@@ -42,6 +45,8 @@ export class EngineCellBackend implements CellBackend {
       const o: EngineClientOptions = {
         name: `notebook ${c.name ?? path.basename(c.source)}`,
         enginePath: this.opts.enginePath,
+        execPath: this.opts.execPath,
+        execPathFromSetting: this.opts.execPathFromSetting,
         env: this.opts.env,
         openParams: () => ({ ...this.opts.openParams(), dbPath }),
         log: this.opts.log,

@@ -14,6 +14,7 @@ import { planNotebook, PlanCell, CellPlan } from '../../core/notebook/plan';
 import { notebookToHtml, notebookToMarkdown, notebookTitle } from '../../core/notebook/report';
 import type { CellResult } from '../../core/notebook/execute';
 import type { EngineClient } from '../../engine/client';
+import { engineRuntime } from '../engineRuntime';
 import { cfg, device, localModelDirs } from '../config';
 import { EngineCellBackend } from './backend';
 import { fromNotebookData, fromNotebookDocument, toNotebookData, toVsOutput } from './convert';
@@ -64,11 +65,12 @@ function progressOutput(message: string): vscode.NotebookCellOutput {
 export function registerNotebooks(context: vscode.ExtensionContext): NotebookApi {
   const output = vscode.window.createOutputChannel('CLIR Notebook');
   const storeRoot = (context.storageUri ?? context.globalStorageUri).fsPath;
-  const native = cfg().get<string>('engine.nativeModulesPath', '') || process.env.CLIR_NATIVE_MODULES;
+  const runtime = engineRuntime(context);
   const backend = new EngineCellBackend({
     enginePath: context.asAbsolutePath(path.join('dist', 'engine.js')),
+    execPath: runtime.execPath,
+    execPathFromSetting: runtime.fromSetting,
     storeDir: path.join(storeRoot, 'notebooks'),
-    env: native ? { CLIR_NATIVE_MODULES: native } : {},
     openParams: () => ({
       modelsCacheDir: cfg().get<string>('models.cacheFolder', '') || path.join(context.globalStorageUri.fsPath, 'models'),
       localModelDirs: localModelDirs(vscode.workspace.workspaceFolders?.[0]),
