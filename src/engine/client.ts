@@ -179,7 +179,9 @@ export class EngineClient {
     const execPath = this.opts.execPath ?? process.execPath;
     const child = spawn(execPath, [...(this.opts.execArgv ?? []), this.opts.enginePath], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' },
+      // NODE_OPTIONS of the host (Electron's or code-server's Node) may carry flags the engine's Node
+      // does not know, which would stop it before it runs a line; opts.env can set it on purpose.
+      env: { ...process.env, NODE_OPTIONS: undefined, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' },
       windowsHide: true,
     });
     if (child.pid === undefined) {
