@@ -1,9 +1,43 @@
-/** Lazy access to the demo-model generator (it needs onnx-proto, a devDependency). */
-import type { DemoModelFolders, EnsureDemoModelsOptions } from '../../../scripts/demo-models/index';
+/**
+ * Demo models (tiny generated ONNX models used by the sample, the tests and `demo:` catalogue
+ * sources) behind one interface. The generator lives in scripts/demo-models (it needs onnx-proto,
+ * a devDependency); this file is the only place in src/core that can reach it, lazily, when no
+ * generator was installed with `setDemoModelGenerator` (an entry point may install one).
+ */
 
-export type { DemoModelFolders, EnsureDemoModelsOptions };
+export interface DemoModelFolders {
+  bert: string;
+  xlmr: string;
+  reranker: string;
+  misaligned: string;
+}
+
+export interface EnsureDemoModelsOptions {
+  /** Default `<repo>/.cache/demo-models`. */
+  outDir?: string;
+  /** Default `<repo>/sample/lexicon.json`; the built-in fallback lexicon is used when that file is missing. */
+  lexiconPath?: string;
+  /** Called with one line per generated model. */
+  log?: (msg: string) => void;
+}
+
+/** Makes (or finds, when up to date) the demo model folders. */
+export interface DemoModelGenerator {
+  ensureDemoModels(opts: EnsureDemoModelsOptions): Promise<DemoModelFolders>;
+}
+
+let installed: DemoModelGenerator | undefined;
+
+/** Installs the generator `demo:` sources use (default: scripts/demo-models, loaded on first use). */
+export function setDemoModelGenerator(g: DemoModelGenerator | undefined): void {
+  installed = g;
+}
+
+async function generator(): Promise<DemoModelGenerator> {
+  // Lazy: the generator (and onnx-proto) is only needed when a demo model is used.
+  return installed ?? ((await import('../../../scripts/demo-models/index.js')) as DemoModelGenerator);
+}
 
 export async function ensureDemoModels(opts: EnsureDemoModelsOptions = {}): Promise<DemoModelFolders> {
-  const mod = await import('../../../scripts/demo-models/index.js');
-  return mod.ensureDemoModels(opts);
+  return (await generator()).ensureDemoModels(opts);
 }

@@ -14,7 +14,7 @@ import { planNotebook, PlanCell, CellPlan } from '../../core/notebook/plan';
 import { notebookToHtml, notebookToMarkdown, notebookTitle } from '../../core/notebook/report';
 import type { CellResult } from '../../core/notebook/execute';
 import type { EngineClient } from '../../engine/client';
-import { cfg, device, localModelDirs } from '../config';
+import { cfg, device, localModelDirs, rerankDepth } from '../config';
 import { EngineCellBackend } from './backend';
 import { fromNotebookData, fromNotebookDocument, toNotebookData, toVsOutput } from './convert';
 
@@ -73,7 +73,7 @@ export function registerNotebooks(context: vscode.ExtensionContext): NotebookApi
       modelsCacheDir: cfg().get<string>('models.cacheFolder', '') || path.join(context.globalStorageUri.fsPath, 'models'),
       localModelDirs: localModelDirs(vscode.workspace.workspaceFolders?.[0]),
       device: device(),
-      rerankDepth: cfg().get<number>('search.rerankDepth', 50),
+      rerankDepth: rerankDepth(),
     }),
     log: (l) => output.appendLine(l),
   });
