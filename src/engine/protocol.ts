@@ -11,7 +11,7 @@ import type {
   CreatePoolParams, DocumentInfoDto, ExperimentListing, ImportResult, JudgementDto, JudgementsOverview, JudgeParams, PoolItem, PoolSummary,
   RunExperimentRequest, RunExperimentResult, SerializedRun,
 } from '../core/workbench/types';
-import type { IndexOptions, IndexProgress, IndexReport, IndexStatus, SearchResult } from '../core/api';
+import type { IndexOptions, IndexProgress, IndexReport, IndexStatus, SearchOptions, SearchResult } from '../core/api';
 import type { Run, Topic } from '../core/eval/types';
 import type { DeviceChoice, ModelPreset } from '../core/models/types';
 
@@ -63,15 +63,9 @@ export interface IndexFilesResult {
   chunks: number;
 }
 
-export interface SearchParams {
+/** A search: the serialisable part of SearchOptions (`rerankDepth` defaults to the one sent with clir/open). */
+export interface SearchParams extends Omit<SearchOptions, 'signal'> {
   query: string;
-  pipeline?: string;
-  k?: number;
-  languages?: string[];
-  pathPrefix?: string;
-  device?: DeviceChoice;
-  /** Depth of `rerank:` stages that give none (default: the one sent with clir/open). */
-  rerankDepth?: number;
 }
 
 export interface EngineStatus extends IndexStatus {

@@ -5,21 +5,10 @@
  * generator was installed with `setDemoModelGenerator` (an entry point may install one).
  */
 
-export interface DemoModelFolders {
-  bert: string;
-  xlmr: string;
-  reranker: string;
-  misaligned: string;
-}
+// Types only (erased at run time): the generator's option and result shapes.
+import type { DemoModelFolders, EnsureDemoModelsOptions } from '../../../scripts/demo-models/index';
 
-export interface EnsureDemoModelsOptions {
-  /** Default `<repo>/.cache/demo-models`. */
-  outDir?: string;
-  /** Default `<repo>/sample/lexicon.json`; the built-in fallback lexicon is used when that file is missing. */
-  lexiconPath?: string;
-  /** Called with one line per generated model. */
-  log?: (msg: string) => void;
-}
+export type { DemoModelFolders, EnsureDemoModelsOptions };
 
 /** Makes (or finds, when up to date) the demo model folders. */
 export interface DemoModelGenerator {
