@@ -1,8 +1,20 @@
 /**
  * The engine's public surface, used by the CLI, the engine process (JSON-RPC) and tests.
- * Implemented by `openWorkbench()` in ./workbench.ts. No `vscode` import anywhere in src/core.
+ * Implemented by `openWorkbench()` in ./workbench/. No `vscode` import anywhere in src/core.
+ *
+ * Document ids: `DocKey` (a string) is the document's identity everywhere outside the store — a
+ * BEIR `_id` or the path relative to the indexed root. It is spelled `docId` in search hits,
+ * `docKey` in judgements and stored rankings, and `docid` in evaluation runs and qrels (trec_eval's
+ * word); those field names are part of the wire format. `DocRowId` (a number) is the store's row id,
+ * used only between the store, the search stages and the pipeline (`DocScore.docId`).
  */
 import type { DeviceChoice } from './models/types';
+import type { WorkbenchServices } from './workbench/services';
+
+/** A document's identity: BEIR `_id` or path relative to the indexed root. */
+export type DocKey = string;
+/** A document's row id in the store (internal to the store and the search stages). */
+export type DocRowId = number;
 
 export interface IndexOptions {
   /** Glob patterns (relative to the root) to include; default: every supported file. */
@@ -61,7 +73,10 @@ export interface SearchOptions {
   languages?: string[];
   /** Only documents whose path starts with this prefix. */
   pathPrefix?: string;
+  /** Model device for this call only (default: the workbench's device). */
   device?: DeviceChoice;
+  /** Depth of `rerank:` stages that give none (default: the value the workbench was opened with). */
+  rerankDepth?: number;
   signal?: AbortSignal;
 }
 
@@ -77,7 +92,7 @@ export interface HitChunk {
 export interface Hit {
   rank: number;
   /** BEIR `_id`, or the path relative to the indexed root. */
-  docId: string;
+  docId: DocKey;
   /** Absolute file path when the document came from a file. */
   path?: string;
   title?: string;
@@ -110,8 +125,13 @@ export interface IndexStatus {
   provider?: string;
 }
 
+/** Everything the CLI, the engine and the notebook need: indexing, search and the use-case services. */
 export interface WorkbenchApi {
   readonly dbPath: string;
+  /** Experiments, imports, judging, documents and notebook cells over this workbench. */
+  readonly services: WorkbenchServices;
+  /** The device later model loads use. */
+  setDevice(device: DeviceChoice): void;
   index(source: string, opts?: IndexOptions): Promise<IndexReport>;
   /** Re-index one file (watcher updates) or remove it if it no longer exists. */
   indexFile(root: string, absPath: string, opts?: IndexOptions): Promise<IndexReport>;

@@ -1,11 +1,10 @@
 /**
- * The engine's binding to the core library (with ./experiments.ts, the only engine files that import
- * src/core implementations).
+ * The engine's binding to the core library (the only engine file that imports src/core
+ * implementations): the workbench, with its use-case services, and the model catalogue.
  */
-import { openWorkbench, Workbench } from '../core/workbench';
+import { openWorkbench } from '../core/workbench';
 import { listModels } from '../core/models/catalogue';
-import { ExperimentService } from './experiments';
-import type { EngineDeps, OpenWorkbenchOptions } from './server';
+import type { EngineDeps, OpenWorkbenchOptions } from './session';
 
 /** Optional engine methods this build provides (the extension enables the matching commands). */
 export const CAPABILITIES: string[] = [
@@ -16,7 +15,6 @@ export function loadCore(): Omit<EngineDeps, 'log'> {
   return {
     openWorkbench: (dbPath: string, opts?: OpenWorkbenchOptions) => openWorkbench(dbPath, opts),
     listModels: (opts: OpenWorkbenchOptions) => listModels(opts.localModelDirs ?? []),
-    experiments: (wb) => new ExperimentService(wb as Workbench),
     capabilities: CAPABILITIES,
   };
 }

@@ -1,12 +1,18 @@
 /**
- * JSON-RPC protocol between the VS Code extension (client) and the engine process (server).
- * Shared by both sides; depends only on vscode-jsonrpc's message types and the engine API types.
- * Every request is cancellable: the client passes a cancellation token, the server turns it into an AbortSignal.
+ * JSON-RPC protocol between the VS Code extension (client) and the engine process (server): every
+ * request (notebook cells included), notification and error code. Shared by both sides; depends only
+ * on vscode-jsonrpc's message types and the core's plain-JSON types. Every request is cancellable:
+ * the client passes a cancellation token, the server turns it into an AbortSignal (./handler.ts).
  */
 import type { SelfCheckReport } from './selfcheck';
-import type { Judgement, PoolInfo } from '../core/store/judgements';
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-import type { IndexOptions, IndexProgress, IndexReport, IndexStatus, SearchResult } from '../core/api';
+import type { CellResult } from '../core/notebook/execute';
+import type { CellRequest } from '../core/notebook/plan';
+import type {
+  CreatePoolParams, DocumentInfoDto, ExperimentListing, ImportResult, JudgementDto, JudgementsOverview, JudgeParams, PoolItem, PoolSummary,
+  RunExperimentRequest, RunExperimentResult, SerializedRun,
+} from '../core/workbench/types';
+import type { IndexOptions, IndexProgress, IndexReport, IndexStatus, SearchOptions, SearchResult } from '../core/api';
 import type { Run, Topic } from '../core/eval/types';
 import type { DeviceChoice, ModelPreset } from '../core/models/types';
 
@@ -58,14 +64,9 @@ export interface IndexFilesResult {
   chunks: number;
 }
 
-export interface SearchParams {
+/** A search: the serialisable part of SearchOptions (`rerankDepth` defaults to the one sent with clir/open). */
+export interface SearchParams extends Omit<SearchOptions, 'signal'> {
   query: string;
-  pipeline?: string;
-  k?: number;
-  languages?: string[];
-  pathPrefix?: string;
-  device?: DeviceChoice;
-  rerankDepth?: number;
 }
 
 export interface EngineStatus extends IndexStatus {
@@ -79,110 +80,27 @@ export interface EngineStatus extends IndexStatus {
 export interface SetDeviceParams { device: DeviceChoice }
 export interface SetDeviceResult { device: DeviceChoice; previous: DeviceChoice }
 
-// Experiments, topics, qrels, judgements, pools ---------------------------------------------------
+// Experiments, topics, qrels, judgements, pools, documents: the services' plain-JSON types ------
 
-export interface RunExperimentParams {
-  pipeline: string;
-  /** Depth of the stored ranking (default 100). */
-  k?: number;
-  name?: string;
-  /** Topics given inline, or read from `topicsFile` (TSV or JSONL), or the stored topics (optionally `qids`). */
-  topics?: Topic[];
-  topicsFile?: string;
-  /** Import the topics of `topicsFile` into the store as well (default true). */
-  importTopics?: boolean;
-  qids?: string[];
-  topicsSource?: string;
+export type {
+  CreatePoolParams, DocumentInfoDto, ExperimentListing, ExperimentSummary, ImportResult, JudgementDto, JudgementsOverview, JudgeParams,
+  PoolItem, PoolSummary, RunExperimentResult, SerializedRun, TopicOverview,
+} from '../core/workbench/types';
+
+export interface RunExperimentParams extends RunExperimentRequest {
   progressToken?: string;
 }
 
-export interface ExperimentSummary {
-  id: number;
-  name: string;
-  pipeline: string;
-  createdAt: string;
-  provider: string;
-  queries: number;
-  k: number;
-  origin: 'run' | 'import';
-  topicsSource: string | null;
-  corpusDocuments: number;
-  models: string[];
-  latencyP50Ms?: number;
-  wallSeconds: number;
-  /** Headline measures (mean over evaluated queries) when qrels or judgements exist. */
-  metrics?: Record<string, number>;
-  evaluatedQueries?: number;
+// Notebook ------------------------------------------------------------------------------------------
+
+export interface ExecuteCellParams {
+  request: CellRequest;
+  /** Echoed in `clir/log` progress notifications. */
+  progressToken?: string;
 }
 
-export interface ExperimentListing {
-  items: ExperimentSummary[];
-  measures: string[];
-  hasQrels: boolean;
-}
-
-export interface RunExperimentResult {
-  experiment: ExperimentSummary;
-  identicalTo: number[];
-  differsFrom: number[];
-  queries: number;
-}
-
-export interface ImportResult {
-  file: string;
-  topics?: number;
-  qrels?: number;
-  queries?: number;
-  experiment?: ExperimentSummary;
-  warnings: string[];
-}
-
-/** An evaluation run on the wire: [qid, docids, scores] per query. */
-export interface SerializedRun {
-  name: string;
-  tag?: string;
-  queries: [string, string[], number[]][];
-}
-
-/** A judgement as stored (plain JSON: it crosses the JSON-RPC boundary unchanged). */
-export type JudgementDto = Judgement;
-
-export interface PoolSummary extends PoolInfo {
-  /** Items with a judgement or an imported qrel. */
-  judged: number;
-}
-
-export interface TopicOverview {
-  qid: string;
-  text: string;
-  lang: string;
-  /** Judged documents (imported qrels merged with judgements). */
-  judged: number;
-  relevant: number;
-  /** Documents in the top 10 of stored experiments that nobody has judged yet. */
-  unjudgedTop10: number;
-}
-
-export interface JudgementsOverview {
-  topics: TopicOverview[];
-  pools: PoolSummary[];
-  assessors: string[];
-  importedQrels: number;
-  /** Current judgements (newest per assessor and pair). */
-  judgements: number;
-  /** Entries in the judgement log (including overridden ones). */
-  judgementLog: number;
-}
-
-export interface DocumentInfoDto {
-  docid: string;
-  lang: string;
-  title?: string;
-  path?: string;
-  text: string;
-  start?: number;
-  end?: number;
-}
+/** Prefix of progress messages of notebook cells, sent as `clir/log` notifications. */
+export const PROGRESS_PREFIX = 'progress: ';
 
 export interface TaskProgressNotification {
   token: string;
@@ -223,13 +141,13 @@ export const Requests = {
   exportQrels: new RequestType<{ assessor?: string }, { text: string; pairs: number; queries: number }, void>('clir/exportQrels'),
   topics: new RequestType0<Topic[], void>('clir/topics'),
   qrels: new RequestType0<[string, string, number][], void>('clir/qrels'),
-  judge: new RequestType<{ assessor: string; qid: string; docKey: string; grade: number; note?: string | null; poolId?: number | null }, JudgementDto, void>('clir/judge'),
+  judge: new RequestType<JudgeParams, JudgementDto, void>('clir/judge'),
   undoJudgement: new RequestType<{ id: number }, { undone: boolean }, void>('clir/undoJudgement'),
   clearJudgement: new RequestType<{ assessor: string; qid: string; docKey: string }, { removed: number }, void>('clir/clearJudgement'),
   judgements: new RequestType<{ assessor?: string; qids?: string[] }, JudgementDto[], void>('clir/judgements'),
-  createPool: new RequestType<{ name?: string; depth: number; experimentIds: number[]; qids?: string[] }, PoolSummary, void>('clir/createPool'),
+  createPool: new RequestType<CreatePoolParams, PoolSummary, void>('clir/createPool'),
   pools: new RequestType0<PoolSummary[], void>('clir/pools'),
-  poolItems: new RequestType<{ poolId: number }, { ord: number; qid: string; docKey: string; grade: number | null }[], void>('clir/poolItems'),
+  poolItems: new RequestType<{ poolId: number }, PoolItem[], void>('clir/poolItems'),
   setPoolPosition: new RequestType<{ poolId: number; position: number }, void, void>('clir/setPoolPosition'),
   deletePool: new RequestType<{ poolId: number }, { deleted: boolean }, void>('clir/deletePool'),
   documents: new RequestType<{ docids: string[]; query?: string }, DocumentInfoDto[], void>('clir/documents'),
@@ -241,6 +159,11 @@ export const Requests = {
   shutdown: new RequestType0<void, void>('clir/shutdown'),
 } as const;
 
+/** Requests of the notebook workbench. */
+export const NotebookRequests = {
+  executeCell: new RequestType<ExecuteCellParams, CellResult, void>('clir/notebook/executeCell'),
+} as const;
+
 export const Notifications = {
   progress: new NotificationType<ProgressNotification>('clir/progress'),
   log: new NotificationType<LogNotification>('clir/log'),
@@ -248,8 +171,18 @@ export const Notifications = {
   taskProgress: new NotificationType<TaskProgressNotification>('clir/taskProgress'),
 } as const;
 
+/** JSON-RPC error codes the engine answers with (the mapping is in ./handler.ts). */
+export const ErrorCodes = {
+  /** The request was cancelled (LSP's RequestCancelled). */
+  RequestCancelled: -32800,
+  /** Any other failure; the message is the error's message (`data.line` for notebook cell errors). */
+  InternalError: -32603,
+  /** A request came before clir/open. */
+  NotOpened: -32002,
+} as const;
+
 /** Error code used when a request was cancelled (LSP's RequestCancelled). */
-export const REQUEST_CANCELLED = -32800;
+export const REQUEST_CANCELLED = ErrorCodes.RequestCancelled;
 
 /** Rebuilds an evaluation `Run` from its wire form. */
 export function runFromWire(r: SerializedRun): Run {

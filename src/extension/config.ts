@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeviceChoice } from '../core/models/types';
+import { DEFAULT_RERANK_DEPTH } from '../core/pipeline/spec';
 import type { IndexSettings } from '../engine/protocol';
 
 export const DEVICES: DeviceChoice[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
@@ -25,6 +26,11 @@ export function indexSettings(folder: vscode.WorkspaceFolder, pipeline: string):
   if (chunk) s.chunkTokens = chunk;
   if (overlap !== null && overlap !== undefined && overlap >= 0) s.chunkOverlap = overlap;
   return s;
+}
+
+/** `clir.search.rerankDepth`: how many first-stage hits a reranker rescores when the pipeline gives no depth. */
+export function rerankDepth(scope?: vscode.ConfigurationScope): number {
+  return cfg(scope).get<number>('search.rerankDepth', DEFAULT_RERANK_DEPTH);
 }
 
 export function device(): DeviceChoice {

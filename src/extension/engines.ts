@@ -11,7 +11,7 @@ import { EngineClient, EngineState } from '../engine/client';
 import { describeCheck } from '../engine/startup-errors';
 import { engineRuntime, StartFailureNotifier } from './engineRuntime';
 import type { EngineStatus } from '../engine/protocol';
-import { cfg, device, expandVars, localModelDirs } from './config';
+import { cfg, device, expandVars, localModelDirs, rerankDepth } from './config';
 
 export interface FolderState {
   folder: vscode.WorkspaceFolder;
@@ -44,7 +44,7 @@ export class FolderEngine implements vscode.Disposable {
         modelsCacheDir: manager.modelsCacheDir(),
         localModelDirs: localModelDirs(folder),
         device: device(),
-        rerankDepth: cfg(folder.uri).get<number>('search.rerankDepth', 50),
+        rerankDepth: rerankDepth(folder.uri),
       }),
       log: (line) => manager.output.appendLine(`[${folder.name}] ${line}`),
     });

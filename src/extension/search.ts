@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Hit } from '../core/api';
 import { isCancelled } from '../engine/client';
-import { cfg } from './config';
+import { cfg, rerankDepth } from './config';
 import type { EngineManager } from './engines';
 import type { PipelineState } from './pipelines';
 
@@ -42,10 +42,10 @@ export class SearchController {
       return run;
     }
     const k = cfg().get<number>('search.maxResults', 20);
-    const rerankDepth = cfg().get<number>('search.rerankDepth', 50);
+    const depth = rerankDepth();
     await Promise.all(engines.map(async (e) => {
       try {
-        const r = await e.client.search({ query, pipeline, k, rerankDepth }, signal);
+        const r = await e.client.search({ query, pipeline, k, rerankDepth: depth }, signal);
         run.queryLang = run.queryLang ?? r.queryLang;
         run.provider = run.provider ?? r.provider;
         run.hits.push(...r.hits.map((h) => ({ ...h, folder: e.folder.name })));

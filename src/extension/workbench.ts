@@ -8,7 +8,7 @@ import type { Qrels, Run, Topic } from '../core/eval/types';
 import type { DocumentInfo, JudgementRecord, SearchHitRef, StoredRunInfo, WorkbenchDataSource } from '../core/views/dataSource';
 import type { ToHost } from '../core/views/protocol';
 import { runFromWire } from '../engine/protocol';
-import { cfg } from './config';
+import { cfg, rerankDepth } from './config';
 import type { FolderEngine } from './engines';
 import { WorkbenchPanel } from './panel';
 
@@ -75,7 +75,7 @@ export class EngineDataSource implements WorkbenchDataSource {
   }
 
   async search(query: string, k: number): Promise<SearchHitRef[]> {
-    const r = await this.client.search({ query, pipeline: this.pipeline(), k, rerankDepth: cfg().get<number>('search.rerankDepth', 50) });
+    const r = await this.client.search({ query, pipeline: this.pipeline(), k, rerankDepth: rerankDepth() });
     return r.hits.map((h) => ({ docid: h.docId, score: h.score }));
   }
 

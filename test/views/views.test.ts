@@ -5,7 +5,7 @@ import { assessorAgreement, cohenKappa } from '../../src/core/views/agreement';
 import { buildComparisonView, buildRunDiffView } from '../../src/core/views/build';
 import { comparisonToCsv, comparisonToMarkdown } from '../../src/core/views/exportTable';
 import { excerpt, highlightRanges } from '../../src/core/views/highlight';
-import { MemoryDataSource } from '../../src/core/views/memory';
+import { MemoryDataSource } from '../helpers/memory-data-source';
 import { validateToHost, validateToWebview } from '../../src/core/views/protocol';
 import { depthPool, judgementsToQrels, mergeQrels, qrelsToTrec, resumePosition } from '../../src/core/views/qrels';
 import { contentSecurityPolicy, workbenchHtml } from '../../src/extension/panel/html';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parseQrelsFromString, parseTopicsFromString } from '../../src/core/eval/parse';
 import type { Qrels, Run, Topic } from '../../src/core/eval/types';
 import type { DocumentInfo, JudgementRecord } from '../../src/core/views/dataSource';
-import { MemoryDataSource } from '../../src/core/views/memory';
+import { MemoryDataSource } from '../helpers/memory-data-source';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SAMPLE = path.join(ROOT, 'sample');

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readTopics } from '../../core/eval/parse';
+import { trecRunText } from '../../core/store/experiments';
 import { listModels } from '../../core/models';
 import { CliError } from '../errors';
 import { cancelOnSigint, collect, CommonOptions, defaultDbPath, openFromOptions, positiveInt, Progress } from '../context';
@@ -125,44 +125,30 @@ export function register(program: Command): void {
       .option('--tag <tag>', 'run tag (default: the pipeline name)')
       .option('--name <name>', 'experiment name (default: the pipeline name)'),
   ).action(async (o: CommonOptions & Record<string, unknown>) => {
-    const topics = await readTopics(o.topics as string).catch((e: Error) => {
-      throw new CliError(e.message);
-    });
-    if (topics.length === 0) throw new CliError(`${o.topics}: no topics found`);
     const wb = openFromOptions(o);
     const progress = Progress.for(o);
     const cancel = cancelOnSigint();
     try {
       const started = Date.now();
-      const out = await wb.runExperiment(
-        topics.map((t) => ({ id: t.id, text: t.text })),
-        {
-          pipeline: o.pipeline as string,
-          k: o.k as number,
-          name: o.name as string | undefined,
-          topicsSource: path.resolve(o.topics as string),
-          signal: cancel.signal,
-          onProgress: (d, t) => progress.update('queries', d, t),
-        },
+      const { saved: out } = await wb.services.experiments.runTopics(
+        { topicsFile: o.topics as string, importTopics: false, pipeline: o.pipeline as string, k: o.k as number, name: o.name as string | undefined },
+        { signal: cancel.signal, onProgress: (d, t) => progress.update('queries', d, t) },
       );
       progress.stop();
       const rec = out.record;
-      const tag = ((o.tag as string | undefined) ?? rec.pipelineName).replace(/\s+/g, '_');
-      const lines: string[] = [];
-      for (const r of out.results) {
-        r.docs.forEach((d, i) => lines.push(`${r.qid} Q0 ${d.docKey} ${i + 1} ${d.score.toFixed(6)} ${tag}`));
-      }
+      const text = trecRunText(out.results, (o.tag as string | undefined) ?? rec.pipelineName);
+      const lines = out.results.reduce((n, r) => n + r.docs.length, 0);
       const file = o.out as string;
       fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       const tmp = `${file}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, lines.join('\n') + (lines.length ? '\n' : ''));
+      fs.writeFileSync(tmp, text);
       fs.renameSync(tmp, file);
       const total = rec.timings.stages.total;
       const summary = {
         run: path.resolve(file),
         experiment: rec.id,
         queries: out.results.length,
-        lines: lines.length,
+        lines,
         pipeline: rec.pipelineName,
         hash: rec.pipelineHash,
         provider: rec.provider,

@@ -1,18 +1,14 @@
 /** `clir runs list|show|delete|export` and `clir import topics|qrels|run|beir`: the experiment store from the terminal. */
 import { Command } from 'commander';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { readBeirFolder, readQrels, readRun, readTopics } from '../../core/eval/parse';
 import type { ExperimentRecord } from '../../core/store/experiments';
-import { detectLanguageSync, initLanguageId } from '../../core/text/langid';
-import { codeVersion } from '../../core/version';
 import type { Workbench } from '../../core/workbench';
 import { CliError } from '../errors';
 import { common } from './core';
 import { CommonOptions, openFromOptions } from '../context';
 
 function resolveOrFail(wb: Workbench, ref: string): ExperimentRecord {
-  const rec = wb.experiments.resolve(ref);
+  const rec = wb.services.experiments.resolve(ref);
   if (!rec) throw new CliError(`no stored experiment "${ref}" in ${wb.dbPath} (see \`clir runs list\`)`);
   return rec;
 }
@@ -35,7 +31,7 @@ export function register(program: Command): void {
 
   common(runs.command('list').description('list stored experiments')).action((o: CommonOptions) =>
     withWorkbench(o, (wb) => {
-      const list = wb.experiments.list();
+      const list = wb.services.experiments.records();
       if (o.json) {
         process.stdout.write(JSON.stringify(list.map(({ timings, config, models, ...r }) => ({ ...r, latencyMs: timings.stages.total })), null, 2) + '\n');
         return;
@@ -87,7 +83,7 @@ export function register(program: Command): void {
     (refs: string[], o: CommonOptions) =>
       withWorkbench(o, (wb) => {
         const recs = refs.map((r) => resolveOrFail(wb, r));
-        for (const r of recs) wb.experiments.delete(r.id);
+        wb.services.experiments.delete(recs.map((r) => r.id));
         if (!o.quiet) process.stdout.write(`Deleted ${recs.map((r) => `#${r.id}`).join(', ')}\n`);
       }),
   );
@@ -101,40 +97,34 @@ export function register(program: Command): void {
   ).action((ref: string, o: CommonOptions & { out?: string }) =>
     withWorkbench(o, (wb) => {
       const r = resolveOrFail(wb, ref);
-      const text = wb.experiments.toTrec(r.id);
+      const { text, lines } = wb.services.experiments.exportRun(r.id);
       if (o.out) {
         fs.writeFileSync(o.out, text);
-        if (!o.quiet) process.stderr.write(`clir: wrote ${text.split('\n').length - 1} lines to ${o.out}\n`);
+        if (!o.quiet) process.stderr.write(`clir: wrote ${lines} lines to ${o.out}\n`);
       } else process.stdout.write(text);
     }),
   );
 
   const imp = program.command('import').description('import topics, judgements and runs into the index database');
+  const warn = (warnings: string[]) => {
+    for (const w of warnings) process.stderr.write(`clir: warning: ${w}\n`);
+  };
 
   common(imp.command('topics').argument('<file>', 'TSV qid<TAB>text[<TAB>lang] or JSONL').description('import topics (language detected when absent)')).action(
-    async (file: string, o: CommonOptions) => {
-      const topics = await readTopics(file).catch((e: Error) => {
-        throw new CliError(e.message);
-      });
-      await initLanguageId();
-      await withWorkbench(o, (wb) => {
-        const n = wb.judgements.importTopics(topics, path.resolve(file), detectLanguageSync);
-        if (!o.quiet) process.stdout.write(`Imported ${n} topics from ${file}\n`);
-      });
-    },
+    (file: string, o: CommonOptions) =>
+      withWorkbench(o, async (wb) => {
+        const r = await wb.services.imports.importTopics(file, { allowEmpty: true });
+        if (!o.quiet) process.stdout.write(`Imported ${r.topics} topics from ${file}\n`);
+      }),
   );
 
   common(imp.command('qrels').argument('<file>', 'TREC qrels: qid iter docid rel').description('import relevance judgements')).action(
-    async (file: string, o: CommonOptions) => {
-      const { qrels, warnings } = await readQrels(file).catch((e: Error) => {
-        throw new CliError(e.message);
-      });
-      for (const w of warnings) process.stderr.write(`clir: warning: ${w.message}\n`);
-      await withWorkbench(o, (wb) => {
-        const n = wb.judgements.importQrels(qrels, path.resolve(file));
-        if (!o.quiet) process.stdout.write(`Imported ${n} judgements for ${qrels.size} queries from ${file}\n`);
-      });
-    },
+    (file: string, o: CommonOptions) =>
+      withWorkbench(o, async (wb) => {
+        const r = await wb.services.imports.importQrels(file);
+        warn(r.warnings);
+        if (!o.quiet) process.stdout.write(`Imported ${r.qrels} judgements for ${r.queries} queries from ${file}\n`);
+      }),
   );
 
   common(
@@ -143,21 +133,13 @@ export function register(program: Command): void {
       .argument('<file>', 'TREC run file')
       .option('--name <name>', 'experiment name (default: the file name)')
       .description('import a TREC run as a stored experiment (for comparison with runs made here)'),
-  ).action(async (file: string, o: CommonOptions & { name?: string }) => {
-    const { run, warnings } = await readRun(file).catch((e: Error) => {
-      throw new CliError(e.message);
-    });
-    for (const w of warnings) process.stderr.write(`clir: warning: ${w.message}\n`);
-    await withWorkbench(o, (wb) => {
-      let saved;
-      try {
-        saved = wb.importRun(run, { name: o.name, source: path.resolve(file) });
-      } catch (err) {
-        throw new CliError((err as Error).message);
-      }
-      if (!o.quiet) process.stdout.write(`Imported ${file} as experiment #${saved.record.id} (${saved.record.topics.count} queries)\n`);
-    });
-  });
+  ).action((file: string, o: CommonOptions & { name?: string }) =>
+    withWorkbench(o, async (wb) => {
+      const r = await wb.services.imports.importRun(file, o.name);
+      warn(r.warnings);
+      if (!o.quiet) process.stdout.write(`Imported ${file} as experiment #${r.experiment!.id} (${r.queries} queries)\n`);
+    }),
+  );
 
   common(
     imp
@@ -165,15 +147,10 @@ export function register(program: Command): void {
       .argument('<folder>', 'a BEIR dataset folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv)')
       .option('--split <name>', 'qrels split', 'test')
       .description('import a BEIR dataset\'s queries and qrels (index its corpus with `clir index <folder>/corpus.jsonl`)'),
-  ).action(async (folder: string, o: CommonOptions & { split: string }) => {
-    const beir = await readBeirFolder(folder, o.split, { loadCorpus: false }).catch((e: Error) => {
-      throw new CliError(e.message);
-    });
-    await initLanguageId();
-    await withWorkbench(o, (wb) => {
-      const nt = wb.judgements.importTopics(beir.queries, path.resolve(folder, 'queries.jsonl'), detectLanguageSync);
-      const nq = wb.judgements.importQrels(beir.qrels, path.resolve(folder, 'qrels', `${o.split}.tsv`));
-      if (!o.quiet) process.stdout.write(`Imported ${nt} queries and ${nq} judgements from ${folder} (split ${o.split})\n`);
-    });
-  });
+  ).action((folder: string, o: CommonOptions & { split: string }) =>
+    withWorkbench(o, async (wb) => {
+      const r = await wb.services.imports.importBeir(folder, o.split);
+      if (!o.quiet) process.stdout.write(`Imported ${r.topics} queries and ${r.qrels} judgements from ${folder} (split ${o.split})\n`);
+    }),
+  );
 }

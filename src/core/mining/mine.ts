@@ -14,7 +14,7 @@
  * Every kept negative carries its provenance: rank, first-stage score, judge score, language.
  */
 import { SeededRandom } from '../eval/stats/random';
-import { chunkTexts } from '../pipeline/execute';
+import { chunkTexts } from '../store/corpus';
 import type { PipelineResult } from '../pipeline/execute';
 import type { Db } from '../store/db';
 import { detectLanguage } from '../text/langid';

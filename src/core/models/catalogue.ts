@@ -2,6 +2,7 @@
  * Model catalogue (models/catalogue.json) + user local model folders + model resolution.
  * No `vscode` import.
  */
+import { ensureDemoModels } from './demo';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -162,8 +163,6 @@ function looksLikePath(spec: string): boolean {
 
 async function demoFolder(source: string, opts: ResolveOptions): Promise<string> {
   const which = source.slice(DEMO_SOURCE_PREFIX.length) as 'bert' | 'xlmr' | 'reranker' | 'misaligned';
-  // Lazy: the generator (and onnx-proto) is only needed when a demo model is used.
-  const { ensureDemoModels } = await import('../../../scripts/demo-models/index.js');
   const folders = await ensureDemoModels({ outDir: opts.demoModelsDir, lexiconPath: opts.demoLexiconPath });
   const dir = folders[which];
   if (!dir) throw new Error(`Unknown demo model source "${source}"`);

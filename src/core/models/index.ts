@@ -8,5 +8,5 @@ export { listModels, localModels, resolveModel, cataloguePresets, presetFromFold
 export type { ResolveOptions } from './catalogue';
 export { defaultCacheDir, fileRevision, onnxFileFor } from './runtime';
 export { countTokens, encodePair, encodeSingle } from './tokenize';
-export { ensureDemoModels } from './demo';
-export type { DemoModelFolders } from './demo';
+export { ensureDemoModels, setDemoModelGenerator } from './demo';
+export type { DemoModelFolders, DemoModelGenerator, EnsureDemoModelsOptions } from './demo';

@@ -9,12 +9,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UNKNOWN_LANG } from '../eval/crosslingual';
 import { DEFAULT_MEASURES } from '../eval/measures';
-import { readBeirFolder, readQrels, readTopics } from '../eval/parse';
+import { readTopics } from '../eval/parse';
 import type { Qrels, Run, Topic } from '../eval/types';
 import type { DeviceChoice } from '../models/types';
 import { hashConfig, parsePipeline, pipelineModels } from '../pipeline/spec';
 import type { ExperimentRecord } from '../store/experiments';
-import { detectLanguageSync, initLanguageId } from '../text/langid';
 import { buildComparisonView } from '../views/build';
 import { depthPool } from '../views/qrels';
 import type { ComparisonView } from '../views/protocol';
@@ -230,27 +229,27 @@ export class CellExecutor {
       const r = await this.index(c, `dense:${m}`, opts);
       provider = r.provider ?? provider;
     }
-    await initLanguageId();
     let topics = 0;
     let qrels = 0;
     const commands = [
       `clir index ${q(rel(req.baseDir, c.sourceKind === 'beir' ? path.join(c.source, 'corpus.jsonl') : c.source))} ${dbArg(c)}${(c.include ?? []).map((g) => ` --include ${q(g)}`).join('')}${(c.exclude ?? []).map((g) => ` --exclude ${q(g)}`).join('')}${c.chunkTokens ? ` --chunk-tokens ${c.chunkTokens}` : ''}${embed.length ? ` --pipeline dense:${q(embed[0])}` : ''}`,
       ...embed.slice(1).map((m) => `clir index ${q(rel(req.baseDir, c.source))} ${dbArg(c)} --pipeline dense:${q(m)}`),
     ];
+    const imports = this.wb.services.imports;
     if (c.sourceKind === 'beir') {
-      const ds = await readBeirFolder(c.source, c.split ?? 'test', { loadCorpus: false });
-      topics = this.wb.judgements.importTopics(ds.queries, c.source, detectLanguageSync);
-      qrels = this.wb.judgements.importQrels(ds.qrels, c.source);
+      const r = await imports.importBeir(c.source, c.split ?? 'test');
+      topics = r.topics ?? 0;
+      qrels = r.qrels ?? 0;
       commands.push(`clir import beir ${q(rel(req.baseDir, c.source))} ${dbArg(c)}${c.split ? ` --split ${q(c.split)}` : ''}`);
     }
     if (c.topics) {
       if (!fs.existsSync(c.topics)) throw new CellError(`topics file not found: ${c.topics}`, lineOf(req.source, 'topics'));
-      topics = this.wb.judgements.importTopics(await readTopics(c.topics), c.topics, detectLanguageSync);
+      topics = (await imports.importTopics(c.topics, { allowEmpty: true })).topics ?? 0;
       commands.push(`clir import topics ${q(rel(req.baseDir, c.topics))} ${dbArg(c)}`);
     }
     if (c.qrels) {
       if (!fs.existsSync(c.qrels)) throw new CellError(`qrels file not found: ${c.qrels}`, lineOf(req.source, 'qrels'));
-      qrels = this.wb.judgements.importQrels((await readQrels(c.qrels)).qrels, c.qrels);
+      qrels = (await imports.importQrels(c.qrels)).qrels ?? 0;
       commands.push(`clir import qrels ${q(rel(req.baseDir, c.qrels))} ${dbArg(c)}`);
     }
     const st = this.wb.status();
@@ -306,8 +305,7 @@ export class CellExecutor {
       const file = path.resolve(req.baseDir, step.topics);
       if (!fs.existsSync(file)) throw new CellError(`topics file not found: ${file}`, lineOf(req.source, 'topics'));
       const topics = await readTopics(file);
-      await initLanguageId();
-      this.wb.judgements.importTopics(topics, file, detectLanguageSync);
+      await this.wb.services.imports.storeTopics(topics, file);
       return { topics, source: file };
     }
     const stored = this.wb.judgements.topics();
@@ -317,10 +315,7 @@ export class CellExecutor {
 
   /** The newest stored experiment for this configuration, corpus, topics and depth. */
   private findStored(hash: string, corpusHash: string, topicsHash: string, k: number): ExperimentRecord | undefined {
-    const row = this.wb.db
-      .prepare("SELECT id FROM experiments WHERE pipeline_hash = ? AND corpus_hash = ? AND topics_hash = ? AND k = ? AND origin = 'run' ORDER BY id DESC LIMIT 1")
-      .get(hash, corpusHash, topicsHash, k) as { id: number } | undefined;
-    return row ? this.wb.experiments.get(row.id) : undefined;
+    return this.wb.experiments.findRun(hash, corpusHash, topicsHash, k);
   }
 
   private async runTopics(step: Extract<CellStep, { kind: 'run' }>, req: CellRequest, opts: ExecuteOptions): Promise<CellResult> {
@@ -391,11 +386,9 @@ export class CellExecutor {
     const { name, expression } = this.expression(req, ref);
     const pipelineName = this.wb.pipeline(expression).name;
     const corpus = this.wb.corpus.snapshot();
-    const row = this.wb.db
-      .prepare('SELECT id FROM experiments WHERE (pipeline_name = ? OR name = ?) AND corpus_hash = ? ORDER BY id DESC LIMIT 1')
-      .get(pipelineName, name, corpus.hash) as { id: number } | undefined;
-    if (!row) throw new CellError(`no stored run of "${name}" on the current corpus: run it in a "run" cell above`, lineOf(req.source, 'runs'));
-    return { name, rec: this.wb.experiments.get(row.id)! };
+    const rec = this.wb.experiments.latestOnCorpus(pipelineName, name, corpus.hash);
+    if (!rec) throw new CellError(`no stored run of "${name}" on the current corpus: run it in a "run" cell above`, lineOf(req.source, 'runs'));
+    return { name, rec };
   }
 
   private loadRun(name: string, id: number): Run {

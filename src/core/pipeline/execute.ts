@@ -7,7 +7,9 @@ import { Bm25Index } from '../bm25/bm25';
 import type { Encoder, ModelRecord, Reranker, Workload } from '../models/types';
 import { aggregate, DocScore, topK } from '../search/aggregate';
 import { denseSearch } from '../search/dense';
+import { chunkTexts } from '../store/corpus';
 import type { Db } from '../store/db';
+import { translatedChunkCount, translationTargets } from '../store/translations';
 import type { VectorStore } from '../store/vectors';
 import { adaptedMatrix, applyAdapter, loadAdapter, queryLanguage } from '../adapters';
 import {
@@ -282,9 +284,8 @@ async function runStage(s: StageConfig, query: string, depth: number, ctx: ExecC
       if (qt && toIso1(qt.tgt) !== toIso1(s.tgt)) {
         throw new Error(`qt(…) translates into ${qt.tgt} but dt(${s.translator},${s.tgt}) searches documents translated into ${s.tgt}`);
       }
-      const count = ctx.db.prepare('SELECT COUNT(*) AS n FROM chunk_translations WHERE translator = ? AND tgt_lang = ?');
-      if ((count.get(tr.id, s.tgt) as { n: number }).n === 0) {
-        const other = (ctx.db.prepare('SELECT DISTINCT tgt_lang AS l FROM chunk_translations WHERE translator = ? ORDER BY l').all(tr.id) as { l: string }[]).map((r) => r.l);
+      if (translatedChunkCount(ctx.db, tr.id, s.tgt) === 0) {
+        const other = translationTargets(ctx.db, tr.id);
         throw new MissingTranslationsError(
           `no documents translated by ${s.translator} (${tr.id}) into ${s.tgt} in this index: ` +
             `run \`clir translate documents --via ${s.translator} --to ${s.tgt}\` first` +
@@ -301,12 +302,4 @@ async function runStage(s: StageConfig, query: string, depth: number, ctx: ExecC
       return out;
     }
   }
-}
-
-export function chunkTexts(db: Db, chunkIds: number[]): string[] {
-  const stmt = db.prepare(
-    `SELECT substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text
-     FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?`,
-  );
-  return chunkIds.map((id) => (stmt.get(id) as { text: string } | undefined)?.text ?? '');
 }

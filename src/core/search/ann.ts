@@ -17,7 +17,7 @@
 import { mulberry32 as rng } from '../util/random';
 import type { VectorMatrix } from '../store/vectors';
 import type { DocScore } from './aggregate';
-import { scanScores, TopK } from './dense';
+import { scanScores, TopK } from './kernels/scan';
 
 export interface IvfOptions {
   /** Number of lists (default ≈ 2·√n, at least 16). */

@@ -37,6 +37,35 @@ export interface NewDocument {
   chunks: NewChunk[];
 }
 
+/** SQL expression for a chunk's text: the slice of its document's text (`c` = chunks, `d` = documents). */
+export const CHUNK_TEXT_SQL = 'substr(d.text, c.start_char + 1, c.end_char - c.start_char)';
+
+/** A chunk with its document, as a search hit shows it. */
+export interface ChunkHitRow {
+  docKey: string;
+  path: string | null;
+  title: string | null;
+  lang: string;
+  start: number;
+  end: number;
+  chunkLang: string;
+  text: string;
+}
+
+/** Texts of chunks by id (missing ids give ''). */
+export function chunkTexts(db: Db, chunkIds: number[]): string[] {
+  const stmt = db.prepare(`SELECT ${CHUNK_TEXT_SQL} AS text FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?`);
+  return chunkIds.map((id) => (stmt.get(id) as { text: string } | undefined)?.text ?? '');
+}
+
+export interface DocumentRow {
+  id: number;
+  docKey: string;
+  lang: string;
+  title: string | null;
+  path: string | null;
+}
+
 export class CorpusStore {
   constructor(readonly db: Db) {}
 
@@ -129,6 +158,64 @@ export class CorpusStore {
       n: number;
     }[];
     return Object.fromEntries(rows.map((r) => [r.lang, r.n]));
+  }
+
+  /** The chunk and its document for search hits (one prepared statement for many chunks). */
+  chunkHits(chunkIds: number[]): ChunkHitRow[] {
+    const stmt = this.db.prepare(
+      `SELECT d.doc_key AS docKey, d.path, d.title, d.lang, c.start_char AS start, c.end_char AS end, c.lang AS chunkLang,
+              ${CHUNK_TEXT_SQL} AS text
+       FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?`,
+    );
+    return chunkIds.map((id) => stmt.get(id) as ChunkHitRow);
+  }
+
+  /** Texts of chunks by id (missing ids give ''). */
+  chunkTexts(chunkIds: number[]): string[] {
+    return chunkTexts(this.db, chunkIds);
+  }
+
+  /** doc_key and language of documents by row id. */
+  documentKeys(docIds: number[]): { docKey: string; lang: string }[] {
+    const stmt = this.db.prepare('SELECT doc_key AS docKey, lang FROM documents WHERE id = ?');
+    return docIds.map((id) => stmt.get(id) as { docKey: string; lang: string });
+  }
+
+  /** The first document with this doc_key, if any. */
+  documentByKey(docKey: string): DocumentRow | undefined {
+    return this.db.prepare('SELECT id, doc_key AS docKey, lang, title, path FROM documents WHERE doc_key = ? ORDER BY id LIMIT 1').get(docKey) as DocumentRow | undefined;
+  }
+
+  /** A document's chunks in order, with their text. */
+  documentChunks(docId: number): { start: number; end: number; text: string }[] {
+    return this.db
+      .prepare(`SELECT c.start_char AS start, c.end_char AS end, ${CHUNK_TEXT_SQL} AS text FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id = ? ORDER BY c.ord`)
+      .all(docId) as { start: number; end: number; text: string }[];
+  }
+
+  /** docKey → language of every document. */
+  documentLanguages(): Map<string, string> {
+    return new Map((this.db.prepare('SELECT doc_key, lang FROM documents').raw().all() as [string, string][]).map(([k, l]) => [k, l]));
+  }
+
+  /**
+   * Row ids of the documents in these languages and/or whose doc_key or path starts with `pathPrefix`;
+   * undefined when there is no filter.
+   */
+  filterDocuments(f: { languages?: string[]; pathPrefix?: string }): Set<number> | undefined {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (f.languages?.length) {
+      where.push(`lang IN (${f.languages.map(() => '?').join(',')})`);
+      args.push(...f.languages);
+    }
+    if (f.pathPrefix) {
+      where.push(`(doc_key LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\')`);
+      const like = f.pathPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+      args.push(like, like);
+    }
+    if (!where.length) return undefined;
+    return new Set((this.db.prepare(`SELECT id FROM documents WHERE ${where.join(' AND ')}`).raw().all(...args) as [number][]).map((r) => r[0]));
   }
 
   /** Content fingerprint of the whole corpus: document count + hash over (doc_key, hash) pairs. */

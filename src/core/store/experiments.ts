@@ -217,9 +217,54 @@ export class ExperimentStore {
   toTrec(id: number): string {
     const rec = this.get(id);
     if (!rec) throw new Error(`no experiment #${id}`);
-    const tag = rec.name.replace(/\s+/g, '_') || rec.pipelineName.replace(/\s+/g, '_');
-    const lines: string[] = [];
-    for (const l of this.results(id)) l.docs.forEach((d, i) => lines.push(`${l.qid} Q0 ${d.docKey} ${i + 1} ${d.score.toFixed(6)} ${tag}`));
-    return lines.join('\n') + (lines.length ? '\n' : '');
+    return trecRunText(this.results(id), rec.name || rec.pipelineName);
   }
+
+  /** The newest run (origin `run`) with this pipeline hash, corpus snapshot, topics and depth. */
+  findRun(pipelineHash: string, corpusHash: string, topicsHash: string, k: number): ExperimentRecord | undefined {
+    const r = this.db
+      .prepare("SELECT * FROM experiments WHERE pipeline_hash = ? AND corpus_hash = ? AND topics_hash = ? AND k = ? AND origin = 'run' ORDER BY id DESC LIMIT 1")
+      .get(pipelineHash, corpusHash, topicsHash, k) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  /** The newest experiment on this corpus snapshot whose pipeline name or experiment name matches. */
+  latestOnCorpus(pipelineName: string, name: string, corpusHash: string): ExperimentRecord | undefined {
+    const r = this.db
+      .prepare('SELECT * FROM experiments WHERE (pipeline_name = ? OR name = ?) AND corpus_hash = ? ORDER BY id DESC LIMIT 1')
+      .get(pipelineName, name, corpusHash) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  /** Distinct (qid, docKey) pairs ranked at `depth` or better in any stored experiment. */
+  topPairs(depth: number): [string, string][] {
+    return this.db.prepare('SELECT DISTINCT qid, doc_key FROM experiment_results WHERE rank <= ?').raw().all(depth) as [string, string][];
+  }
+
+  /** Records a pipeline that produced stored results (first time only). */
+  recordPipeline(hash: string, name: string, config: unknown): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO pipelines(hash, name, config, created_at) VALUES (?, ?, ?, ?)')
+      .run(hash, name, JSON.stringify(config), new Date().toISOString());
+  }
+
+  /** Pipelines that produced stored results, newest first. */
+  pipelines(): { hash: string; name: string; config: unknown; createdAt: string }[] {
+    return (this.db.prepare('SELECT * FROM pipelines ORDER BY created_at DESC').all() as { hash: string; name: string; config: string; created_at: string }[]).map(
+      (r) => ({ hash: r.hash, name: r.name, config: JSON.parse(r.config), createdAt: r.created_at }),
+    );
+  }
+}
+
+/** One line of a TREC run file: `qid Q0 docid rank score tag`. */
+export function trecRunLine(qid: string, docKey: string, rank: number, score: number, tag: string): string {
+  return `${qid} Q0 ${docKey} ${rank} ${score.toFixed(6)} ${tag}`;
+}
+
+/** TREC run file text for ranked lists (ranks from 1; whitespace in the tag becomes `_`). */
+export function trecRunText(lists: RankedList[], tag: string): string {
+  const t = tag.replace(/\s+/g, '_');
+  const lines: string[] = [];
+  for (const l of lists) l.docs.forEach((d, i) => lines.push(trecRunLine(l.qid, d.docKey, i + 1, d.score, t)));
+  return lines.join('\n') + (lines.length ? '\n' : '');
 }

@@ -1,10 +1,11 @@
 export { openDb, getMeta, setMeta, bumpVersion, SCHEMA_VERSION } from './db';
 export type { Db } from './db';
-export { CorpusStore } from './corpus';
-export type { NewDocument, NewChunk, DocState, RootRow } from './corpus';
+export { CorpusStore, CHUNK_TEXT_SQL, chunkTexts } from './corpus';
+export type { NewDocument, NewChunk, DocState, RootRow, ChunkHitRow, DocumentRow } from './corpus';
 export { VectorStore } from './vectors';
 export type { VectorMatrix, ModelRow } from './vectors';
-export { ExperimentStore, rankingHash, summariseTimings } from './experiments';
+export { ExperimentStore, rankingHash, summariseTimings, trecRunLine, trecRunText } from './experiments';
 export type { ExperimentMeta, ExperimentRecord, RankedList, SaveOutcome, TimingSummary, StageTiming } from './experiments';
 export { JudgementStore } from './judgements';
 export type { Judgement, PoolInfo } from './judgements';
+export { translatedChunkCount, translationTargets } from './translations';

@@ -97,6 +97,42 @@ export class JudgementStore {
     return { id, assessor: j.assessor, qid: j.qid, docKey: j.docKey, grade: j.grade, note: j.note ?? null, poolId: j.poolId ?? null, createdAt };
   }
 
+  /** Removes every judgement an assessor made for a pair (the panel's "unjudge"); returns how many. */
+  clearPair(assessor: string, qid: string, docKey: string): number {
+    return this.db.prepare('DELETE FROM judgements WHERE assessor = ? AND qid = ? AND doc_key = ?').run(assessor, qid, docKey).changes;
+  }
+
+  /** Imported qrels only, as [qid, docKey, rel] rows ordered by qid and document. */
+  importedQrels(): [string, string, number][] {
+    return this.db.prepare('SELECT qid, doc_key, rel FROM qrels ORDER BY qid, doc_key').raw().all() as [string, string, number][];
+  }
+
+  /** Rows in the imported qrels and in the judgement log (including overridden judgements). */
+  counts(): { qrels: number; judgementLog: number } {
+    const r = this.db.prepare('SELECT (SELECT COUNT(*) FROM qrels) AS q, (SELECT COUNT(*) FROM judgements) AS j').get() as { q: number; j: number };
+    return { qrels: r.q, judgementLog: r.j };
+  }
+
+  /** A stamp that changes whenever qrels or judgements change (in this process or another one). */
+  changeStamp(): string {
+    const q = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(rel), 0) AS s FROM qrels').get() as { n: number; s: number };
+    const j = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m FROM judgements').get() as { n: number; m: number };
+    return `${q.n}:${q.s}:${j.n}:${j.m}`;
+  }
+
+  /** Items of a pool with a judgement or an imported qrel. */
+  judgedPoolItems(poolId: number): number {
+    return (
+      this.db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM pool_items i WHERE i.pool_id = ?
+             AND (EXISTS (SELECT 1 FROM judgements j WHERE j.qid = i.qid AND j.doc_key = i.doc_key)
+                  OR EXISTS (SELECT 1 FROM qrels q WHERE q.qid = i.qid AND q.doc_key = i.doc_key))`,
+        )
+        .get(poolId) as { n: number }
+    ).n;
+  }
+
   /** Deletes one judgement (undo). */
   undo(id: number): boolean {
     return this.db.prepare('DELETE FROM judgements WHERE id = ?').run(id).changes > 0;

@@ -1,6 +1,7 @@
 /** Embeddings per (model, chunk) as compact little-endian float32 BLOBs, and model records. */
 import type { ModelRecord } from '../models/types';
 import { bumpVersion, Db, getMeta } from './db';
+import { CHUNK_TEXT_SQL } from './corpus';
 
 export interface ModelRow {
   id: number;
@@ -62,7 +63,7 @@ export class VectorStore {
   missing(modelId: number, limit: number): { id: number; text: string }[] {
     return this.db
       .prepare(
-        `SELECT c.id, substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text
+        `SELECT c.id, ${CHUNK_TEXT_SQL} AS text
          FROM chunks c JOIN documents d ON d.id = c.doc_id
          WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.chunk_id = c.id)
          ORDER BY c.id LIMIT ?`,

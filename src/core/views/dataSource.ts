@@ -1,6 +1,6 @@
 /**
  * What the Workbench panel needs from storage. The extension wires it to the SQLite
- * `ExperimentStore` / `JudgementStore` (src/core/store); tests use `MemoryDataSource`.
+ * `ExperimentStore` / `JudgementStore` (src/core/store); tests use `MemoryDataSource` (test/helpers/memory-data-source.ts).
  * No `vscode` import.
  */
 import type { Qrels, Run, Topic } from '../eval/types';

@@ -6,4 +6,3 @@ export * from './agreement';
 export * from './qrels';
 export * from './exportTable';
 export * from './build';
-export { MemoryDataSource } from './memory';

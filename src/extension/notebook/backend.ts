@@ -6,8 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError, EngineClient, EngineClientOptions } from '../../engine/client';
-import { NotebookRequests, PROGRESS_PREFIX } from '../../engine/notebook-methods';
-import type { OpenParams } from '../../engine/protocol';
+import { NotebookRequests, OpenParams, PROGRESS_PREFIX } from '../../engine/protocol';
 import { CellResult, pipelinesResult } from '../../core/notebook/execute';
 import type { CellBackend } from '../../core/notebook/outputs';
 import { parseCell } from '../../core/notebook/language';

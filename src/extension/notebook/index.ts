@@ -15,7 +15,7 @@ import { notebookToHtml, notebookToMarkdown, notebookTitle } from '../../core/no
 import type { CellResult } from '../../core/notebook/execute';
 import type { EngineClient } from '../../engine/client';
 import { engineRuntime } from '../engineRuntime';
-import { cfg, device, localModelDirs } from '../config';
+import { cfg, device, localModelDirs, rerankDepth } from '../config';
 import { EngineCellBackend } from './backend';
 import { fromNotebookData, fromNotebookDocument, toNotebookData, toVsOutput } from './convert';
 
@@ -75,7 +75,7 @@ export function registerNotebooks(context: vscode.ExtensionContext): NotebookApi
       modelsCacheDir: cfg().get<string>('models.cacheFolder', '') || path.join(context.globalStorageUri.fsPath, 'models'),
       localModelDirs: localModelDirs(vscode.workspace.workspaceFolders?.[0]),
       device: device(),
-      rerankDepth: cfg().get<number>('search.rerankDepth', 50),
+      rerankDepth: rerankDepth(),
     }),
     log: (l) => output.appendLine(l),
   });

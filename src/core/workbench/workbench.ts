@@ -1,29 +1,31 @@
 /**
- * The engine facade: one SQLite index, the models it uses, indexing and search. Used by the CLI,
- * the engine process and tests. No `vscode` import.
+ * The workbench: one SQLite index, the models it uses, indexing and search, and the use-case
+ * services over them (`services`: experiments, imports, judging, documents, notebook cells).
+ * Used by the CLI, the engine process and tests. All SQL lives in ../store. No `vscode` import.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import type { IndexOptions, IndexReport, IndexStatus, SearchOptions, SearchResult, WorkbenchApi, Hit } from './api';
-import { Bm25Index } from './bm25/bm25';
-import { indexSource, indexFiles } from './ingest/indexer';
-import { loadEncoder, loadReranker } from './models';
-import type { DeviceChoice, Encoder, Reranker, Workload } from './models/types';
-import { executePipeline, ModelProvider, PipelineResult } from './pipeline/execute';
-import { parsePipeline, pipelineModels, PipelineConfig } from './pipeline/spec';
-import { makeSnippet } from './search/snippet';
-import { CorpusStore } from './store/corpus';
-import { Db, getMeta, openDb, setMeta } from './store/db';
-import { VectorStore } from './store/vectors';
-import { ExperimentStore, SaveOutcome, summariseTimings } from './store/experiments';
-import { JudgementStore } from './store/judgements';
-import { hashConfig } from './pipeline/spec';
-import { codeVersion } from './version';
-import { trecOrder } from './eval/ranking';
-import type { Run } from './eval/types';
-import { detectLanguage, initLanguageId } from './text/langid';
-import { DictionaryTranslator, getDictionaryRef, loadDictionary, parseTranslatorRef, QueryTranslator, TranslatorProvider } from './translate';
+import type { IndexOptions, IndexReport, IndexStatus, SearchOptions, SearchResult, WorkbenchApi, Hit } from '../api';
+import { Bm25Index } from '../bm25/bm25';
+import { indexSource, indexFiles } from '../ingest/indexer';
+import { loadEncoder, loadReranker } from '../models';
+import type { DeviceChoice, Encoder, Reranker, Workload } from '../models/types';
+import { executePipeline, ModelProvider, PipelineResult } from '../pipeline/execute';
+import { parsePipeline, pipelineModels, PipelineConfig } from '../pipeline/spec';
+import { makeSnippet } from '../search/snippet';
+import { CorpusStore } from '../store/corpus';
+import { createServices, WorkbenchServices } from './services';
+import { Db, getMeta, openDb, setMeta } from '../store/db';
+import { VectorStore } from '../store/vectors';
+import { ExperimentStore, SaveOutcome, summariseTimings } from '../store/experiments';
+import { JudgementStore } from '../store/judgements';
+import { hashConfig } from '../pipeline/spec';
+import { codeVersion } from '../version';
+import { trecOrder } from '../eval/ranking';
+import type { Run } from '../eval/types';
+import { detectLanguage, initLanguageId } from '../text/langid';
+import { DictionaryTranslator, getDictionaryRef, loadDictionary, parseTranslatorRef, QueryTranslator, TranslatorProvider } from '../translate';
 
 export interface WorkbenchOptions {
   modelsCacheDir?: string;
@@ -68,6 +70,12 @@ export function readPipelineAliases(file: string): Map<string, string> {
   return out;
 }
 
+export interface RetrieveOptions extends SearchOptions {
+  workload?: Workload;
+  /** The pipeline and document filter, prepared once by a caller that runs many queries (or a search). */
+  parsed?: { config: PipelineConfig; allowDoc?: (docId: number) => boolean };
+}
+
 export interface BatchQuery {
   id: string;
   text: string;
@@ -80,6 +88,7 @@ export interface BatchResult {
 }
 
 export class Workbench implements WorkbenchApi {
+  /** The open database: for the store classes and tests; use-case code goes through the stores. */
   readonly db: Db;
   readonly corpus: CorpusStore;
   readonly vectors: VectorStore;
@@ -89,6 +98,7 @@ export class Workbench implements WorkbenchApi {
   private readonly encoders = new Map<string, Promise<Encoder>>();
   private readonly rerankers = new Map<string, Promise<Reranker>>();
   private translators?: TranslatorProvider;
+  private services_?: WorkbenchServices;
   /** `created_at` of each stored dictionary when its translator was loaded (a re-import reloads it). */
   private readonly dictionaryVersions = new Map<string, string>();
 
@@ -101,6 +111,12 @@ export class Workbench implements WorkbenchApi {
     this.judgements = new JudgementStore(this.db);
   }
 
+  /** The use cases over this workbench (created on first use). */
+  get services(): WorkbenchServices {
+    return (this.services_ ??= createServices(this));
+  }
+
+  /** The device later model loads use (a per-call `device` option overrides it for that call only). */
   setDevice(device: DeviceChoice): void {
     this.opts.device = device;
   }
@@ -109,16 +125,23 @@ export class Workbench implements WorkbenchApi {
     return this.opts.device ?? 'auto';
   }
 
-  readonly models: ModelProvider = {
-    encoder: (name: string, workload: Workload) => this.loadCached(this.encoders, `${name}|${workload}|${this.device}`, () =>
-      loadEncoder(name, this.loadOptions(workload)),
-    ),
-    reranker: (name: string) => this.loadCached(this.rerankers, `${name}|${this.device}`, () => loadReranker(name, this.loadOptions('query'))),
-  };
+  /** Models on the workbench's device. */
+  readonly models: ModelProvider = this.modelsOn();
 
-  private loadOptions(workload: Workload) {
+  /** Models on `device` (default: the workbench's device at the time of each load). */
+  modelsOn(device?: DeviceChoice): ModelProvider {
+    const dev = () => device ?? this.device;
     return {
-      device: this.device,
+      encoder: (name: string, workload: Workload) => this.loadCached(this.encoders, `${name}|${workload}|${dev()}`, () =>
+        loadEncoder(name, this.loadOptions(workload, dev())),
+      ),
+      reranker: (name: string) => this.loadCached(this.rerankers, `${name}|${dev()}`, () => loadReranker(name, this.loadOptions('query', dev()))),
+    };
+  }
+
+  private loadOptions(workload: Workload, device: DeviceChoice) {
+    return {
+      device,
       workload,
       cacheDir: this.opts.modelsCacheDir,
       localModelDirs: this.opts.localModelDirs,
@@ -173,26 +196,21 @@ export class Workbench implements WorkbenchApi {
 
   private aliases?: Map<string, string>;
 
-  /** Parses a pipeline expression or a name from the pipelines file; records it in the `pipelines` table. */
-  pipeline(name?: string): PipelineConfig {
+  /**
+   * Parses a pipeline expression or a name from the pipelines file. `rerankDepth` (default: the one
+   * the workbench was opened with) is the depth of `rerank:` stages that give none.
+   */
+  pipeline(name?: string, rerankDepth?: number): PipelineConfig {
     const wanted = (name ?? 'bm25').trim();
     if (this.opts.pipelinesFile && !this.aliases) this.aliases = readPipelineAliases(this.opts.pipelinesFile);
     const expr = this.aliases?.get(wanted);
-    const config = parsePipeline(expr ?? wanted, { rerankDepth: this.opts.rerankDepth });
+    const config = parsePipeline(expr ?? wanted, { rerankDepth: rerankDepth ?? this.opts.rerankDepth });
     return expr ? { ...config, name: wanted } : config;
-  }
-
-  private recordPipeline(p: PipelineConfig, hash: string): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO pipelines(hash, name, config, created_at) VALUES (?, ?, ?, ?)')
-      .run(hash, p.name, JSON.stringify(p.stage), new Date().toISOString());
   }
 
   /** Pipelines that produced stored results, newest first. */
   pipelines(): { hash: string; name: string; config: unknown; createdAt: string }[] {
-    return (this.db.prepare('SELECT * FROM pipelines ORDER BY created_at DESC').all() as { hash: string; name: string; config: string; created_at: string }[]).map(
-      (r) => ({ hash: r.hash, name: r.name, config: JSON.parse(r.config), createdAt: r.created_at }),
-    );
+    return this.experiments.pipelines();
   }
 
   async index(source: string, opts: IndexOptions = {}): Promise<IndexReport> {
@@ -211,75 +229,53 @@ export class Workbench implements WorkbenchApi {
   }
 
   private async bulkEncoders(p: PipelineConfig, opts: IndexOptions): Promise<Encoder[]> {
-    if (opts.device) this.opts.device = opts.device;
+    const models = this.modelsOn(opts.device);
     const names = pipelineModels(p.stage).encoders;
     const out: Encoder[] = [];
-    for (const n of names) out.push(await this.models.encoder(n, 'bulk'));
+    for (const n of names) out.push(await models.encoder(n, 'bulk'));
     return out;
   }
 
   private docFilter(opts: SearchOptions): ((docId: number) => boolean) | undefined {
-    const where: string[] = [];
-    const args: string[] = [];
-    if (opts.languages?.length) {
-      where.push(`lang IN (${opts.languages.map(() => '?').join(',')})`);
-      args.push(...opts.languages);
-    }
-    if (opts.pathPrefix) {
-      where.push(`(doc_key LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\')`);
-      const like = opts.pathPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
-      args.push(like, like);
-    }
-    if (!where.length) return undefined;
-    const ids = new Set(
-      (this.db.prepare(`SELECT id FROM documents WHERE ${where.join(' AND ')}`).raw().all(...args) as [number][]).map((r) => r[0]),
-    );
-    return (id) => ids.has(id);
+    const ids = this.corpus.filterDocuments(opts);
+    return ids && ((id) => ids.has(id));
   }
 
   /** Runs a pipeline for one query and returns document-level results (best chunk of each). */
-  async retrieve(query: string, opts: SearchOptions & { workload?: Workload } = {}): Promise<PipelineResult> {
-    if (opts.device) this.opts.device = opts.device;
-    const p = this.pipeline(opts.pipeline);
+  async retrieve(query: string, opts: RetrieveOptions = {}): Promise<PipelineResult> {
+    const p = opts.parsed?.config ?? this.pipeline(opts.pipeline, opts.rerankDepth);
+    const allowDoc = opts.parsed ? opts.parsed.allowDoc : this.docFilter(opts);
     return executePipeline(p, query, opts.k ?? 10, {
       db: this.db,
       vectors: this.vectors,
       bm25: this.bm25,
-      models: this.models,
+      models: opts.device ? this.modelsOn(opts.device) : this.models,
       workload: opts.workload ?? 'query',
-      allowDoc: this.docFilter(opts),
+      allowDoc,
       signal: opts.signal,
       translators: { get: (ref) => this.translator(ref) },
     });
   }
 
+  /**
+   * A search as the palette, the panel and `clir search` see it: the pipeline (parsed once) runs in
+   * `retrieve`, then one store call turns the best chunk of each document into a hit.
+   */
   async search(query: string, opts: SearchOptions = {}): Promise<SearchResult> {
-    const res = await this.retrieve(query, opts);
+    const p = this.pipeline(opts.pipeline, opts.rerankDepth);
+    const res = await this.retrieve(query, { ...opts, parsed: { config: p, allowDoc: this.docFilter(opts) } });
     const queryLang = await detectLanguage(query);
-    const info = this.db.prepare(
-      `SELECT d.doc_key, d.path, d.title, d.lang, c.start_char, c.end_char, c.lang AS chunk_lang,
-              substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text
-       FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?`,
-    );
+    const rows = this.corpus.chunkHits(res.docs.map((d) => d.chunkId));
     const hits: Hit[] = res.docs.map((d, i) => {
-      const r = info.get(d.chunkId) as {
-        doc_key: string;
-        path: string | null;
-        title: string | null;
-        lang: string;
-        start_char: number;
-        end_char: number;
-        chunk_lang: string;
-        text: string;
-      };
+      const r = rows[i];
       return {
         rank: i + 1,
-        docId: r.doc_key,
+        docId: r.docKey,
         path: r.path ?? undefined,
         title: r.title ?? undefined,
         score: d.score,
         lang: r.lang,
-        chunk: { id: d.chunkId, start: r.start_char, end: r.end_char, text: r.text, lang: r.chunk_lang },
+        chunk: { id: d.chunkId, start: r.start, end: r.end, text: r.text, lang: r.chunkLang },
         snippet: makeSnippet(r.text, query),
       };
     });
@@ -287,7 +283,7 @@ export class Workbench implements WorkbenchApi {
       query,
       queryLang,
       hits,
-      pipeline: { name: this.pipeline(opts.pipeline).name, hash: res.hash },
+      pipeline: { name: p.name, hash: res.hash },
       provider: res.provider,
       timingsMs: res.timingsMs,
     };
@@ -298,15 +294,15 @@ export class Workbench implements WorkbenchApi {
     queries: BatchQuery[],
     opts: SearchOptions & { onProgress?: (done: number, total: number) => void } = {},
   ): Promise<{ results: BatchResult[]; pipeline: PipelineConfig; hash: string; provider: string; models: PipelineResult['models'] }> {
-    const p = this.pipeline(opts.pipeline);
-    if (opts.device) this.opts.device = opts.device;
+    const p = this.pipeline(opts.pipeline, opts.rerankDepth);
+    const models = opts.device ? this.modelsOn(opts.device) : this.models;
     // Load every model first so that per-query latencies measure retrieval, not model loading.
     const used = pipelineModels(p.stage);
-    for (const n of used.encoders) await this.models.encoder(n, 'query');
-    for (const n of used.rerankers) await this.models.reranker(n);
+    for (const n of used.encoders) await models.encoder(n, 'query');
+    for (const n of used.rerankers) await models.reranker(n);
     for (const ref of used.translators) await this.translator(ref);
     if (used.translators.length) await initLanguageId(); // qt(…) may identify the query language
-    const docInfo = this.db.prepare('SELECT doc_key, lang FROM documents WHERE id = ?');
+    const allowDoc = this.docFilter(opts);
     const results: BatchResult[] = [];
     let last: PipelineResult | undefined;
     let lastYield = performance.now();
@@ -318,13 +314,11 @@ export class Workbench implements WorkbenchApi {
         lastYield = performance.now();
       }
       if (opts.signal?.aborted) throw new Error('cancelled');
-      last = await this.retrieve(q.text, { ...opts, workload: 'query' });
+      last = await this.retrieve(q.text, { ...opts, workload: 'query', parsed: { config: p, allowDoc } });
+      const keys = this.corpus.documentKeys(last.docs.map((d) => d.docId));
       results.push({
         qid: q.id,
-        docs: last.docs.map((d) => {
-          const r = docInfo.get(d.docId) as { doc_key: string; lang: string };
-          return { docKey: r.doc_key, score: d.score, lang: r.lang };
-        }),
+        docs: last.docs.map((d, j) => ({ docKey: keys[j].docKey, score: d.score, lang: keys[j].lang })),
         timingsMs: last.timingsMs,
       });
       opts.onProgress?.(i + 1, queries.length);
@@ -346,7 +340,7 @@ export class Workbench implements WorkbenchApi {
     const out = await this.runBatch(topics, { ...opts, k });
     const wall = (performance.now() - started) / 1000;
     const topicsHash = hashConfig(topics.map((t) => [t.id, t.text]));
-    this.recordPipeline(out.pipeline, out.hash);
+    this.experiments.recordPipeline(out.hash, out.pipeline.name, out.pipeline.stage);
     const saved = this.experiments.save(
       {
         name: opts.name ?? out.pipeline.name,
@@ -401,7 +395,7 @@ export class Workbench implements WorkbenchApi {
 
   /** docKey → language of every indexed document (for per-language evaluation). */
   documentLanguages(): Map<string, string> {
-    return new Map((this.db.prepare('SELECT doc_key, lang FROM documents').raw().all() as [string, string][]).map(([k, l]) => [k, l]));
+    return this.corpus.documentLanguages();
   }
 
   status(): IndexStatus {

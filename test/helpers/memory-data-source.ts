@@ -1,6 +1,6 @@
-/** An in-memory `WorkbenchDataSource` (tests, demos, and the webview test harness). */
-import type { Qrels, Run, Topic } from '../eval/types';
-import type { DocumentInfo, JudgementRecord, SearchHitRef, StoredRunInfo, WorkbenchDataSource } from './dataSource';
+/** An in-memory `WorkbenchDataSource`: the test double of the views and the webview test harness. */
+import type { Qrels, Run, Topic } from '../../src/core/eval/types';
+import type { DocumentInfo, JudgementRecord, SearchHitRef, StoredRunInfo, WorkbenchDataSource } from '../../src/core/views/dataSource';
 
 export class MemoryDataSource implements WorkbenchDataSource {
   readonly saved: JudgementRecord[] = [];

@@ -1,0 +1,11 @@
+export { Workbench, openWorkbench, readPipelineAliases } from './workbench';
+export type { WorkbenchOptions, BatchQuery, BatchResult, RetrieveOptions } from './workbench';
+export { createServices } from './services';
+export type { WorkbenchServices } from './services';
+export { ExperimentService, HEADLINE_MEASURES } from './experiments';
+export type { RunOptions } from './experiments';
+export { ImportService } from './imports';
+export { JudgingService } from './judging';
+export { DocumentService } from './documents';
+export { NotebookService } from './notebook';
+export type * from './types';

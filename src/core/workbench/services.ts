@@ -1,0 +1,27 @@
+/** The use-case services of a workbench, created together so that they share state (the metric cache). */
+import { DocumentService } from './documents';
+import { ExperimentService } from './experiments';
+import { ImportService } from './imports';
+import { JudgingService } from './judging';
+import { NotebookService } from './notebook';
+import type { Workbench } from './workbench';
+
+export interface WorkbenchServices {
+  readonly experiments: ExperimentService;
+  readonly imports: ImportService;
+  readonly judging: JudgingService;
+  readonly documents: DocumentService;
+  readonly notebook: NotebookService;
+}
+
+export function createServices(wb: Workbench): WorkbenchServices {
+  const imports: ImportService = new ImportService(wb, () => experiments);
+  const experiments: ExperimentService = new ExperimentService(wb, (topics, source) => imports.storeTopics(topics, source));
+  return {
+    experiments,
+    imports,
+    judging: new JudgingService(wb, () => experiments),
+    documents: new DocumentService(wb),
+    notebook: new NotebookService(wb),
+  };
+}
