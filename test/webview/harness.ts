@@ -219,3 +219,40 @@ export function ensureBundle(): void {
   const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-webview.js')], { cwd: ROOT, stdio: 'pipe' });
 }
+
+/**
+ * The colour (`[r, g, b, alpha]`, all 0 where nothing is painted) echarts painted inside each cell of a heatmap drawn by `heatmapOption`
+ * (webview/src/charts.ts, grid left 64 / right 84 / top 40 / bottom 48) on the canvas under
+ * `selector`: sampled a quarter of a cell away from the centre so the value label is not hit.
+ * Returns `fills[row][col]`, row 0 = the first query language (echarts draws it at the bottom).
+ */
+export async function heatmapFills(page: Page, selector: string, cols: number, rows: number): Promise<number[][][]> {
+  return page.evaluate(([sel, nx, ny]) => {
+    const doc = (globalThis as any).document;
+    // echarts may draw on more than one layer: the first canvas with something painted at a point wins.
+    const canvases = Array.from(doc.querySelectorAll(`${sel} canvas`)) as any[];
+    if (!canvases.length) throw new Error(`no canvas under ${sel}`);
+    const canvas = canvases[0];
+    const ratio = canvas.width / canvas.clientWidth;
+    const at = (x: number, y: number): number[] => {
+      for (const cv of canvases) {
+        const d = cv.getContext('2d').getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data;
+        if (d[3] > 0) return [d[0], d[1], d[2], d[3]];
+      }
+      return [0, 0, 0, 0];
+    };
+    const w = canvas.clientWidth - 64 - 84;
+    const hgt = canvas.clientHeight - 40 - 48;
+    const out: number[][][] = [];
+    for (let r = 0; r < ny; r++) {
+      const row: number[][] = [];
+      for (let c = 0; c < nx; c++) {
+        const x = 64 + (c + 0.25) * (w / nx);
+        const y = 40 + (ny - 1 - r + 0.25) * (hgt / ny);
+        row.push(at(x, y));
+      }
+      out.push(row);
+    }
+    return out;
+  }, [selector, cols, rows] as const);
+}

@@ -4,11 +4,13 @@
  * Screenshots of each view in light and dark themes go to test-artifacts/webview/.
  */
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { compareRuns } from '../../src/core/eval/compare';
 import { contentSecurityPolicy } from '../../src/extension/panel/html';
 import { sampleDataSource, loadSample, XSS_DOC } from './fixture';
-import { chromiumPath, ensureBundle, launch, openSession, screenshot, Session, Theme } from './harness';
+import type { ComparisonView } from '../../src/core/views/protocol';
+import { ARTIFACTS, chromiumPath, ensureBundle, heatmapFills, launch, openSession, screenshot, Session, Theme } from './harness';
 
 const hasChromium = chromiumPath() !== undefined;
 
@@ -128,6 +130,43 @@ const hasChromium = chromiumPath() !== undefined;
         assert.ok(pool.type === 'pool');
         assert.deepEqual(new Set(pool.view.items.map((i) => i.docid)), unjudged);
       }
+      await noProblems(s);
+    });
+  }
+
+  for (const theme of ['light', 'dark'] as Theme[]) {
+    it(`colours each heatmap cell by its value, on a labelled scale (${theme})`, async () => {
+      const s = await open(sampleDataSource({ xss: false }), { theme });
+      await compare(s);
+      const got = s.toWebview.find((m) => m.type === 'comparison');
+      assert.ok(got && got.type === 'comparison');
+      // Two query languages x three document languages with known values (null: no relevant documents).
+      const cells = [
+        { queryLang: 'en', docLang: 'de', value: 0.2, n: 3 },
+        { queryLang: 'en', docLang: 'en', value: 1, n: 3 },
+        { queryLang: 'en', docLang: 'ru', value: null, n: 3 },
+        { queryLang: 'ru', docLang: 'de', value: 0.63, n: 1000 },
+        { queryLang: 'ru', docLang: 'en', value: 0, n: 1000 },
+        { queryLang: 'ru', docLang: 'ru', value: 1, n: 1000 },
+      ];
+      const view: ComparisonView = { ...got.view, heatmaps: got.view.heatmaps.map((hm) => ({ ...hm, queryLangs: ['en', 'ru'], docLangs: ['de', 'en', 'ru'], cells })) };
+      await s.postRaw({ type: 'comparison', view });
+      await s.flush();
+      await s.page.waitForTimeout(100);
+      await s.page.locator('#chart-heatmap').screenshot({ path: path.join(ARTIFACTS, `heatmap-scale-${theme}.png`) });
+      const [en, ru] = await heatmapFills(s.page, '#chart-heatmap', 3, 2);
+      const key = (c: number[]) => c.join(',');
+      const bg = theme === 'light' ? [255, 255, 255] : [31, 31, 31];
+      const blue = theme === 'light' ? [0x1a, 0x85, 0xff] : [0x37, 0x94, 0xff];
+      const dist = (a: number[], b: number[]) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+      // Different values, different fills; equal values (whatever n is), equal fills.
+      assert.equal(new Set([en[0], en[1], ru[0], ru[1]].map(key)).size, 4, JSON.stringify({ en, ru }));
+      assert.equal(key(en[1]), key(ru[2]), '1.00 is the same colour for n = 3 and n = 1000');
+      // The scale runs from the background (0) to the theme's blue (1), monotonically.
+      assert.ok(dist(en[1], blue) < 8, `1.00 is the theme blue: ${en[1]}`);
+      assert.ok(dist(ru[1], bg) < 8, `0.00 is the background: ${ru[1]}`);
+      assert.ok(dist(ru[0], blue) < dist(en[0], blue) && dist(en[0], blue) < dist(ru[1], blue), 'closer to blue as the value grows');
+      assert.ok(en[2][3] === 0 || dist(en[2], bg) < 8, 'a pair without a value stays empty');
       await noProblems(s);
     });
   }
