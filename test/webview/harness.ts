@@ -42,6 +42,8 @@ export interface Session {
   hostLog: string[];
   saved: { name: string; format: ExportFormat; data: Uint8Array }[];
   opened: { docid: string; start?: number; end?: number }[];
+  /** Commands the webview asked the host to run (runCommand). */
+  commands: { command: string; runs?: string[] }[];
   consoleLines: string[];
   pageErrors: string[];
   /** The last state the webview stored with setState. */
@@ -72,7 +74,7 @@ async function until<T>(get: () => T | undefined, timeoutMs: number, what: strin
   }
 }
 
-export async function openSession(browser: Browser, ds: WorkbenchDataSource, opts: { theme?: Theme; assessor?: string; state?: unknown; width?: number; height?: number } = {}): Promise<Session> {
+export async function openSession(browser: Browser, ds: WorkbenchDataSource, opts: { theme?: Theme; assessor?: string; state?: unknown; store?: string; width?: number; height?: number } = {}): Promise<Session> {
   const theme = THEMES[opts.theme ?? 'light'];
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -82,6 +84,7 @@ export async function openSession(browser: Browser, ds: WorkbenchDataSource, opt
   const hostLog: string[] = [];
   const saved: Session['saved'] = [];
   const opened: Session['opened'] = [];
+  const commands: Session['commands'] = [];
   const consoleLines: string[] = [];
   const pageErrors: string[] = [];
   let chain: Promise<unknown> = Promise.resolve();
@@ -105,8 +108,11 @@ export async function openSession(browser: Browser, ds: WorkbenchDataSource, opt
       openDocument: async (doc: DocumentInfo, start?: number, end?: number) => {
         opened.push({ docid: doc.docid, start, end });
       },
+      runCommand: async (command, runs) => {
+        commands.push({ command, ...(runs ? { runs } : {}) });
+      },
     },
-    { assessor: opts.assessor ?? 'alice', now: (() => { let t = Date.UTC(2026, 0, 1); return () => new Date((t += 1000)); })() },
+    { store: opts.store, assessor: opts.assessor ?? 'alice', now: (() => { let t = Date.UTC(2026, 0, 1); return () => new Date((t += 1000)); })() },
   );
   await page.exposeFunction('__clirToHost', (m: unknown) => {
     toHost.push(m);
@@ -178,6 +184,7 @@ export async function openSession(browser: Browser, ds: WorkbenchDataSource, opt
     hostLog,
     saved,
     opened,
+    commands,
     consoleLines,
     pageErrors,
     state: () => state,

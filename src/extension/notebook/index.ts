@@ -33,7 +33,7 @@ export class ClirNotebookSerializer implements vscode.NotebookSerializer {
 
 /** What the extension's public API offers for the Judge view (typed structurally). */
 interface PanelOpener {
-  open(engine: { folder: vscode.WorkspaceFolder; client: EngineClient }, request?: unknown): unknown;
+  open(engine: { folder: vscode.WorkspaceFolder; client: EngineClient }, request?: unknown, opts?: { preserveFocus?: boolean }): unknown;
 }
 
 export interface NotebookApi {
@@ -102,7 +102,7 @@ export function registerNotebooks(context: vscode.ExtensionContext): NotebookApi
     }
     const client = backend.client(c);
     const folder: vscode.WorkspaceFolder = { uri: vscode.Uri.file(backend.dbPath(c)), name: `notebook: ${c.name ?? path.basename(c.source)}`, index: -1 };
-    api.workbench.open({ folder, client }, { type: 'requestPool', source: { type: 'runs', runs: r.judge.experimentIds.map(String), depth: r.judge.depth, ...(r.judge.qids ? { qids: r.judge.qids } : {}) } });
+    api.workbench.open({ folder, client }, { type: 'requestPool', source: { type: 'runs', runs: r.judge.experimentIds.map(String), depth: r.judge.depth, ...(r.judge.qids ? { qids: r.judge.qids } : {}) } }, { preserveFocus: true }); // beside the notebook, focus stays in it (Run All goes on)
   };
 
   const executeCell = async (cell: vscode.NotebookCell, plans: CellPlan[], stopOnError: { failed: boolean }) => {
