@@ -12,10 +12,9 @@ import { chromium, Browser, Page } from 'playwright-core';
 import { OUTPUT_MIME } from '../../src/core/notebook/format';
 import { RendererPayload, runNotebookCells } from '../../src/core/notebook/outputs';
 import { ARTIFACTS, EXAMPLE, InProcessBackend, loadExample, ROOT, tmpDir } from './helpers';
-import { heatmapFills } from '../webview/harness';
+import { chromiumPath, heatmapFills } from '../webview/harness';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const chromiumPath = () => [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && fs.existsSync(p));
 const ORIGIN = 'https://clir-notebook.test';
 
 const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
