@@ -172,7 +172,7 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
       void vscode.window.showInformationMessage(`CLIR: ${pick.preset.kind} set to ${pick.preset.name}.`);
       return;
     }
-    const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use Model Folder' });
+    const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use Model Folder', title: 'CLIR: a local model folder (ONNX model, config.json, tokenizer files)' });
     if (!uri?.[0]) return;
     const kind = await vscode.window.showQuickPick(['encoder', 'reranker'], { title: 'Is this model an encoder or a reranker?' });
     if (!kind) return;

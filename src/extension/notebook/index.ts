@@ -260,7 +260,7 @@ export function registerNotebooks(context: vscode.ExtensionContext): NotebookApi
     }
     const nb = fromNotebookDocument(doc);
     const base = doc.uri.scheme === 'file' ? doc.uri.fsPath.replace(/\.clirnb$/i, '') : path.join(baseDir(doc), 'report');
-    const target = args.target ?? (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${base}.report.${format}`), filters: format === 'html' ? { HTML: ['html'] } : { Markdown: ['md'] } }));
+    const target = args.target ?? (await vscode.window.showSaveDialog({ title: `CLIR: Export Notebook as ${format === 'html' ? 'HTML' : 'Markdown'} Report`, defaultUri: vscode.Uri.file(`${base}.report.${format}`), filters: format === 'html' ? { HTML: ['html'] } : { Markdown: ['md'] } }));
     if (!target) return undefined;
     const text = format === 'html' ? notebookToHtml(nb, { title: notebookTitle(nb, path.basename(base)) }) : notebookToMarkdown(nb, { title: notebookTitle(nb, path.basename(base)) });
     fs.mkdirSync(path.dirname(target.fsPath), { recursive: true });
