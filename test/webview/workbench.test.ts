@@ -85,6 +85,11 @@ const hasChromium = chromiumPath() !== undefined;
       // The per-query table is paginated: 50 rows of the 67 queries.
       assert.equal(await s.page.locator('#query-table tbody tr').count(), 50);
       await screenshot(s.page, `compare-${theme}`);
+      if (theme === 'light') {
+        // For the README (npm run screenshots): the top of the view, and the heatmap with the bias chart.
+        await s.page.screenshot({ path: path.join(ARTIFACTS, 'compare-top-light.png') });
+        await s.page.locator('#compare-results .chart-pair').screenshot({ path: path.join(ARTIFACTS, 'compare-charts-light.png') });
+      }
       // Exports: CSV / Markdown text and chart PNG / SVG go to the host's save dialog.
       await s.page.locator('#export-csv').click();
       await s.page.locator('#export-md').click();
@@ -119,6 +124,7 @@ const hasChromium = chromiumPath() !== undefined;
       // Query terms are highlighted with <mark> built from text nodes.
       assert.ok((await s.page.locator('#diff mark').count()) > 0);
       await screenshot(s.page, `diff-${theme}`);
+      if (theme === 'light') await s.page.screenshot({ path: path.join(ARTIFACTS, 'diff-top-light.png') });
       if (unjudged.size) {
         // One key from a row: J opens a pool of the unjudged documents of this query.
         await s.page.locator('#diff ol[data-side="b"] > li').first().focus();
