@@ -134,6 +134,7 @@ export class ExperimentCommands {
         const uri = await vscode.window.showOpenDialog({
           canSelectMany: false,
           openLabel: 'Use Topics',
+          title: 'CLIR: Run Experiment — topics file (TSV or JSONL)',
           defaultUri: engine.folder.uri,
           filters: { Topics: ['jsonl', 'tsv', 'json', 'txt'], 'All files': ['*'] },
         });
@@ -374,6 +375,7 @@ export class ExperimentCommands {
     return this.importFiles('Import Topics', args, {
       canSelectMany: false,
       openLabel: 'Import Topics',
+      title: 'CLIR: Import Topics — TSV (qid, text, lang) or JSONL',
       filters: { Topics: ['jsonl', 'tsv', 'json', 'txt'], 'All files': ['*'] },
     }, (e, f) => e.client.importTopics(f), (r) => `imported ${r.topics} topics from ${path.basename(r.file)}`);
   }
@@ -382,6 +384,7 @@ export class ExperimentCommands {
     return this.importFiles('Import Qrels', args, {
       canSelectMany: true,
       openLabel: 'Import Qrels',
+      title: 'CLIR: Import Qrels — TREC relevance judgements (qid 0 docid grade)',
       filters: { 'TREC qrels': ['txt', 'qrels', 'tsv'], 'All files': ['*'] },
     }, (e, f) => e.client.importQrels(f), (r) => `imported ${r.qrels} judgements for ${r.queries} queries from ${path.basename(r.file)}`);
   }
@@ -390,6 +393,7 @@ export class ExperimentCommands {
     return this.importFiles('Import Runs', args, {
       canSelectMany: true,
       openLabel: 'Import Runs',
+      title: 'CLIR: Import Runs — TREC run files (qid Q0 docid rank score tag)',
       filters: { 'TREC runs': ['run', 'txt', 'trec', 'res'], 'All files': ['*'] },
     }, (e, f) => e.client.importRun(f, args?.name), (r) => `imported ${path.basename(r.file)} as experiment #${r.experiment?.id} (${r.queries} queries)`);
   }

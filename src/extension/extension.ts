@@ -173,7 +173,7 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
       void vscode.window.showInformationMessage(`CLIR: ${pick.preset.kind} set to ${pick.preset.name}.`);
       return;
     }
-    const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use Model Folder' });
+    const uri = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use Model Folder', title: 'CLIR: a local model folder (ONNX model, config.json, tokenizer files)' });
     if (!uri?.[0]) return;
     const kind = await vscode.window.showQuickPick(['encoder', 'reranker'], { title: 'Is this model an encoder or a reranker?' });
     if (!kind) return;
@@ -231,17 +231,26 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
   reg('clir.exportRun', guarded('Export Run', (...args: unknown[]) => commands.exportRun(args)));
   reg('clir.exportQrels', guarded('Export Qrels', (args?: Parameters<ExperimentCommands['exportQrels']>[0]) => commands.exportQrels(args ?? {})));
   // Imports with arguments (tests, scripts) throw on bad files so the caller sees file:line.
-  reg('clir.importTopics', async (args?: { file?: string; folder?: string }) => (requireTrust() ? commands.importTopics(args) : undefined));
-  reg('clir.importQrels', async (args?: { file?: string; folder?: string }) => (requireTrust() ? commands.importQrels(args) : undefined));
-  reg('clir.importRuns', async (args?: { file?: string; files?: string[]; folder?: string; name?: string }) => (requireTrust() ? commands.importRuns(args) : undefined));
-  reg('clir.importBeir', async (args?: { folder?: string; dataset?: string; split?: string }) => (requireTrust() ? commands.importBeir(args) : undefined));
+  // The open workbench panel re-requests its views after an import (e.g. a comparison that had no qrels).
+  const thenRefresh = async <R>(p: Promise<R>): Promise<R> => {
+    const r = await p;
+    if (r !== undefined) workbench.refresh();
+    return r;
+  };
+  reg('clir.importTopics', async (args?: { file?: string; folder?: string }) => (requireTrust() ? thenRefresh(commands.importTopics(args)) : undefined));
+  reg('clir.importQrels', async (args?: { file?: string; folder?: string }) => (requireTrust() ? thenRefresh(commands.importQrels(args)) : undefined));
+  reg('clir.importRuns', async (args?: { file?: string; files?: string[]; folder?: string; name?: string }) => (requireTrust() ? thenRefresh(commands.importRuns(args)) : undefined));
+  reg('clir.importBeir', async (args?: { folder?: string; dataset?: string; split?: string }) => (requireTrust() ? thenRefresh(commands.importBeir(args)) : undefined));
   reg('clir.judge', guarded('Judge', (...args: unknown[]) => commands.judge(args)));
   reg('clir.openWorkbench', guarded('Open Workbench', (args?: Parameters<ExperimentCommands['openWorkbench']>[0]) => commands.openWorkbench(args)));
 
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(WorkbenchPanel.viewType, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
-        const engine = trusted() ? engines.indexed()[0] : undefined;
+      // `state` is what the webview stored with setState: its `store` names the folder it showed.
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+        const store = state && typeof state === 'object' ? (state as { store?: unknown }).store : undefined;
+        const indexed = trusted() ? engines.indexed() : [];
+        const engine = indexed.find((e) => e.folder.uri.toString() === store) ?? indexed[0];
         if (!engine) {
           panel.dispose();
           return;

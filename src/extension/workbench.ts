@@ -104,16 +104,19 @@ export class WorkbenchController implements vscode.Disposable {
     return this.current?.panel;
   }
 
-  /** Opens (or reveals) the panel on `engine`'s store and shows `request` once the webview is ready. */
-  open(engine: FolderEngine, request?: PanelRequest): WorkbenchPanel {
+  /**
+   * Opens (or reveals) the panel on `engine`'s store and shows `request` once the webview is ready.
+   * `preserveFocus`: keep the focus where it is (a notebook's judge cell during Run All).
+   */
+  open(engine: FolderEngine, request?: PanelRequest, opts: { preserveFocus?: boolean } = {}): WorkbenchPanel {
     const key = engine.folder.uri.toString();
     if (this.current && this.current.folder !== key) this.current.panel.dispose();
     if (!this.current) {
       const ds = new EngineDataSource(engine, this.pipeline);
-      const panel = WorkbenchPanel.show(this.extensionUri, ds, { log: this.log, assessor: assessorName() });
+      const panel = WorkbenchPanel.show(this.extensionUri, ds, { ...panelOptions(engine), log: this.log, assessor: assessorName(), preserveFocus: opts.preserveFocus });
       this.attach(panel, key, ds);
     } else {
-      this.current.panel.panel.reveal();
+      this.current.panel.panel.reveal(undefined, opts.preserveFocus);
     }
     if (request) this.send(request);
     return this.current!.panel;
@@ -122,7 +125,7 @@ export class WorkbenchController implements vscode.Disposable {
   /** Restores a panel VS Code kept across a reload. */
   revive(webviewPanel: vscode.WebviewPanel, engine: FolderEngine): void {
     const ds = new EngineDataSource(engine, this.pipeline);
-    const panel = WorkbenchPanel.revive(webviewPanel, this.extensionUri, ds, { log: this.log, assessor: assessorName() });
+    const panel = WorkbenchPanel.revive(webviewPanel, this.extensionUri, ds, { ...panelOptions(engine), log: this.log, assessor: assessorName() });
     this.attach(panel, engine.folder.uri.toString(), ds);
   }
 
@@ -160,6 +163,12 @@ export class WorkbenchController implements vscode.Disposable {
     );
   }
 
+  /** The data behind the open panel changed (qrels, runs or topics imported): it re-requests what it shows. */
+  refresh(): void {
+    const c = this.current;
+    if (c?.ready) void c.panel.router.refresh();
+  }
+
   private send(request: PanelRequest): void {
     const c = this.current;
     if (!c) return;
@@ -171,6 +180,11 @@ export class WorkbenchController implements vscode.Disposable {
     this.current?.panel.dispose();
     this._onDidWrite.dispose();
   }
+}
+
+/** The store key the webview keeps in its state (the serializer reopens it), and the folder commands act on. */
+function panelOptions(engine: FolderEngine): { store: string; folder?: string } {
+  return { store: engine.folder.uri.toString(), ...(engine.folder.index >= 0 ? { folder: engine.folder.name } : {}) };
 }
 
 function assessorName(): string | undefined {

@@ -12,9 +12,9 @@ import { chromium, Browser, Page } from 'playwright-core';
 import { OUTPUT_MIME } from '../../src/core/notebook/format';
 import { RendererPayload, runNotebookCells } from '../../src/core/notebook/outputs';
 import { ARTIFACTS, EXAMPLE, InProcessBackend, loadExample, ROOT, tmpDir } from './helpers';
+import { chromiumPath, heatmapFills } from '../webview/harness';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const chromiumPath = () => [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && fs.existsSync(p));
 const ORIGIN = 'https://clir-notebook.test';
 
 const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
@@ -110,6 +110,24 @@ describe('notebook renderer in headless Chromium', function () {
     // The run table says which runs are new; the reproduce block lists clir commands.
     const run = payloads.findIndex((p) => p.data.kind === 'run');
     assert.match((await page.locator(`#cell-${run} .clirnb-repro pre`).textContent())!, /clir run --topics/);
+  });
+
+  it('colours the language-pair heatmap by value (equal values equal fills, higher values stronger)', async () => {
+    const pairs = payloads.findIndex((p) => p.data.kind === 'evaluate' && p.data.showPairs);
+    const d = payloads[pairs].data;
+    assert.ok(d.kind === 'evaluate');
+    const hm = d.view.heatmaps[0];
+    const fills = await heatmapFills(page, `#cell-${pairs} .clirnb-heat:first-child`, hm.docLangs.length, hm.queryLangs.length);
+    const cells = hm.cells.filter((c) => c.value !== null).map((c) => ({ v: c.value as number, fill: fills[hm.queryLangs.indexOf(c.queryLang)][hm.docLangs.indexOf(c.docLang)] }));
+    assert.ok(new Set(cells.map((c) => c.v.toFixed(3))).size >= 2, 'the example has different values');
+    // #0969da is the page's --vscode-charts-blue; the background is white.
+    const dist = (a: number[]) => Math.hypot(a[0] - 0x09, a[1] - 0x69, a[2] - 0xda);
+    for (const a of cells) {
+      for (const b of cells) {
+        if (Math.abs(a.v - b.v) < 1e-9) assert.ok(Math.hypot(a.fill[0] - b.fill[0], a.fill[1] - b.fill[1], a.fill[2] - b.fill[2]) < 4, `equal values ${a.v}: ${a.fill} vs ${b.fill}`);
+        else if (a.v - b.v > 0.05) assert.ok(dist(a.fill) < dist(b.fill), `${a.v} (${a.fill}) is stronger than ${b.v} (${b.fill})`);
+      }
+    }
   });
 
   it('renders hostile text as text, and the out-of-date notice', async () => {

@@ -124,6 +124,18 @@ describe('views: payloads', () => {
     assert.match(comparisonToCsv(view), /^run,measure,mean,delta/);
     assert.match(comparisonToMarkdown(view), /\| A \(baseline\) \|/);
   });
+  it('the comparison view counts the judged topics (0 without qrels, so the panel can say so)', () => {
+    const args = { runs: [A, B], baseline: 'A', measures: ['ndcg_cut_10'], deltaMeasure: 'ndcg_cut_10', heatmapMeasure: 'ndcg_cut_10', k: 10, topics, docLang };
+    const none = buildComparisonView({ ...args, qrels: new Map() });
+    assert.equal(none.topics, 2);
+    assert.equal(none.judgedTopics, 0);
+    const some = buildComparisonView({ ...args, qrels: new Map([['q2', new Map([['e1', 1]])]]) });
+    assert.equal(some.judgedTopics, 1);
+    assert.equal(buildComparisonView({ ...args, qrels }).judgedTopics, 2);
+    // Views saved before these fields existed (notebook outputs) still validate.
+    const { topics: _t, judgedTopics: _j, ...old } = none;
+    assert.ok(validateToWebview({ type: 'comparison', view: old }).ok);
+  });
   it('the run diff marks entered, left and moved documents and unjudged ones', () => {
     const docs = new Map(Array.from(docLang).map(([d, l]) => [d, { docid: d, lang: l, text: `text of ${d} first` }]));
     const view = buildRunDiffView({ runA: A, runB: B, qid: 'q1', k: 2, qrels, topic: topics[0], docs });
@@ -204,5 +216,16 @@ describe('panel: html and router', () => {
     assert.equal(Buffer.from(files.at(-1)!.data).toString('utf8'), 'q 0 d2 2\n');
     await r.handle({ type: 'requestPool', source: { type: 'search', query: 'x', depth: 3 } });
     assert.match(posted.at(-1).message, /Live search is not available/);
+    // The pool message carries its source, so a reloaded webview can rebuild it.
+    assert.deepEqual(pool.source, { type: 'runs', runs: ['r1', 'r2'], depth: 1 });
+    // Empty-state buttons: only the listed commands pass validation; without a host runner they fail politely.
+    assert.equal(validateToHost({ type: 'runCommand', command: 'workbench.action.terminal.new' }).ok, false);
+    await r.handle({ type: 'runCommand', command: 'clir.importQrels' });
+    assert.match(posted.at(-1).message, /clir.importQrels is not available/);
+    // refresh(): a fresh init, after which the webview re-requests its views.
+    const n = posted.length;
+    await r.refresh();
+    assert.equal(posted.length, n + 1);
+    assert.equal(posted.at(-1).type, 'init');
   });
 });

@@ -69,13 +69,13 @@ export const XSS_TEXT =
   '<svg onload="window.__pwned=3"></svg> <a href="javascript:window.__pwned=4">click</a> &lt;b&gt;not bold&lt;/b&gt;';
 
 /** A data source over the sample, with one hostile document retrieved at rank 1 for t01-en. */
-export function sampleDataSource(opts: { judgements?: JudgementRecord[]; xss?: boolean } = {}): MemoryDataSource {
+export function sampleDataSource(opts: { judgements?: JudgementRecord[]; xss?: boolean; qrels?: Qrels; runs?: 'none' | 'three' } = {}): MemoryDataSource {
   const s = loadSample();
   const docs = new Map(s.docs);
-  let runs = s.runs;
+  let runs = opts.runs === 'none' ? [] : opts.runs === 'three' ? [...s.runs, { ...s.runs[1], name: 'dense+rerank with a long descriptive name that does not fit' }] : s.runs;
   if (opts.xss) {
     docs.set(XSS_DOC, { docid: XSS_DOC, lang: 'en', title: '<img src=x onerror="window.__pwned=5">', path: '/tmp/xss.txt', text: XSS_TEXT, start: 0, end: XSS_TEXT.length });
-    runs = s.runs.map((r) => {
+    runs = runs.map((r) => {
       const q = new Map(r.queries);
       const t = q.get('t01-en')!;
       q.set('t01-en', { docids: [XSS_DOC, ...t.docids], scores: [999, ...t.scores] });
@@ -85,7 +85,7 @@ export function sampleDataSource(opts: { judgements?: JudgementRecord[]; xss?: b
   return new MemoryDataSource({
     runs,
     topics: s.topics,
-    qrels: s.qrels,
+    qrels: opts.qrels ?? s.qrels,
     docs,
     judgements: opts.judgements,
     search: (query, k) => {

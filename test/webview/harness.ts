@@ -21,7 +21,9 @@ const ORIGIN = 'https://clir-webview.test';
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** The Chromium the browser tests drive (CLIR_NO_CHROMIUM=1 pretends there is none, to check the skip report). */
 export function chromiumPath(): string | undefined {
+  if (process.env.CLIR_NO_CHROMIUM) return undefined;
   for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (p && fs.existsSync(p)) return p;
   return undefined;
 }
@@ -42,6 +44,8 @@ export interface Session {
   hostLog: string[];
   saved: { name: string; format: ExportFormat; data: Uint8Array }[];
   opened: { docid: string; start?: number; end?: number }[];
+  /** Commands the webview asked the host to run (runCommand). */
+  commands: { command: string; runs?: string[] }[];
   consoleLines: string[];
   pageErrors: string[];
   /** The last state the webview stored with setState. */
@@ -72,7 +76,7 @@ async function until<T>(get: () => T | undefined, timeoutMs: number, what: strin
   }
 }
 
-export async function openSession(browser: Browser, ds: WorkbenchDataSource, opts: { theme?: Theme; assessor?: string; state?: unknown; width?: number; height?: number } = {}): Promise<Session> {
+export async function openSession(browser: Browser, ds: WorkbenchDataSource, opts: { theme?: Theme; assessor?: string; state?: unknown; store?: string; width?: number; height?: number } = {}): Promise<Session> {
   const theme = THEMES[opts.theme ?? 'light'];
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -82,6 +86,7 @@ export async function openSession(browser: Browser, ds: WorkbenchDataSource, opt
   const hostLog: string[] = [];
   const saved: Session['saved'] = [];
   const opened: Session['opened'] = [];
+  const commands: Session['commands'] = [];
   const consoleLines: string[] = [];
   const pageErrors: string[] = [];
   let chain: Promise<unknown> = Promise.resolve();
@@ -105,8 +110,11 @@ export async function openSession(browser: Browser, ds: WorkbenchDataSource, opt
       openDocument: async (doc: DocumentInfo, start?: number, end?: number) => {
         opened.push({ docid: doc.docid, start, end });
       },
+      runCommand: async (command, runs) => {
+        commands.push({ command, ...(runs ? { runs } : {}) });
+      },
     },
-    { assessor: opts.assessor ?? 'alice', now: (() => { let t = Date.UTC(2026, 0, 1); return () => new Date((t += 1000)); })() },
+    { store: opts.store, assessor: opts.assessor ?? 'alice', now: (() => { let t = Date.UTC(2026, 0, 1); return () => new Date((t += 1000)); })() },
   );
   await page.exposeFunction('__clirToHost', (m: unknown) => {
     toHost.push(m);
@@ -178,6 +186,7 @@ export async function openSession(browser: Browser, ds: WorkbenchDataSource, opt
     hostLog,
     saved,
     opened,
+    commands,
     consoleLines,
     pageErrors,
     state: () => state,
@@ -218,4 +227,41 @@ export function ensureBundle(): void {
   if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= srcTime) return;
   const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-webview.js')], { cwd: ROOT, stdio: 'pipe' });
+}
+
+/**
+ * The colour (`[r, g, b, alpha]`, all 0 where nothing is painted) echarts painted inside each cell of a heatmap drawn by `heatmapOption`
+ * (webview/src/charts.ts, grid left 64 / right 84 / top 40 / bottom 48) on the canvas under
+ * `selector`: sampled a quarter of a cell away from the centre so the value label is not hit.
+ * Returns `fills[row][col]`, row 0 = the first query language (echarts draws it at the bottom).
+ */
+export async function heatmapFills(page: Page, selector: string, cols: number, rows: number): Promise<number[][][]> {
+  return page.evaluate(([sel, nx, ny]) => {
+    const doc = (globalThis as any).document;
+    // echarts may draw on more than one layer: the first canvas with something painted at a point wins.
+    const canvases = Array.from(doc.querySelectorAll(`${sel} canvas`)) as any[];
+    if (!canvases.length) throw new Error(`no canvas under ${sel}`);
+    const canvas = canvases[0];
+    const ratio = canvas.width / canvas.clientWidth;
+    const at = (x: number, y: number): number[] => {
+      for (const cv of canvases) {
+        const d = cv.getContext('2d').getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data;
+        if (d[3] > 0) return [d[0], d[1], d[2], d[3]];
+      }
+      return [0, 0, 0, 0];
+    };
+    const w = canvas.clientWidth - 64 - 84;
+    const hgt = canvas.clientHeight - 40 - 48;
+    const out: number[][][] = [];
+    for (let r = 0; r < ny; r++) {
+      const row: number[][] = [];
+      for (let c = 0; c < nx; c++) {
+        const x = 64 + (c + 0.25) * (w / nx);
+        const y = 40 + (ny - 1 - r + 0.25) * (hgt / ny);
+        row.push(at(x, y));
+      }
+      out.push(row);
+    }
+    return out;
+  }, [selector, cols, rows] as const);
 }

@@ -4,11 +4,13 @@
  * Screenshots of each view in light and dark themes go to test-artifacts/webview/.
  */
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { compareRuns } from '../../src/core/eval/compare';
 import { contentSecurityPolicy } from '../../src/extension/panel/html';
 import { sampleDataSource, loadSample, XSS_DOC } from './fixture';
-import { chromiumPath, ensureBundle, launch, openSession, screenshot, Session, Theme } from './harness';
+import type { ComparisonView } from '../../src/core/views/protocol';
+import { ARTIFACTS, chromiumPath, ensureBundle, heatmapFills, launch, openSession, screenshot, Session, Theme } from './harness';
 
 const hasChromium = chromiumPath() !== undefined;
 
@@ -83,6 +85,11 @@ const hasChromium = chromiumPath() !== undefined;
       // The per-query table is paginated: 50 rows of the 67 queries.
       assert.equal(await s.page.locator('#query-table tbody tr').count(), 50);
       await screenshot(s.page, `compare-${theme}`);
+      if (theme === 'light') {
+        // For the README (npm run screenshots): the top of the view, and the heatmap with the bias chart.
+        await s.page.screenshot({ path: path.join(ARTIFACTS, 'compare-top-light.png') });
+        await s.page.locator('#compare-results .chart-pair').screenshot({ path: path.join(ARTIFACTS, 'compare-charts-light.png') });
+      }
       // Exports: CSV / Markdown text and chart PNG / SVG go to the host's save dialog.
       await s.page.locator('#export-csv').click();
       await s.page.locator('#export-md').click();
@@ -117,6 +124,7 @@ const hasChromium = chromiumPath() !== undefined;
       // Query terms are highlighted with <mark> built from text nodes.
       assert.ok((await s.page.locator('#diff mark').count()) > 0);
       await screenshot(s.page, `diff-${theme}`);
+      if (theme === 'light') await s.page.screenshot({ path: path.join(ARTIFACTS, 'diff-top-light.png') });
       if (unjudged.size) {
         // One key from a row: J opens a pool of the unjudged documents of this query.
         await s.page.locator('#diff ol[data-side="b"] > li').first().focus();
@@ -128,6 +136,43 @@ const hasChromium = chromiumPath() !== undefined;
         assert.ok(pool.type === 'pool');
         assert.deepEqual(new Set(pool.view.items.map((i) => i.docid)), unjudged);
       }
+      await noProblems(s);
+    });
+  }
+
+  for (const theme of ['light', 'dark'] as Theme[]) {
+    it(`colours each heatmap cell by its value, on a labelled scale (${theme})`, async () => {
+      const s = await open(sampleDataSource({ xss: false }), { theme });
+      await compare(s);
+      const got = s.toWebview.find((m) => m.type === 'comparison');
+      assert.ok(got && got.type === 'comparison');
+      // Two query languages x three document languages with known values (null: no relevant documents).
+      const cells = [
+        { queryLang: 'en', docLang: 'de', value: 0.2, n: 3 },
+        { queryLang: 'en', docLang: 'en', value: 1, n: 3 },
+        { queryLang: 'en', docLang: 'ru', value: null, n: 3 },
+        { queryLang: 'ru', docLang: 'de', value: 0.63, n: 1000 },
+        { queryLang: 'ru', docLang: 'en', value: 0, n: 1000 },
+        { queryLang: 'ru', docLang: 'ru', value: 1, n: 1000 },
+      ];
+      const view: ComparisonView = { ...got.view, heatmaps: got.view.heatmaps.map((hm) => ({ ...hm, queryLangs: ['en', 'ru'], docLangs: ['de', 'en', 'ru'], cells })) };
+      await s.postRaw({ type: 'comparison', view });
+      await s.flush();
+      await s.page.waitForTimeout(100);
+      await s.page.locator('#chart-heatmap').screenshot({ path: path.join(ARTIFACTS, `heatmap-scale-${theme}.png`) });
+      const [en, ru] = await heatmapFills(s.page, '#chart-heatmap', 3, 2);
+      const key = (c: number[]) => c.join(',');
+      const bg = theme === 'light' ? [255, 255, 255] : [31, 31, 31];
+      const blue = theme === 'light' ? [0x1a, 0x85, 0xff] : [0x37, 0x94, 0xff];
+      const dist = (a: number[], b: number[]) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+      // Different values, different fills; equal values (whatever n is), equal fills.
+      assert.equal(new Set([en[0], en[1], ru[0], ru[1]].map(key)).size, 4, JSON.stringify({ en, ru }));
+      assert.equal(key(en[1]), key(ru[2]), '1.00 is the same colour for n = 3 and n = 1000');
+      // The scale runs from the background (0) to the theme's blue (1), monotonically.
+      assert.ok(dist(en[1], blue) < 8, `1.00 is the theme blue: ${en[1]}`);
+      assert.ok(dist(ru[1], bg) < 8, `0.00 is the background: ${ru[1]}`);
+      assert.ok(dist(ru[0], blue) < dist(en[0], blue) && dist(en[0], blue) < dist(ru[1], blue), 'closer to blue as the value grows');
+      assert.ok(en[2][3] === 0 || dist(en[2], bg) < 8, 'a pair without a value stays empty');
       await noProblems(s);
     });
   }
@@ -213,6 +258,115 @@ const hasChromium = chromiumPath() !== undefined;
     await screenshot(s2.page, 'judge-dark');
     await noProblems(s);
     await noProblems(s2);
+  });
+
+  /** Run ids whose checkbox is ticked in Compare, and the baseline select's value. */
+  async function selection(s: Session): Promise<{ ticked: string[]; baseline: string }> {
+    return s.page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      const ticked = Array.from(doc.querySelectorAll('#compare vscode-checkbox[data-run]') as ArrayLike<any>).filter((c) => c.checked).map((c) => c.getAttribute('data-run'));
+      return { ticked, baseline: doc.getElementById('baseline')?.value ?? '' };
+    });
+  }
+
+  it('comes back as it was after a reload: the host-opened comparison, selection, baseline and judging pool', async () => {
+    const ds = sampleDataSource({ runs: 'three' });
+    const long = 'dense+rerank with a long descriptive name that does not fit';
+    const s = await open(ds, { theme: 'light', store: 'file:///work/folder-a' });
+    // As the Experiments view does: the host opens a comparison of three runs with the third as baseline.
+    await s.router.handle({ type: 'requestComparison', runs: ['bm25', 'dense', long], baseline: long, measures: ['ndcg_cut_10', 'map'], deltaMeasure: 'ndcg_cut_10', heatmapMeasure: 'recall_100', k: 20, test: 'randomization', correction: 'bonferroni' });
+    await s.flush();
+    await s.page.locator('#metric-table').waitFor();
+    assert.deepEqual(await selection(s), { ticked: ['bm25', 'dense', long], baseline: long });
+    // Long run names carry their full text as a tooltip.
+    assert.equal(await s.page.locator(`#compare vscode-checkbox[data-run="${long}"]`).getAttribute('title'), `${long} · 67 queries`);
+    assert.equal(await s.page.locator(`#metric-table .run-name[title="${long}"]`).count(), 1);
+    // As the Judgements view does: the host opens a pool of stored pool entries (runs + qids).
+    const source = { type: 'runs' as const, runs: ['dense'], depth: 5, qids: ['t01-en', 't02-de'] };
+    await s.router.handle({ type: 'requestPool', source });
+    await s.flush();
+    await s.page.locator('#doc-card').waitFor();
+    assert.equal(await s.page.locator('vscode-tabs').evaluate((t: any) => t.selectedIndex), 2);
+    await s.page.locator('#doc-card').focus();
+    await s.page.keyboard.press('2');
+    await s.page.keyboard.press('1');
+    await s.waitForToWebview((m) => m.type === 'judgementSaved' && s.toWebview.filter((x) => x.type === 'judgementSaved').length === 2);
+    const docBefore = (await s.page.locator('#doc-id').innerText()).trim();
+    const stored = s.state() as { store?: string; pool?: { source: unknown } };
+    assert.equal(stored.store, 'file:///work/folder-a');
+    assert.deepEqual(stored.pool?.source, source);
+    await screenshot(s.page, 'reload-before');
+
+    // Reload Window: the webview comes back with the state it stored (the serializer revives the panel).
+    await s.reload();
+    const compareAgain = await s.waitForToHost((m) => m?.type === 'requestComparison');
+    assert.deepEqual({ ...compareAgain, runs: [...compareAgain.runs].sort() }, { type: 'requestComparison', runs: ['bm25', 'dense', long].sort(), baseline: long, measures: ['ndcg_cut_10', 'map'], deltaMeasure: 'ndcg_cut_10', heatmapMeasure: 'recall_100', k: 20, test: 'randomization', correction: 'bonferroni' });
+    const poolAgain = await s.waitForToHost((m) => m?.type === 'requestPool');
+    assert.deepEqual(poolAgain.source, source);
+    await s.waitForToWebview((m) => m.type === 'pool');
+    await s.waitForToWebview((m) => m.type === 'comparison');
+    await s.flush();
+    await s.page.locator('#doc-id').waitFor();
+    assert.equal(s.toWebview.filter((m) => m.type === 'error').length, 0, JSON.stringify(s.toWebview.filter((m) => m.type === 'error')));
+    assert.equal(await s.page.locator('vscode-tabs').evaluate((t: any) => t.selectedIndex), 2, 'still on the Judge tab');
+    assert.equal((await s.page.locator('#doc-id').innerText()).trim(), docBefore);
+    assert.equal(await s.page.locator('#progress-text').innerText(), `2 / ${(s.toWebview.find((m) => m.type === 'pool') as { view: { items: unknown[] } }).view.items.length} judged`);
+    assert.doesNotMatch(await s.page.locator('#status').innerText(), /Pick at least one run/);
+    await screenshot(s.page, 'reload-after-judge');
+    await s.page.locator('vscode-tab-header[data-tab="compare"]').click();
+    await s.page.locator('#metric-table').waitFor();
+    assert.deepEqual(await selection(s), { ticked: ['bm25', 'dense', long], baseline: long });
+    assert.match(await s.page.locator('#compare-results h2').first().innerText(), new RegExp(`baseline ${long.replace(/[+]/g, '\\+')}`));
+    await screenshot(s.page, 'reload-after-compare');
+    await noProblems(s);
+
+    // The same state in a panel on another store (another folder) does not apply: it starts afresh.
+    const other = await open(sampleDataSource({ runs: 'three' }), { theme: 'light', store: 'file:///work/folder-b', state: s.state() });
+    await other.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(other.toHost.filter((m: any) => m?.type === 'requestComparison' || m?.type === 'requestPool').length, 0);
+    assert.deepEqual(await selection(other), { ticked: ['bm25', 'dense'], baseline: 'bm25' });
+  });
+
+  it('says when the compared topics have no judgements, offers Import Qrels / Judge, and refreshes after an import', async () => {
+    const qrels = new Map<string, Map<string, number>>();
+    const ds = sampleDataSource({ qrels, xss: false });
+    const s = await open(ds, { theme: 'light' });
+    await s.page.locator('#run-compare').click();
+    await s.waitForToWebview((m) => m.type === 'comparison');
+    await s.flush();
+    await s.page.locator('#no-judgements').waitFor();
+    const text = await s.page.locator('#no-judgements').innerText();
+    assert.match(text, /No relevance judgements for these topics/);
+    assert.match(text, /None of the 67 topics/);
+    assert.equal(await s.page.locator('#metric-table').count(), 0, 'no table of zeros');
+    assert.equal(await s.page.locator('#chart-heatmap canvas').count(), 0, 'no empty charts');
+    assert.match(await s.page.locator('#status').innerText(), /no relevance judgements/);
+    await screenshot(s.page, 'compare-no-qrels-light');
+    await s.page.locator('#cmd-import-qrels').click();
+    await s.page.locator('#cmd-judge').click();
+    await s.waitForToHost(() => s.commands.length === 2);
+    assert.deepEqual(s.commands, [{ command: 'clir.importQrels' }, { command: 'clir.judge', runs: ['bm25', 'dense'] }]);
+    // The host imported qrels and refreshes the panel: the comparison is recomputed with them.
+    for (const [q, m] of loadSample().qrels) qrels.set(q, m);
+    await s.router.refresh();
+    await s.waitForToWebview((m) => m.type === 'comparison' && m.view.judgedTopics === 67);
+    await s.flush();
+    await s.page.locator('#metric-table').waitFor();
+    assert.equal(await s.page.locator('#no-judgements').count(), 0);
+    assert.equal(await s.page.locator('vscode-tabs').evaluate((t: any) => t.selectedIndex), 0);
+    await noProblems(s);
+  });
+
+  it('offers Run Experiment / Import Runs when there are no runs', async () => {
+    const s = await open(sampleDataSource({ runs: 'none' }), { theme: 'dark' });
+    await s.page.locator('#no-runs').waitFor();
+    await s.page.locator('#cmd-run-experiment').click();
+    await s.page.locator('#cmd-import-runs').click();
+    await s.waitForToHost(() => s.commands.length === 2);
+    assert.deepEqual(s.commands.map((c) => c.command), ['clir.runExperiment', 'clir.importRuns']);
+    await screenshot(s.page, 'no-runs-dark');
+    await noProblems(s);
   });
 
   it("shows Cohen's kappa when two assessors judged the same pairs", async () => {

@@ -100,40 +100,92 @@ export function deltaOption(items: readonly DeltaItem[], run: string, baseline: 
 }
 
 const fmt = (x: number | null): string => (x === null ? '–' : x.toFixed(3));
+/** A share (0–1) as a percentage, e.g. 0.35000000000000003 -> "35.0%". */
+const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`);
 
-/** Metric per (query language → document language). */
+/** A CSS colour in #rgb / #rrggbb / rgb() / rgba() form as [r, g, b] (0–255); undefined when not parseable. */
+export function parseColour(colour: string): [number, number, number] | undefined {
+  const c = colour.trim();
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})([0-9a-f]{2})?$/i.exec(c);
+  if (hex) {
+    const x = hex[1].length === 3 ? hex[1].split('').map((d) => d + d).join('') : hex[1];
+    return [0, 2, 4].map((i) => parseInt(x.slice(i, i + 2), 16)) as [number, number, number];
+  }
+  const rgb = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/i.exec(c);
+  return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])] : undefined;
+}
+
+/** WCAG relative luminance (0 black – 1 white). */
+export function luminance(rgb: readonly [number, number, number]): number {
+  const lin = (c: number) => { const v = c / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2]);
+}
+
+const contrast = (a: number, b: number): number => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+
+/**
+ * Metric per (query language → document language). The colour encodes the value (dimension 2 of
+ * `[docLang, queryLang, value, n]`; n, the number of queries, only appears in the tooltip) on a
+ * labelled 0–1 scale from the background colour to the theme's blue. Pairs without a value
+ * (no relevant documents in that language) stay empty and are labelled "–".
+ */
 export function heatmapOption(h: Heatmap, p: Palette): Option {
-  // Label colour per cell: the background colour on dark (high) cells, the foreground on light ones.
+  const lo = parseColour(p.bg);
+  const hi = parseColour(p.blue);
+  /** The label colour (foreground or background) that contrasts most with the cell's colour. */
+  const labelColour = (v: number): string => {
+    if (!lo || !hi) return p.fg;
+    const cell = lo.map((c, i) => c + (hi[i] - c) * v) as [number, number, number];
+    const fg = parseColour(p.fg);
+    const lc = luminance(cell);
+    if (!fg) return p.fg;
+    return contrast(lc, luminance(fg)) >= contrast(lc, luminance(lo)) ? p.fg : p.bg;
+  };
   const data = h.cells.map((c) => ({
-    value: [h.docLangs.indexOf(c.docLang), h.queryLangs.indexOf(c.queryLang), c.value ?? 0, c.n],
-    label: { color: (c.value ?? 0) > 0.55 ? '#ffffff' : p.fg },
+    value: [h.docLangs.indexOf(c.docLang), h.queryLangs.indexOf(c.queryLang), c.value === null ? '-' : c.value, c.n],
+    label: { color: c.value === null ? p.muted : labelColour(Math.max(0, Math.min(1, c.value))) },
   }));
-  const low = p.bg;
+  const valueOf = (x: { value: (number | string)[] }): number | null => (typeof x.value[2] === 'number' ? x.value[2] : null);
   return {
-    ...base(p, `${h.measure} by query → document language (${h.run})`, `Heatmap of ${h.measure} for run ${h.run}: rows are query languages, columns document languages.`),
-    grid: { left: 64, right: 72, top: 40, bottom: 48 },
+    ...base(p, `${h.measure} by query → document language (${h.run})`, `Heatmap of ${h.measure} for run ${h.run}: rows are query languages, columns document languages; the stronger the colour, the higher the value (0 to 1).`),
+    grid: { left: 64, right: 84, top: 40, bottom: 48 },
     xAxis: { type: 'category', data: h.docLangs, name: 'document language', nameLocation: 'middle', nameGap: 28, ...axis(p), splitArea: { show: false } },
     yAxis: { type: 'category', data: h.queryLangs, name: 'query language', nameLocation: 'middle', nameGap: 40, ...axis(p) },
     visualMap: {
+      type: 'continuous',
+      dimension: 2,
+      seriesIndex: 0,
       min: 0,
       max: 1,
+      precision: 2,
       calculable: false,
       orient: 'vertical',
-      right: 8,
+      right: 12,
       top: 'middle',
       itemHeight: 120,
-      textStyle: { color: p.fg },
-      inRange: { color: [low, p.blue] },
+      text: ['1.00', '0.00'],
+      textGap: 6,
+      textStyle: { color: p.fg, fontSize: 10 },
+      inRange: { color: [p.bg, p.blue] },
     },
     series: [
       {
         type: 'heatmap',
         data,
-        label: { show: h.docLangs.length <= 14, fontSize: 10, formatter: (x: { value: number[] }) => x.value[2].toFixed(2) },
+        label: { show: h.docLangs.length <= 14, fontSize: 10, formatter: (x: { value: (number | string)[] }) => { const v = valueOf(x); return v === null ? '–' : v.toFixed(2); } },
         itemStyle: { borderColor: p.lines, borderWidth: p.highContrast ? 1 : 0.5 },
       },
     ],
-    tooltip: { ...(base(p, '', '').tooltip as object), trigger: 'item', formatter: (x: { value: number[] }) => `${h.queryLangs[x.value[1]]} → ${h.docLangs[x.value[0]]}\n${h.measure}: ${x.value[2].toFixed(4)} (n = ${x.value[3]})` },
+    tooltip: {
+      ...(base(p, '', '').tooltip as object),
+      trigger: 'item',
+      formatter: (x: { componentType?: string; value: (number | string)[] }) => {
+        if (x.componentType !== 'series' || !Array.isArray(x.value)) return '';
+        const v = valueOf(x);
+        const n = Number(x.value[3]);
+        return `${h.queryLangs[Number(x.value[1])]} → ${h.docLangs[Number(x.value[0])]}\n${h.measure}: ${v === null ? 'no relevant documents' : v.toFixed(4)}\n${n} ${n === 1 ? 'query' : 'queries'}`;
+      },
+    },
   };
 }
 
@@ -144,12 +196,20 @@ export function biasOption(rows: readonly BiasRow[], run: string, k: number, p: 
     grid: { left: 48, right: 16, top: 56, bottom: 32 },
     legend: { top: 24, textStyle: { color: p.fg }, data: [`top ${k}`, 'relevant'] },
     xAxis: { type: 'category', data: rows.map((r) => r.queryLang), ...axis(p) },
-    yAxis: { type: 'value', min: 0, max: 1, ...axis(p) },
     series: [
       { type: 'bar', name: `top ${k}`, data: rows.map((r) => r.topKSameLangShare ?? 0), itemStyle: { color: p.orange, borderColor: p.highContrast ? p.fg : undefined, borderWidth: p.highContrast ? 1 : 0 } },
       { type: 'bar', name: 'relevant', data: rows.map((r) => r.relevantSameLangShare ?? 0), itemStyle: { color: p.purple, borderColor: p.highContrast ? p.fg : undefined, borderWidth: p.highContrast ? 1 : 0, decal: p.highContrast ? { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 3], rotation: 0.8 } : undefined } },
     ],
-    tooltip: { ...(base(p, '', '').tooltip as object), trigger: 'axis' },
+    tooltip: {
+      ...(base(p, '', '').tooltip as object),
+      trigger: 'axis',
+      formatter: (xs: { dataIndex: number }[]) => {
+        const r = rows[xs[0]?.dataIndex ?? -1];
+        if (!r) return '';
+        return `query language ${r.queryLang} (${r.n} ${r.n === 1 ? 'query' : 'queries'})\nsame language in the top ${k}: ${pct(r.topKSameLangShare)}\nsame language among relevant: ${pct(r.relevantSameLangShare)}${r.bias !== null ? `\nbias: ${r.bias >= 0 ? '+' : ''}${(100 * r.bias).toFixed(1)} points` : ''}`;
+      },
+    },
+    yAxis: { type: 'value', min: 0, max: 1, ...axis(p), axisLabel: { color: p.fg, formatter: (v: number) => `${Math.round(100 * v)}%` } },
   };
 }
 

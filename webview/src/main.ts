@@ -21,7 +21,7 @@ import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import './workbench.css';
 
 import { comparisonToCsv, comparisonToMarkdown } from '../../src/core/views/exportTable';
-import { AgreementView, ComparisonView, DiffEntry, GRADE_GUIDE, PoolView, RunDiffView, RunInfo, ToHostOf, ToWebview, PROTOCOL_VERSION } from '../../src/core/views/protocol';
+import { AgreementView, ComparisonView, DiffEntry, GRADE_GUIDE, PanelCommand, PoolView, RunDiffView, RunInfo, ToHostOf, ToWebview, PROTOCOL_VERSION } from '../../src/core/views/protocol';
 import { getState, onMessage, send, setState } from './bridge';
 import { biasOption, Chart, deltaOption, heatmapOption, palette } from './charts';
 import { append, badge, button, checkbox, clear, fmt, fmtP, h, highlighted, select, textfield, typingTarget } from './dom';
@@ -37,6 +37,8 @@ interface UndoEntry {
 }
 
 interface State {
+  /** The store the state belongs to (init's `store`): a reload on another store starts afresh. */
+  store?: string;
   tab: number;
   compare: {
     runs: string[];
@@ -60,13 +62,14 @@ interface State {
 const TAB = { compare: 0, diff: 1, judge: 2 } as const;
 const PAGE = 50;
 
-const saved = getState<State>();
-let state: State = saved && saved.compare ? saved : {
+const freshState = (): State => ({
   tab: 0,
   compare: { runs: [], baseline: '', measures: [], deltaMeasure: 'ndcg_cut_10', heatmapMeasure: 'ndcg_cut_10', k: 10, test: 't', correction: 'holm', page: 0, requested: false },
   poolDepth: 10,
   search: '',
-};
+});
+const saved = getState<State>();
+let state: State = saved && saved.compare ? saved : freshState();
 const persist = (): void => setState(state);
 
 let runs: RunInfo[] = [];
@@ -127,6 +130,14 @@ function say(msg: string, kind: 'info' | 'error' = 'info'): void {
   status.className = `status ${kind}`;
 }
 
+/** A button that asks the host to run one of the allowed VS Code commands. */
+function commandButton(label: string, command: PanelCommand, attrs: Record<string, string | boolean> = {}, runsFor?: () => string[]): HTMLElement {
+  return button(label, () => {
+    const r = runsFor?.() ?? [];
+    send({ type: 'runCommand', command, ...(r.length ? { runs: r } : {}) });
+  }, { 'data-command': command, ...attrs });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Compare
 // ---------------------------------------------------------------------------------------------
@@ -142,15 +153,22 @@ function renderCompareControls(): HTMLElement {
   const c = state.compare;
   const form = h('div', { class: 'controls', role: 'group', 'aria-label': 'Comparison settings' });
   const runBox = h('fieldset', { class: 'runs' }, h('legend', {}, 'Runs'));
-  if (runs.length === 0) runBox.appendChild(h('p', { class: 'muted' }, 'No stored runs yet. Run an experiment or import runs first.'));
+  if (runs.length === 0) {
+    runBox.appendChild(h('div', { class: 'empty', id: 'no-runs' },
+      h('p', {}, 'No stored runs yet. An experiment runs a pipeline over your topics and stores the ranking; you can also import TREC run files.'),
+      h('div', { class: 'row' },
+        commandButton('Run Experiment', 'clir.runExperiment', { id: 'cmd-run-experiment' }),
+        commandButton('Import Runs', 'clir.importRuns', { id: 'cmd-import-runs', secondary: true }))));
+  }
   for (const r of runs) {
+    const label = `${r.name}${r.pipeline ? ` (${r.pipeline})` : ''}`;
     runBox.appendChild(
-      checkbox(`${r.name}${r.pipeline ? ` (${r.pipeline})` : ''}`, c.runs.includes(r.id), (on) => {
+      checkbox(label, c.runs.includes(r.id), (on) => {
         c.runs = on ? [...c.runs.filter((x) => x !== r.id), r.id] : c.runs.filter((x) => x !== r.id);
         if (!c.baseline || !c.runs.includes(c.baseline)) c.baseline = c.runs[0] ?? '';
         persist();
         renderCompare();
-      }, { 'data-run': r.id }),
+      }, { 'data-run': r.id, title: [label, r.createdAt ? `created ${r.createdAt.slice(0, 16).replace('T', ' ')}` : '', `${r.queries} queries`].filter(Boolean).join(' · ') }),
     );
   }
   const mBox = h('fieldset', { class: 'measures' }, h('legend', {}, 'Measures'));
@@ -174,12 +192,12 @@ function renderCompareControls(): HTMLElement {
   return form;
 }
 
-function requestComparison(): void {
+function requestComparison(firstPage = true): void {
   const c = state.compare;
   if (c.runs.length < 2) return say('Pick at least two runs.', 'error');
   if (c.measures.length === 0) c.measures = measures.slice(0, 4);
   c.requested = true;
-  c.page = 0;
+  if (firstPage) c.page = 0;
   persist();
   say('Comparing…');
   send({ type: 'requestComparison', runs: c.runs, baseline: c.baseline || c.runs[0], measures: c.measures, deltaMeasure: c.deltaMeasure, heatmapMeasure: c.heatmapMeasure, k: c.k, test: c.test, correction: c.correction });
@@ -196,7 +214,7 @@ function renderMetricTable(v: ComparisonView): HTMLElement {
   const body = h('vscode-table-body', { slot: 'body' });
   for (const row of v.table) {
     const tr = h('vscode-table-row', { 'data-run': row.run });
-    tr.appendChild(h('vscode-table-cell', {}, h('span', { class: 'run-name' }, row.run), row.isBaseline ? h('span', { class: 'tag' }, ' baseline') : null));
+    tr.appendChild(h('vscode-table-cell', {}, h('span', { class: 'run-name', title: row.run }, row.run), row.isBaseline ? h('span', { class: 'tag' }, ' baseline') : null));
     for (const m of v.measures) {
       const cell = row.cells.find((x) => x.measure === m);
       const td = h('vscode-table-cell', { class: 'num' });
@@ -258,7 +276,7 @@ function renderQueryTable(v: ComparisonView, run: string): HTMLElement {
   const tb = h('tbody');
   for (const d of slice) {
     const tr = h('tr', { tabindex: 0, class: 'clickable', 'data-qid': d.qid, 'aria-label': `${d.qid}: delta ${fmt(d.delta)}. Press Enter for the run diff.` },
-      h('td', {}, d.qid), h('td', {}, d.lang), h('td', { class: 'text' }, d.text), h('td', { class: 'num' }, fmt(d.base)), h('td', { class: 'num' }, fmt(d.value)),
+      h('td', {}, d.qid), h('td', {}, d.lang), h('td', { class: 'text', title: d.text }, d.text), h('td', { class: 'num' }, fmt(d.base)), h('td', { class: 'num' }, fmt(d.value)),
       h('td', { class: `num ${d.delta !== null && d.delta > 0 ? 'better' : d.delta !== null && d.delta < 0 ? 'worse' : ''}` }, fmt(d.delta)));
     const open = (): void => openDiff(d.qid, runId(v.baseline), runId(run));
     tr.addEventListener('click', open);
@@ -279,13 +297,27 @@ function renderCompare(): void {
   root.appendChild(renderCompareControls());
   const v = comparison;
   if (!v) return;
+  if (v.judgedTopics === 0) {
+    // Without a single judgement every measure is 0: say so instead of a table of zeros and empty charts.
+    root.appendChild(h('div', { class: 'results empty', id: 'no-judgements', role: 'alert' },
+      h('h2', {}, 'No relevance judgements for these topics'),
+      h('p', {}, `None of the ${v.topics ?? 'compared'} topics that ${v.runs.join(', ')} answer has a relevance judgement, so every measure would be 0. Import qrels (TREC format) for these topics, or judge the pooled documents of these runs; the comparison refreshes when judgements arrive.`),
+      h('div', { class: 'row' },
+        commandButton('Import Qrels', 'clir.importQrels', { id: 'cmd-import-qrels' }),
+        commandButton('Judge', 'clir.judge', { id: 'cmd-judge', secondary: true }, () => state.compare.runs.slice()))));
+    return;
+  }
   const others = v.runs.filter((r) => r !== v.baseline);
   const chartRun = state.compare.chartRun && others.includes(state.compare.chartRun) ? state.compare.chartRun : others[0];
+  const partial = v.judgedTopics !== undefined && v.topics !== undefined && v.judgedTopics < v.topics
+    ? h('p', { class: 'muted', id: 'partly-judged' }, `${v.judgedTopics} of ${v.topics} topics have relevance judgements; the others count as 0 in every measure.`)
+    : null;
   const results = h('div', { class: 'results', id: 'compare-results' },
     h('div', { class: 'row between' }, h('h2', {}, `Metrics (baseline ${v.baseline})`), h('div', { class: 'row' },
       button('Export CSV', () => exportText('csv', comparisonToCsv(v), 'comparison.csv'), { secondary: true, id: 'export-csv' }),
       button('Export Markdown', () => exportText('md', comparisonToMarkdown(v), 'comparison.md'), { secondary: true, id: 'export-md' }))),
     renderMetricTable(v),
+    partial,
     h('p', { class: 'legend muted' }, `▲ / ▼: significantly better / worse than ${v.baseline} after ${v.correction} correction (adjusted p < ${v.alpha}); sub-line: mean Δ · adjusted p · wins/ties/losses.`),
     h('ul', { class: 'notes muted' }, ...v.notes.map((n) => h('li', {}, n))),
     select('Run shown in the charts', others.map((r) => ({ value: r, label: r })), chartRun, (x) => { state.compare.chartRun = x; state.compare.page = 0; persist(); renderCompare(); }, 'chart-run'),
@@ -299,7 +331,7 @@ function renderCompare(): void {
 
 function drawCharts(): void {
   const v = comparison;
-  if (!v) return;
+  if (!v || v.judgedTopics === 0) return;
   const p = palette();
   const others = v.runs.filter((r) => r !== v.baseline);
   const run = state.compare.chartRun && others.includes(state.compare.chartRun) ? state.compare.chartRun : others[0];
@@ -346,7 +378,7 @@ function diffColumn(entries: readonly DiffEntry[], run: string, side: 'a' | 'b')
         h('span', { class: `arrow mv-${e.movement}`, title: arrow.label }, arrow.glyph + change),
         relBadge(e.rel),
         h('span', { class: 'lang' }, e.lang),
-        h('span', { class: 'docid' }, e.title ? `${e.title} — ${e.docid}` : e.docid),
+        h('span', { class: 'docid', title: e.title ? `${e.title} — ${e.docid}` : e.docid }, e.title ? `${e.title} — ${e.docid}` : e.docid),
         h('span', { class: 'score muted' }, fmt(e.score, 3)),
         e.rel === null ? h('span', { class: 'unjudged-tag' }, 'unjudged · J to judge') : null),
       highlighted(e.snippet, e.highlights));
@@ -391,8 +423,8 @@ function renderDiff(): void {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Measure'), h('th', { scope: 'col' }, v.runA), h('th', { scope: 'col' }, v.runB))),
       h('tbody', {}, ...v.metrics.map((m) => h('tr', {}, h('td', {}, m.measure), h('td', { class: 'num' }, fmt(m.a)), h('td', { class: 'num' }, fmt(m.b))))))));
   root.appendChild(h('div', { class: 'diff-cols' },
-    h('div', { class: 'diff-col' }, h('h3', {}, `A: ${v.runA}`), diffColumn(v.a, v.runA, 'a')),
-    h('div', { class: 'diff-col' }, h('h3', {}, `B: ${v.runB}`), diffColumn(v.b, v.runB, 'b'))));
+    h('div', { class: 'diff-col' }, h('h3', { title: v.runA }, `A: ${v.runA}`), diffColumn(v.a, v.runA, 'a')),
+    h('div', { class: 'diff-col' }, h('h3', { title: v.runB }, `B: ${v.runB}`), diffColumn(v.b, v.runB, 'b'))));
   root.appendChild(h('p', { class: 'muted legend' }, '↑/↓ moved (by n ranks) · ⇢ entered the top k · ⇠ left the top k · ? unjudged. Keys: ↑/↓ move between rows, Enter or J judges the unjudged documents.'));
 }
 
@@ -630,6 +662,28 @@ document.addEventListener('keydown', (e: KeyboardEvent) => {
 // Messages
 // ---------------------------------------------------------------------------------------------
 
+/** Re-requests what was on screen (after a reload, or when the host says its data changed), without switching tabs. */
+function resume(): void {
+  const c = state.compare;
+  if (c.requested && c.runs.length >= 2) {
+    resuming.add('comparison');
+    requestComparison(false);
+  }
+  if (state.diff) {
+    resuming.add('runDiff');
+    send({ type: 'requestRunDiff', ...state.diff });
+  }
+  if (state.pool && validSource(state.pool.source)) {
+    resuming.add('pool');
+    send({ type: 'requestPool', source: state.pool.source });
+  }
+}
+
+/** A pool source the host can rebuild (older states kept a placeholder without runs). */
+function validSource(src: PoolSource): boolean {
+  return src.type === 'search' ? src.query.trim().length > 0 : src.runs.length > 0;
+}
+
 function handle(msg: ToWebview): void {
   switch (msg.type) {
     case 'init': {
@@ -637,6 +691,16 @@ function handle(msg: ToWebview): void {
       measures = msg.measures;
       assessor = msg.assessor;
       document.getElementById('assessor')!.textContent = `Assessor: ${assessor}`;
+      if (msg.store !== undefined) {
+        // State saved for another store (another folder or notebook collection) does not apply here.
+        if (state.store !== undefined && state.store !== msg.store) {
+          state = freshState();
+          comparison = undefined;
+          diff = undefined;
+          pool = undefined;
+        }
+        state.store = msg.store;
+      }
       const ids = new Set(runs.map((r) => r.id));
       const c = state.compare;
       c.runs = c.runs.filter((r) => ids.has(r));
@@ -651,36 +715,32 @@ function handle(msg: ToWebview): void {
       renderJudge();
       tabs.selectedIndex = state.tab;
       say(`${runs.length} runs, ${msg.queries} queries, ${msg.judgements} judgements.`);
-      // Resume what was on screen before a reload.
-      if (c.requested && c.runs.length >= 2) {
-        resuming.add('comparison');
-        requestComparison();
-      }
-      if (state.diff) {
-        resuming.add('runDiff');
-        send({ type: 'requestRunDiff', ...state.diff });
-      }
-      if (state.pool) {
-        resuming.add('pool');
-        send({ type: 'requestPool', source: state.pool.source });
-      }
+      resume();
       return;
     }
     case 'comparison': {
       comparison = msg.view;
-      // A comparison the host opened (e.g. from the Experiments view): make the form match it.
+      // A comparison the host opened (e.g. from the Experiments view): make the form match it, and
+      // keep it in the state so that a reload shows the same comparison.
       const idOf = (name: string) => runs.find((r) => r.name === name || r.id === name)?.id;
       const ids = msg.view.runs.map(idOf);
       const base = idOf(msg.view.baseline);
+      const c = state.compare;
       if (base && ids.every((x): x is string => !!x)) {
-        state.compare.baseline = base;
-        state.compare.runs = ids;
-        state.compare.measures = msg.view.measures.slice();
-        state.compare.requested = true;
+        c.baseline = base;
+        c.runs = ids;
+        c.measures = msg.view.measures.slice();
+        c.deltaMeasure = msg.view.deltaMeasure;
+        c.heatmapMeasure = msg.view.heatmapMeasure;
+        c.k = msg.view.k;
+        if (msg.view.test === 't' || msg.view.test === 'randomization' || msg.view.test === 'bootstrap') c.test = msg.view.test;
+        if (msg.view.correction === 'none' || msg.view.correction === 'bonferroni' || msg.view.correction === 'holm') c.correction = msg.view.correction;
+        c.requested = true;
       }
+      persist();
       renderCompare();
       revealUnlessResuming('comparison', TAB.compare);
-      say(`Compared ${msg.view.runs.length} runs on ${msg.view.measures.length} measures.`);
+      say(msg.view.judgedTopics === 0 ? `Compared ${msg.view.runs.length} runs: no relevance judgements for their topics.` : `Compared ${msg.view.runs.length} runs on ${msg.view.measures.length} measures.`);
       return;
     }
     case 'runDiff':
@@ -693,7 +753,9 @@ function handle(msg: ToWebview): void {
       const v = msg.view;
       const same = state.pool?.poolId === v.poolId;
       pool = v;
-      if (!state.pool) state.pool = { source: { type: 'runs', runs: [], depth: 1 }, cursor: 0, undo: [] };
+      if (!state.pool) state.pool = { source: msg.source ?? { type: 'runs', runs: [], depth: 1 }, cursor: 0, undo: [] };
+      // A pool the host opened (Judgements view, notebook, Judge command): remember what it was built from.
+      else if (msg.source) state.pool.source = msg.source;
       const keep = same && state.pool.cursor < v.items.length ? state.pool.cursor : undefined;
       state.pool.cursor = msg.focusIndex ?? keep ?? Math.min(v.position, Math.max(0, v.items.length - 1));
       state.pool.poolId = v.poolId;

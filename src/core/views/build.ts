@@ -106,9 +106,17 @@ export function buildComparisonView(input: ComparisonInput): ComparisonView {
       bias: v(r.bias),
     })),
   }));
+  // How many of the topics the runs answer have at least one judgement (qrels or the workbench's
+  // own): with none, every measure is 0 and the view says so instead of showing the zeros.
+  const runTopics = new Set<string>();
+  for (const run of input.runs) for (const qid of run.queries.keys()) runTopics.add(qid);
+  let judgedTopics = 0;
+  for (const qid of runTopics) if ((input.qrels.get(qid)?.size ?? 0) > 0) judgedTopics++;
   return {
     baseline: res.baseline,
     runs: res.runs,
+    topics: runTopics.size,
+    judgedTopics,
     measures: res.measures,
     test: res.options.test,
     correction: res.options.correction,

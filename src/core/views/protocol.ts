@@ -69,6 +69,9 @@ export const biasRowSchema = obj({
 export const comparisonViewSchema = obj({
   baseline: name,
   runs: arr(name, 50),
+  /** Topics answered by the compared runs, and how many of them have any relevance judgement (0: every measure is 0). */
+  topics: opt(count),
+  judgedTopics: opt(count),
   measures: arr(measure, 50),
   test: name,
   correction: name,
@@ -170,6 +173,10 @@ const poolSource = tagged({
   diff: obj({ type: lit('diff'), runs: arr(id, 50), qid: id, depth: num({ int: true, min: 1, max: 1000 }), unjudgedOnly: bool }),
 });
 
+/** The only commands the webview may ask the host to run. */
+export const PANEL_COMMANDS = ['clir.importQrels', 'clir.judge', 'clir.runExperiment', 'clir.importRuns', 'clir.importTopics'] as const;
+export type PanelCommand = (typeof PANEL_COMMANDS)[number];
+
 export const toHostMembers = {
   ready: obj({ type: lit('ready'), version: num({ int: true }) }),
   requestComparison: obj({
@@ -202,6 +209,8 @@ export const toHostMembers = {
   }),
   exportQrels: obj({ type: lit('exportQrels'), assessor: opt(name) }),
   requestAgreement: obj({ type: lit('requestAgreement') }),
+  /** Runs one of these VS Code commands (buttons in empty states); `runs`: the run ids it is about (Judge pools them). */
+  runCommand: obj({ type: lit('runCommand'), command: oneOf(...PANEL_COMMANDS), runs: opt(arr(id, 50)) }),
   protocolError: obj({ type: lit('protocolError'), reason: str({ max: 2000 }), messageType: opt(str({ max: 100 })) }),
 };
 
@@ -222,10 +231,13 @@ export const toWebviewMembers = {
     assessor: name,
     queries: count,
     judgements: count,
+    /** Which store the panel shows (the workspace folder URI); the webview keeps it in its state so a reload reopens the same store. */
+    store: opt(str({ max: 4096 })),
   }),
   comparison: obj({ type: lit('comparison'), view: comparisonViewSchema }),
   runDiff: obj({ type: lit('runDiff'), view: runDiffViewSchema }),
-  pool: obj({ type: lit('pool'), view: poolViewSchema, focusIndex: opt(count) }),
+  /** `source`: what the pool was built from, so the webview can rebuild it after a reload. */
+  pool: obj({ type: lit('pool'), view: poolViewSchema, source: opt(poolSource), focusIndex: opt(count) }),
   judgementSaved: obj({ type: lit('judgementSaved'), qid: id, docid: id, grade: nullable(grade), note: opt(str({ max: 2000 })), at: name }),
   agreement: obj({ type: lit('agreement'), view: agreementViewSchema }),
   exportResult: obj({ type: lit('exportResult'), ok: bool, message: text }),

@@ -34,7 +34,7 @@ export class ClirNotebookSerializer implements vscode.NotebookSerializer {
 
 /** What the extension's public API offers for the Judge view (typed structurally). */
 interface PanelOpener {
-  open(engine: { folder: vscode.WorkspaceFolder; client: EngineClient }, request?: unknown): unknown;
+  open(engine: { folder: vscode.WorkspaceFolder; client: EngineClient }, request?: unknown, opts?: { preserveFocus?: boolean }): unknown;
 }
 
 export interface NotebookApi {
@@ -104,7 +104,7 @@ export function registerNotebooks(context: vscode.ExtensionContext): NotebookApi
     }
     const client = backend.client(c);
     const folder: vscode.WorkspaceFolder = { uri: vscode.Uri.file(backend.dbPath(c)), name: `notebook: ${c.name ?? path.basename(c.source)}`, index: -1 };
-    api.workbench.open({ folder, client }, { type: 'requestPool', source: { type: 'runs', runs: r.judge.experimentIds.map(String), depth: r.judge.depth, ...(r.judge.qids ? { qids: r.judge.qids } : {}) } });
+    api.workbench.open({ folder, client }, { type: 'requestPool', source: { type: 'runs', runs: r.judge.experimentIds.map(String), depth: r.judge.depth, ...(r.judge.qids ? { qids: r.judge.qids } : {}) } }, { preserveFocus: true }); // beside the notebook, focus stays in it (Run All goes on)
   };
 
   const executeCell = async (cell: vscode.NotebookCell, plans: CellPlan[], stopOnError: { failed: boolean }) => {
@@ -262,7 +262,7 @@ export function registerNotebooks(context: vscode.ExtensionContext): NotebookApi
     }
     const nb = fromNotebookDocument(doc);
     const base = doc.uri.scheme === 'file' ? doc.uri.fsPath.replace(/\.clirnb$/i, '') : path.join(baseDir(doc), 'report');
-    const target = args.target ?? (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${base}.report.${format}`), filters: format === 'html' ? { HTML: ['html'] } : { Markdown: ['md'] } }));
+    const target = args.target ?? (await vscode.window.showSaveDialog({ title: `CLIR: Export Notebook as ${format === 'html' ? 'HTML' : 'Markdown'} Report`, defaultUri: vscode.Uri.file(`${base}.report.${format}`), filters: format === 'html' ? { HTML: ['html'] } : { Markdown: ['md'] } }));
     if (!target) return undefined;
     const text = format === 'html' ? notebookToHtml(nb, { title: notebookTitle(nb, path.basename(base)) }) : notebookToMarkdown(nb, { title: notebookTitle(nb, path.basename(base)) });
     fs.mkdirSync(path.dirname(target.fsPath), { recursive: true });

@@ -9,7 +9,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { DocumentInfo, WorkbenchDataSource } from '../../core/views/dataSource';
-import type { ToWebview } from '../../core/views/protocol';
+import type { PanelCommand, ToWebview } from '../../core/views/protocol';
 import { makeNonce, workbenchHtml } from './html';
 import { ExportFormat, WorkbenchRouter } from './router';
 
@@ -19,6 +19,12 @@ export interface WorkbenchPanelOptions {
   /** Diagnostics sink (e.g. the CLIR output channel). */
   log?: (line: string) => void;
   measures?: string[];
+  /** The store shown (its folder URI): sent to the webview, which keeps it in its state for the serializer. */
+  store?: string;
+  /** The workspace folder (name or path) commands started from the panel act on. */
+  folder?: string;
+  /** Open or reveal without taking the focus (e.g. a notebook's judge cell during Run All). */
+  preserveFocus?: boolean;
 }
 
 const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
@@ -39,10 +45,11 @@ export class WorkbenchPanel implements vscode.Disposable {
   /** Shows the panel (creating it, or revealing the open one). */
   static show(extensionUri: vscode.Uri, ds: WorkbenchDataSource, opts: WorkbenchPanelOptions = {}): WorkbenchPanel {
     if (WorkbenchPanel.current) {
-      WorkbenchPanel.current.panel.reveal();
+      WorkbenchPanel.current.panel.reveal(undefined, opts.preserveFocus);
       return WorkbenchPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(WorkbenchPanel.viewType, 'CLIR Workbench', vscode.ViewColumn.Active, WorkbenchPanel.webviewOptions(extensionUri));
+    const column = opts.preserveFocus ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(WorkbenchPanel.viewType, 'CLIR Workbench', column, WorkbenchPanel.webviewOptions(extensionUri));
     return (WorkbenchPanel.current = new WorkbenchPanel(panel, extensionUri, ds, opts));
   }
 
@@ -77,8 +84,9 @@ export class WorkbenchPanel implements vscode.Disposable {
         log: (level, message) => log(`[workbench] ${level}: ${message}`),
         saveFile: (name, format, data) => this.saveFile(name, format, data),
         openDocument: (doc, start, end) => this.openDocument(doc, start, end),
+        runCommand: (command, runs) => this.runCommand(command, opts.folder, runs),
       },
-      { assessor: opts.assessor ?? safeUserName(), measures: opts.measures },
+      { assessor: opts.assessor ?? safeUserName(), measures: opts.measures, store: opts.store },
     );
     panel.webview.html = this.html();
     this.disposables.push(
@@ -109,6 +117,16 @@ export class WorkbenchPanel implements vscode.Disposable {
     if (!target) return undefined;
     await vscode.workspace.fs.writeFile(target, data);
     return target.fsPath;
+  }
+
+  /** Buttons of the panel's empty states run these commands; Judge pools the compared runs. */
+  private async runCommand(command: PanelCommand, folder: string | undefined, runs?: string[]): Promise<void> {
+    const ids = (runs ?? []).map(Number);
+    if (command === 'clir.judge' && ids.length && ids.every((x) => Number.isInteger(x) && x > 0)) {
+      await vscode.commands.executeCommand(command, { ids, ...(folder ? { folder } : {}) });
+      return;
+    }
+    await vscode.commands.executeCommand(command, ...(folder && command !== 'clir.judge' && command !== 'clir.runExperiment' ? [{ folder }] : []));
   }
 
   private async openDocument(doc: DocumentInfo, start?: number, end?: number): Promise<void> {

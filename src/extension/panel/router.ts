@@ -7,7 +7,7 @@ import { DEFAULT_MEASURES } from '../../core/eval/measures';
 import { assessorAgreement } from '../../core/views/agreement';
 import { buildComparisonView, buildPoolView, buildRunDiffView } from '../../core/views/build';
 import type { DocumentInfo, WorkbenchDataSource } from '../../core/views/dataSource';
-import { PROTOCOL_VERSION, ToHost, ToHostOf, ToWebview, validateToHost, validateToWebview } from '../../core/views/protocol';
+import { PanelCommand, PROTOCOL_VERSION, ToHost, ToHostOf, ToWebview, validateToHost, validateToWebview } from '../../core/views/protocol';
 import { depthPool, judgementsToQrels, mergeQrels, qrelsToTrec } from '../../core/views/qrels';
 
 export type ExportFormat = 'csv' | 'md' | 'png' | 'svg' | 'qrels';
@@ -19,10 +19,14 @@ export interface PanelHost {
   saveFile(suggestedName: string, format: ExportFormat, data: Uint8Array): Promise<string | undefined>;
   /** Opens the document's source at [start, end). */
   openDocument(doc: DocumentInfo, start?: number, end?: number): Promise<void>;
+  /** Runs a VS Code command on behalf of an empty state's button (Import Qrels, Judge, Run Experiment, …). */
+  runCommand?(command: PanelCommand, runs?: string[]): Promise<void>;
 }
 
 export interface RouterOptions {
   assessor: string;
+  /** Identifies the store shown (a folder URI), sent with `init` and kept in the webview's state. */
+  store?: string;
   measures?: string[];
   now?: () => Date;
 }
@@ -124,6 +128,9 @@ export class WorkbenchRouter {
         this.post({ type: 'agreement', view });
         return;
       }
+      case 'runCommand':
+        if (!this.host.runCommand) throw new Error(`${msg.command} is not available here.`);
+        return this.host.runCommand(msg.command, msg.runs);
       case 'protocolError':
         this.rejected.push(`webview: ${msg.reason}`);
         this.host.log('warn', `webview rejected a message (${msg.messageType ?? 'no type'}): ${msg.reason}`);
@@ -141,7 +148,16 @@ export class WorkbenchRouter {
       assessor: this.opts.assessor,
       queries: topics.length,
       judgements: js.length,
+      ...(this.opts.store ? { store: this.opts.store } : {}),
     });
+  }
+
+  /**
+   * The data changed (qrels, runs or topics imported): a fresh `init` (run list, counts), after which
+   * the webview re-requests what it shows, as after a reload.
+   */
+  refresh(): Promise<void> {
+    return this.sendInit().catch((e) => this.host.log('error', `refresh: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   private loadRun(id: string): Promise<Run> {
@@ -230,7 +246,7 @@ export class WorkbenchRouter {
     const view = buildPoolView({ poolId, assessor: this.opts.assessor, description, entries, topics, docs, judgements: js });
     this.pools.set(poolId, { entries, keys: new Set(entries.map((e) => key(e.qid, e.docid))), topics });
     const focusIndex = msg.focusDocid !== undefined ? view.items.findIndex((i) => i.docid === msg.focusDocid) : -1;
-    this.post({ type: 'pool', view, ...(focusIndex >= 0 ? { focusIndex } : {}) });
+    this.post({ type: 'pool', view, source: src, ...(focusIndex >= 0 ? { focusIndex } : {}) });
   }
 
   private checkInPool(poolId: string, qid: string, docid: string): void {
