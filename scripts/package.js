@@ -172,9 +172,18 @@ function main() {
   console.log(out);
 }
 
-try {
-  main();
-} catch (e) {
-  console.error(`package: ${e && e.message ? e.message : e}`);
-  process.exit(1);
+/** True when the VSIX staging copies `rel` (a path relative to the repository root). */
+function isPackaged(rel) {
+  return EXTENSION_FILES.some((f) => rel === f || rel.startsWith(`${f}/`));
+}
+
+module.exports = { EXTENSION_FILES, ENGINE_MODULES, isPackaged };
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (e) {
+    console.error(`package: ${e && e.message ? e.message : e}`);
+    process.exit(1);
+  }
 }
