@@ -292,6 +292,8 @@ async function hostSuite(extDir) {
     await s.page.exposeFunction('codeAutomationLog', (type, a) => {
       const line = util.format(...(Array.isArray(a) ? a : [a]));
       output.push(line);
+      // The workbench's own offline noise (no extension gallery) stays in the log file only.
+      if (/open-vsx\.org|^\s+at .*workbench\.js|AgentHost|AccountPolicyGate|connection token|Creating a socket/.test(line)) return;
       process.stdout.write(line.endsWith('\n') ? line : line + '\n');
     });
     const remote = (p) => `vscode-remote://127.0.0.1:${s.port}${p}`;
