@@ -9,11 +9,14 @@
  *      corpus and no CLIR setting at all; through the Command Palette: CLIR: Index Workspace (the
  *      "indexed" notification appears, no error notification does), CLIR: Search with a Russian query
  *      (ru/pasika-med.txt is offered, Enter opens it). Screenshots of each step.
+ *   1b. Start failure: clir.engine.runtimePath names a missing runtime; CLIR: Index Workspace shows one
+ *      error notification naming the path and the setting, with Show Engine Output / Open Setting /
+ *      Troubleshooting buttons, and no raw error dump.
  *   2. The extension-host suite (test/host, mocha inside the extension host, smoke-test driver mode):
  *      the installed extension indexes with the dense pipeline, searches across languages, runs an
  *      experiment, opens the workbench, judges, runs a notebook.
  *
- * Usage: node scripts/host-tests/run-host.js [--vsix FILE] [--only ui|suite]
+ * Usage: node scripts/host-tests/run-host.js [--vsix FILE] [--only ui|fail|suite]
  * Expects scripts/host-tests/setup.sh to have prepared .code-server/ and `npm run build` to have
  * compiled test/host to out/. Writes logs and screenshots to test-artifacts/host/.
  */
@@ -262,6 +265,56 @@ async function uiScenario(extDir) {
   return failures;
 }
 
+/**
+ * Phase 1b: the engine cannot start (clir.engine.runtimePath names a runtime that does not exist, as a
+ * mistyped setting would): the notification says so in one sentence and offers the fix.
+ */
+async function startFailureScenario(extDir) {
+  const userData = path.join(ART, 'fail-user-data');
+  writeUserSettings(userData);
+  // A machine-scoped setting: in a remote window (code-server) it lives in the machine's settings file.
+  fs.mkdirSync(path.join(userData, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify({ 'clir.engine.runtimePath': '/nonexistent/node20/bin/node' }, null, 2));
+  const ws = prepareWorkspace('fail-workspace');
+  const s = await startSession('fail', { extDir, userData, ws, smokeDriver: false });
+  const failures = [];
+  const check = (ok, what) => {
+    log(`${ok ? 'ok  ' : 'FAIL'} start failure: ${what}`);
+    if (!ok) failures.push(what);
+  };
+  try {
+    await s.page.goto(`http://127.0.0.1:${s.port}/?folder=${encodeURIComponent(ws)}`);
+    await s.page.locator('.statusbar-item', { hasText: 'CLIR' }).first().waitFor({ timeout: 60_000 });
+    await runCommand(s.page, 'CLIR: Index Workspace');
+    const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: 'runtime was not found' }).first();
+    let shown = true;
+    await toast.waitFor({ timeout: 60_000 }).catch(() => (shown = false));
+    // The indexing progress ends with the failure (no progress toast left spinning).
+    let progressGone = true;
+    await s.page.locator('.notifications-toasts .notification-toast', { hasText: 'Indexing:' }).first()
+      .waitFor({ state: 'detached', timeout: 15_000 }).catch(() => (progressGone = false));
+    await shot(s.page, 'fail-1-notification');
+    check(progressGone, 'the indexing progress notification closes');
+    const all = await toasts(s.page);
+    const t = all.find((x) => /runtime was not found/.test(x.text));
+    check(shown && !!t, `an error notification names the missing runtime (${JSON.stringify(all)})`);
+    if (t) {
+      check(t.severity === 'error', 'it is an error notification');
+      check(t.text.includes('/nonexistent/node20/bin/node') && t.text.includes('clir.engine.runtimePath'), 'it names the path and the setting');
+      check(!/NODE_MODULE_VERSION|ENOENT|at .*\.js/.test(t.text), 'no raw error dump');
+      const buttons = await toast.locator('.monaco-button').allTextContents();
+      check(['Show Engine Output', 'Open Setting', 'Troubleshooting'].every((b) => buttons.some((x) => x.includes(b))), `it offers the fixes (${buttons.join(', ')})`);
+      check(all.filter((x) => x.severity === 'error').length === 1, 'one notification, not one per failed request');
+    }
+  } catch (e) {
+    failures.push(`start-failure scenario error: ${e && e.stack ? e.stack : e}`);
+    await shot(s.page, 'fail-error');
+  } finally {
+    await s.close();
+  }
+  return failures;
+}
+
 /** Phase 2: the mocha suite inside the extension host (smoke-test driver), against the installed extension. */
 async function hostSuite(extDir) {
   const { ensureDemoModels } = require(path.join(ROOT, 'out', 'scripts', 'demo-models', 'index.js'));
@@ -344,6 +397,7 @@ async function main() {
   const only = argValue('--only');
   const failures = [];
   if (!only || only === 'ui') failures.push(...await uiScenario(extDir));
+  if (!only || only === 'ui' || only === 'fail') failures.push(...await startFailureScenario(extDir));
   if (!only || only === 'suite') failures.push(...await hostSuite(extDir));
   if (failures.length) {
     for (const f of failures) log(`FAILED: ${f}`);

@@ -67,7 +67,7 @@ export class StartFailureNotifier {
     this.shown.add(failure.kind);
     const actions = ['Show Engine Output', ...(failure.setting ? ['Open Setting'] : []), 'Troubleshooting'];
     const show = failure.kind === 'onnxruntime' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-    return show(`CLIR: ${failure.message}`, ...actions).then((a) => {
+    return show(/\bCLIR\b/.test(failure.message) ? failure.message : `CLIR: ${failure.message}`, ...actions).then((a) => {
       if (a === 'Show Engine Output') this.output.show();
       else if (a === 'Open Setting') void vscode.commands.executeCommand('workbench.action.openSettings', failure.setting ?? RUNTIME_SETTING);
       else if (a === 'Troubleshooting') void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(this.docsPath));

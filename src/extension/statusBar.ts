@@ -49,7 +49,7 @@ export class IndexStatusBar implements vscode.Disposable {
       const p = indexing.indexing;
       this.item.text = `$(sync~spin) CLIR: ${p.phase} ${p.done}/${p.total}`;
     } else if (failed) {
-      this.item.text = '$(error) CLIR: engine stopped';
+      this.item.text = states.some((s) => s.engineState === 'failed' && s.error) ? '$(error) CLIR: engine could not start' : '$(error) CLIR: engine stopped';
     } else if (restarting) {
       this.item.text = '$(sync~spin) CLIR: restarting engine';
     } else if (!states.some((s) => s.status)) {
@@ -61,7 +61,7 @@ export class IndexStatusBar implements vscode.Disposable {
     md.appendMarkdown(`**CLIR index** — pipeline \`${this.pipelines.current}\`\n\n`);
     for (const s of states) {
       const st = s.status;
-      md.appendMarkdown(`- **${s.folder.name}**: ${st ? `${st.documents} documents, ${st.chunks} chunks, languages ${Object.keys(st.languages ?? {}).join(', ') || '—'}, provider ${st.providerInUse ?? st.provider ?? '—'}` : 'not indexed'} (engine ${s.engineState})\n`);
+      md.appendMarkdown(`- **${s.folder.name}**: ${st ? `${st.documents} documents, ${st.chunks} chunks, languages ${Object.keys(st.languages ?? {}).join(', ') || '—'}, provider ${st.providerInUse ?? st.provider ?? '—'}` : 'not indexed'} (engine ${s.engineState})${s.engineState === 'failed' && s.error ? `: ${s.error}` : ''}\n`);
     }
     md.appendMarkdown('\nClick for details.');
     this.item.tooltip = md;
