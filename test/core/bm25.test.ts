@@ -48,7 +48,7 @@ describe('BM25 over FTS5', () => {
     it(`matches the textbook formula exactly (k1=${k1}, b=${b})`, async () => {
       for (const q of ['dog fox', 'the dog', 'glaciers sun', 'собака', '咖啡', 'กาแฟ']) {
         const expected = referenceBm25(texts.map(terms), terms(q), k1, b);
-        const res = await wb.retrieve(q, { pipeline: `bm25(k1=${k1},b=${b})`, k: 100 });
+        const res = await wb.retrieve(q, { pipeline: `bm25(analyzer=standard,k1=${k1},b=${b})`, k: 100 });
         const got = new Map<string, number>();
         const key = wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
         for (const d of res.docs) got.set((key.get(d.docId) as { doc_key: string }).doc_key, d.score);

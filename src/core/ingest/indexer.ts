@@ -16,7 +16,9 @@ import type { Encoder } from '../models/types';
 import type { CorpusStore, DocState, NewDocument, NewChunk } from '../store/corpus';
 import type { VectorStore } from '../store/vectors';
 import { detectLanguageSync, initLanguageId } from '../text/langid';
-import { ANALYZER_VERSION, terms } from '../text/terms';
+import { analyzerId, analyzeTokens, DEFAULT_ANALYZER } from '../text/analyzers';
+import { terms } from '../text/terms';
+import { chunkAnalysisText } from './analysis';
 import { chunkText, estimateTokens } from './chunker';
 import { readCorpusJsonl } from './jsonl';
 import { extractText, kindOf, UnreadableFile } from './readers';
@@ -46,7 +48,7 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
   const overlap = opts.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP;
   const enc = encoders[0];
   if (!enc) {
-    return { maxTokens: requested - 2, overlap, count: estimateTokens, signature: `estimate:${requested}:${overlap}:a${ANALYZER_VERSION}` };
+    return { maxTokens: requested - 2, overlap, count: estimateTokens, signature: `estimate:${requested}:${overlap}:a${analyzerId(DEFAULT_ANALYZER)}` };
   }
   // Budget = the smallest max length among the encoders, minus special tokens and the passage prefix.
   const limit = Math.min(requested, ...encoders.map((e) => e.record.maxLength));
@@ -57,7 +59,7 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
     maxTokens: Math.max(16, limit - special - prefix),
     overlap,
     count,
-    signature: `${enc.record.source}@${enc.record.revision}:${limit}:${overlap}:a${ANALYZER_VERSION}`,
+    signature: `${enc.record.source}@${enc.record.revision}:${limit}:${overlap}:a${analyzerId(DEFAULT_ANALYZER)}`,
   };
 }
 
@@ -79,12 +81,15 @@ function buildDocument(
   const chunks: NewChunk[] = chunkText(text, { maxTokens: plan.maxTokens, overlapTokens: plan.overlap, countTokens: plan.count }).map(
     (span) => {
       const chunkTextValue = text.slice(span.start, span.end);
-      const chunkLang = chunkTextValue.length >= 40 ? detectLanguageSync(chunkTextValue) : 'und';
+      const detected = chunkTextValue.length >= 40 ? detectLanguageSync(chunkTextValue) : 'und';
+      const chunkLang = detected === 'und' ? lang : detected;
+      const toks = terms(chunkAnalysisText(text, title, span.start, span.end));
       return {
         start: span.start,
         end: span.end,
-        lang: chunkLang === 'und' ? lang : chunkLang,
-        terms: terms(title && span.start === 0 && !text.startsWith(title) ? `${title}\n${chunkTextValue}` : chunkTextValue),
+        lang: chunkLang,
+        terms: toks,
+        bm25: { analyzer: analyzerId(DEFAULT_ANALYZER), terms: analyzeTokens(DEFAULT_ANALYZER, toks, chunkLang) },
       };
     },
   );
