@@ -243,3 +243,56 @@ describe('BM25 compact postings', () => {
     });
   });
 });
+
+describe('parallel indexing (worker threads)', () => {
+  it('writes the same chunks, languages and postings as inline analysis', async function () {
+    this.timeout(300000);
+    const r = rng(99);
+    const words = ['river', 'rivers', 'Fluss', 'Flüsse', 'река', 'реки', 'نهر', 'الأنهار', 'नदी', 'नदियों', 'the', 'and', '2024', 'Amazon'];
+    const docs: { id: string; text: string }[] = [];
+    for (let i = 0; i < 2500; i++) {
+      const lang = i % 5;
+      const base = [
+        'The rivers of the world carry water and sediment to the sea every single day.',
+        'Die Flüsse der Welt tragen jeden Tag Wasser und Sedimente ins Meer hinein.',
+        'Реки мира каждый день несут воду и осадки в море и океан.',
+        'تحمل الأنهار في العالم الماء والرواسب إلى البحر كل يوم.',
+        'दुनिया की नदियाँ हर दिन पानी और तलछट समुद्र तक ले जाती हैं।',
+      ][lang];
+      docs.push({ id: `p${i}`, text: `${base} ${words[Math.floor(r() * words.length)]} ${zipfText(r, 80, 500)} ${base} ${base}` });
+    }
+    const root = tmpDir();
+    const file = path.join(root, 'corpus.jsonl');
+    writeCorpus(file, docs);
+    assert.ok(fs.statSync(file).size > 1 << 20, 'the corpus must be large enough to use the workers');
+    const results: { lengths: string; hits: string[][] }[] = [];
+    for (const workers of ['0', '2']) {
+      const prev = process.env.CLIR_INDEX_WORKERS;
+      process.env.CLIR_INDEX_WORKERS = workers;
+      const w = openWorkbench(path.join(tmpDir(), `par${workers}.db`));
+      try {
+        await w.index(file);
+        const lengths = (
+          w.db
+            .prepare('SELECT d.doc_key, c.ord, c.lang, l.len FROM bm25_lengths l JOIN chunks c ON c.id = l.chunk_id JOIN documents d ON d.id = c.doc_id ORDER BY d.doc_key, c.ord')
+            .raw()
+            .all() as unknown[][]
+        )
+          .map((x) => x.join(':'))
+          .join('\n');
+        const hits: string[][] = [];
+        for (const q of ['rivers sea', 'Flüsse Meer', 'реки море', 'الأنهار البحر', 'नदियों समुद्र', 'Amazon 2024']) {
+          hits.push((await w.search(q, { pipeline: 'bm25', k: 20 })).hits.map((h) => `${h.docId}:${h.score.toFixed(9)}`));
+        }
+        results.push({ lengths, hits });
+      } finally {
+        await w.close();
+        if (prev === undefined) delete process.env.CLIR_INDEX_WORKERS;
+        else process.env.CLIR_INDEX_WORKERS = prev;
+      }
+    }
+    assert.equal(results[0].lengths, results[1].lengths);
+    assert.deepEqual(results[0].hits, results[1].hits);
+    assert.ok(results[0].hits.every((h) => h.length > 0));
+  });
+});

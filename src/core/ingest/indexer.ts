@@ -15,11 +15,9 @@ import type { IndexOptions, IndexReport, SkippedFile } from '../api';
 import type { Encoder } from '../models/types';
 import type { CorpusStore, DocState, NewDocument, NewChunk } from '../store/corpus';
 import type { VectorStore } from '../store/vectors';
-import { detectLanguageSync, initLanguageId } from '../text/langid';
-import { analyzerId, analyzeTokens, DEFAULT_ANALYZER } from '../text/analyzers';
-import { terms } from '../text/terms';
-import { chunkAnalysisText } from './analysis';
-import { chunkText, estimateTokens } from './chunker';
+import { initLanguageId } from '../text/langid';
+import { analyzerId, DEFAULT_ANALYZER } from '../text/analyzers';
+import { DocBuilder } from './build-pool';
 import { readCorpusJsonl } from './jsonl';
 import { extractText, kindOf, UnreadableFile } from './readers';
 import { FoundFile, walkFolder } from './walk';
@@ -38,7 +36,8 @@ export interface IndexerDeps {
 interface ChunkPlan {
   maxTokens: number;
   overlap: number;
-  count: (t: string) => number;
+  /** The encoder's token counter; absent: the estimate (and analysis may run in worker threads). */
+  count?: (t: string) => number;
   /** Identifies the chunking so a change re-chunks everything. */
   signature: string;
 }
@@ -48,7 +47,7 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
   const overlap = opts.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP;
   const enc = encoders[0];
   if (!enc) {
-    return { maxTokens: requested - 2, overlap, count: estimateTokens, signature: `estimate:${requested}:${overlap}:a${analyzerId(DEFAULT_ANALYZER)}` };
+    return { maxTokens: requested - 2, overlap, signature: `estimate:${requested}:${overlap}:a${analyzerId(DEFAULT_ANALYZER)}` };
   }
   // Budget = the smallest max length among the encoders, minus special tokens and the passage prefix.
   const limit = Math.min(requested, ...encoders.map((e) => e.record.maxLength));
@@ -67,35 +66,6 @@ function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-function buildDocument(
-  docKey: string,
-  absPath: string | null,
-  title: string | null,
-  text: string,
-  hash: string,
-  mtimeMs: number | null,
-  size: number,
-  plan: ChunkPlan,
-): NewDocument {
-  const lang = detectLanguageSync(text);
-  const chunks: NewChunk[] = chunkText(text, { maxTokens: plan.maxTokens, overlapTokens: plan.overlap, countTokens: plan.count }).map(
-    (span) => {
-      const chunkTextValue = text.slice(span.start, span.end);
-      const detected = chunkTextValue.length >= 40 ? detectLanguageSync(chunkTextValue) : 'und';
-      const chunkLang = detected === 'und' ? lang : detected;
-      const toks = terms(chunkAnalysisText(text, title, span.start, span.end));
-      return {
-        start: span.start,
-        end: span.end,
-        lang: chunkLang,
-        terms: toks,
-        bm25: { analyzer: analyzerId(DEFAULT_ANALYZER), terms: analyzeTokens(DEFAULT_ANALYZER, toks, chunkLang) },
-      };
-    },
-  );
-  return { docKey, path: absPath, title, hash, lang, mtimeMs, size, text, chunks };
-}
-
 class Batcher {
   private pending: NewDocument[] = [];
   private chunks = 0;
@@ -104,7 +74,9 @@ class Batcher {
   add(d: NewDocument): void {
     this.pending.push(d);
     this.chunks += d.chunks.length;
-    if (this.pending.length >= 64 || this.chunks >= 1000 || Date.now() - this.last > 250) this.flush();
+    // Large transactions (fewer, bigger postings segments), but at least every 1.5 s so that a
+    // concurrent search sees progress and a killed run loses little.
+    if (this.pending.length >= 2000 || this.chunks >= 8000 || Date.now() - this.last > 1500) this.flush();
   }
   flush(): void {
     if (this.pending.length) this.corpus.writeDocuments(this.rootId, this.pending);
@@ -160,7 +132,7 @@ async function processFile(
   rechunk: boolean,
   maxBytes: number,
   plan: ChunkPlan,
-  batch: Batcher,
+  batch: DocBuilder,
   skip: (p: string, r: string) => void,
 ): Promise<Outcome> {
   if (prev && !rechunk && prev.size === f.size && prev.mtime_ms === f.mtimeMs) return 'unchanged';
@@ -197,7 +169,7 @@ async function processFile(
     skip(f.rel, f.kind === 'pdf' ? 'no extractable text (scanned PDF without a text layer?)' : 'no text content');
     return 'skipped';
   }
-  batch.add(buildDocument(f.rel, f.abs, extracted.title, extracted.text, hash, f.mtimeMs, f.size, plan));
+  await batch.add({ docKey: f.rel, absPath: f.abs, title: extracted.title, text: extracted.text, hash, mtimeMs: f.mtimeMs, size: f.size });
   return prev ? 'updated' : 'added';
 }
 
@@ -218,6 +190,7 @@ export async function indexFiles(deps: IndexerDeps, root: string, absPaths: stri
   };
   const states = deps.corpus.docStates(rootRow.id);
   const batch = new Batcher(deps.corpus, rootRow.id);
+  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count }, (d) => batch.add(d), false);
   const gone: string[] = [];
   for (const abs of absPaths) {
     const rel = path.relative(rootAbs, path.resolve(abs)).split(path.sep).join('/');
@@ -241,9 +214,11 @@ export async function indexFiles(deps: IndexerDeps, root: string, absPaths: stri
       continue;
     }
     const f: FoundFile = { rel, abs: path.resolve(abs), kind, size: st.size, mtimeMs: st.mtimeMs };
-    const outcome = await processFile(deps.corpus, f, states.get(rel), rechunk, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, plan, batch, skip);
+    const outcome = await processFile(deps.corpus, f, states.get(rel), rechunk, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, plan, builder, skip);
     if (outcome !== 'skipped') report[outcome]++;
   }
+  await builder.drain();
+  await builder.close();
   batch.flush();
   deps.corpus.removeDocuments(rootRow.id, gone);
   report.removed = gone.length;
@@ -301,22 +276,28 @@ async function indexFolder(
   const { rootRow, rechunk } = openRoot(deps.corpus, root, 'folder', plan);
   const states = deps.corpus.docStates(rootRow.id);
   const batch = new Batcher(deps.corpus, rootRow.id);
+  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count }, (d) => batch.add(d), walked.files.length > 200);
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const seen = new Set<string>();
   const total = walked.files.length;
   let done = 0;
-  for (const f of walked.files) {
-    if (opts.signal?.aborted) {
-      report.cancelled = true;
-      break;
+  try {
+    for (const f of walked.files) {
+      if (opts.signal?.aborted) {
+        report.cancelled = true;
+        break;
+      }
+      seen.add(f.rel);
+      opts.onProgress?.({ phase: 'read', done, total, file: f.rel });
+      done++;
+      const outcome = await processFile(deps.corpus, f, states.get(f.rel), rechunk, maxBytes, plan, builder, skip);
+      if (outcome !== 'skipped') report[outcome]++;
+      // Yield to the event loop now and then so cancellation and progress get through.
+      if (done % 16 === 0) await new Promise((r) => setImmediate(r));
     }
-    seen.add(f.rel);
-    opts.onProgress?.({ phase: 'read', done, total, file: f.rel });
-    done++;
-    const outcome = await processFile(deps.corpus, f, states.get(f.rel), rechunk, maxBytes, plan, batch, skip);
-    if (outcome !== 'skipped') report[outcome]++;
-    // Yield to the event loop now and then so cancellation and progress get through.
-    if (done % 16 === 0) await new Promise((r) => setImmediate(r));
+    await builder.drain();
+  } finally {
+    await builder.close();
   }
   batch.flush();
   if (!report.cancelled) {
@@ -339,38 +320,44 @@ async function indexJsonl(
   const { rootRow, rechunk } = openRoot(deps.corpus, file, 'jsonl', plan);
   const states = deps.corpus.docStates(rootRow.id);
   const batch = new Batcher(deps.corpus, rootRow.id);
+  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count }, (d) => batch.add(d), fs.statSync(file).size > 1 << 20);
   const seen = new Set<string>();
   const name = path.basename(file);
   let done = 0;
-  for await (const d of readCorpusJsonl(file, (line, reason) => skip(`${name}:${line}`, reason))) {
-    if (opts.signal?.aborted) {
-      report.cancelled = true;
-      break;
+  try {
+    for await (const d of readCorpusJsonl(file, (line, reason) => skip(`${name}:${line}`, reason))) {
+      if (opts.signal?.aborted) {
+        report.cancelled = true;
+        break;
+      }
+      if (seen.has(d.id)) {
+        skip(`${name}:${d.line}`, `duplicate _id "${d.id}" (first occurrence kept)`);
+        continue;
+      }
+      seen.add(d.id);
+      done++;
+      if (done % 200 === 0) {
+        opts.onProgress?.({ phase: 'read', done, total: 0, file: `${name}:${d.line}` });
+        await new Promise((r) => setImmediate(r));
+      }
+      const text = d.title ? `${d.title}\n\n${d.text}` : d.text;
+      if (!text.trim()) {
+        skip(`${name}:${d.line}`, `document ${d.id}: empty text`);
+        continue;
+      }
+      const hash = sha256(text);
+      const prev = states.get(d.id);
+      if (prev && !rechunk && prev.hash === hash) {
+        report.unchanged++;
+        continue;
+      }
+      await builder.add({ docKey: d.id, absPath: null, title: d.title, text, hash, mtimeMs: null, size: Buffer.byteLength(text) });
+      if (prev) report.updated++;
+      else report.added++;
     }
-    if (seen.has(d.id)) {
-      skip(`${name}:${d.line}`, `duplicate _id "${d.id}" (first occurrence kept)`);
-      continue;
-    }
-    seen.add(d.id);
-    done++;
-    if (done % 200 === 0) {
-      opts.onProgress?.({ phase: 'read', done, total: 0, file: `${name}:${d.line}` });
-      await new Promise((r) => setImmediate(r));
-    }
-    const text = d.title ? `${d.title}\n\n${d.text}` : d.text;
-    if (!text.trim()) {
-      skip(`${name}:${d.line}`, `document ${d.id}: empty text`);
-      continue;
-    }
-    const hash = sha256(text);
-    const prev = states.get(d.id);
-    if (prev && !rechunk && prev.hash === hash) {
-      report.unchanged++;
-      continue;
-    }
-    batch.add(buildDocument(d.id, null, d.title, text, hash, null, Buffer.byteLength(text), plan));
-    if (prev) report.updated++;
-    else report.added++;
+    await builder.drain();
+  } finally {
+    await builder.close();
   }
   batch.flush();
   if (!report.cancelled) {

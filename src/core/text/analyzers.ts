@@ -60,7 +60,7 @@ const STEMMERS: Record<string, () => Stemmer> = {
   ga: () => require('@orama/stemmers/irish').stemmer,
   ru: () => require('@orama/stemmers/russian').stemmer,
   uk: () => require('@orama/stemmers/ukrainian').stemmer,
-  bg: () => require('@orama/stemmers/bulgarian').stemmer,
+  // Not Bulgarian: @orama/stemmers' Bulgarian stemmer writes into strings and throws in strict mode.
   sr: () => require('@orama/stemmers/serbian').stemmer,
   el: () => require('@orama/stemmers/greek').stemmer,
   hy: () => require('@orama/stemmers/armenian').stemmer,
@@ -148,7 +148,14 @@ export function languageAnalysis(lang: string): LanguageAnalysis {
       let r = memo.get(t);
       if (r === undefined) {
         const n = normalise(t);
-        r = stops.has(n) ? '' : stem(n) || n;
+        if (stops.has(n)) r = '';
+        else {
+          try {
+            r = stem(n) || n;
+          } catch {
+            r = n; // a stemmer bug must not stop indexing: keep the word
+          }
+        }
         if (memo.size < 200_000) memo.set(t, r);
       }
       return r;
