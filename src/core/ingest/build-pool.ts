@@ -8,15 +8,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { NewDocument } from '../store/corpus';
+import { initLanguageId } from '../text/langid';
 import { buildDocument, ChunkingSpec, DocJob } from './build';
 
 const GROUP = 64;
 
-/** Number of analysis workers: CLIR_INDEX_WORKERS, else one per core (the main thread mostly writes SQLite). */
+/** Number of analysis workers: CLIR_INDEX_WORKERS, else one per core up to 4 (the main thread writes SQLite). */
 export function workerCount(): number {
   const env = process.env.CLIR_INDEX_WORKERS;
   if (env !== undefined && env !== '') return Math.max(0, Number(env) | 0);
-  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  // Capped at 4: each worker holds its own language-identification model (~200 MiB).
+  return Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
 }
 
 export function workerScript(): string | undefined {
@@ -29,6 +31,7 @@ export class DocBuilder {
   private group: DocJob[] = [];
   private readonly inflight: Promise<NewDocument[]>[] = [];
   private nextWorker = 0;
+  private langid?: Promise<void>;
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (d: NewDocument[]) => void; reject: (e: Error) => void }>();
 
@@ -65,6 +68,8 @@ export class DocBuilder {
 
   async add(job: DocJob): Promise<void> {
     if (!this.workers.length) {
+      // Language identification is loaded in this thread only when analysis runs here.
+      await (this.langid ??= initLanguageId());
       this.sink(buildDocument(job, this.plan));
       return;
     }

@@ -32,7 +32,9 @@ export function buildDocument(job: DocJob, plan: ChunkingSpec): NewDocument {
   const chunks: NewChunk[] = chunkText(text, { maxTokens: plan.maxTokens, overlapTokens: plan.overlap, countTokens: plan.count ?? estimateTokens }).map(
     (span) => {
       const chunkTextValue = text.slice(span.start, span.end);
-      const detected = chunkTextValue.length >= 40 ? detectLanguageSync(chunkTextValue) : 'und';
+      // A chunk that is the whole document has the document's language (no second detection).
+      const whole = span.start === 0 && span.end === text.length;
+      const detected = whole ? lang : chunkTextValue.length >= 40 ? detectLanguageSync(chunkTextValue) : 'und';
       const chunkLang = detected === 'und' ? lang : detected;
       const toks = terms(chunkAnalysisText(text, title, span.start, span.end));
       return {

@@ -15,7 +15,6 @@ import type { IndexOptions, IndexReport, SkippedFile } from '../api';
 import type { Encoder } from '../models/types';
 import type { CorpusStore, DocState, NewDocument, NewChunk } from '../store/corpus';
 import type { VectorStore } from '../store/vectors';
-import { initLanguageId } from '../text/langid';
 import { analyzerId, DEFAULT_ANALYZER } from '../text/analyzers';
 import { DocBuilder } from './build-pool';
 import { readCorpusJsonl } from './jsonl';
@@ -95,7 +94,6 @@ export async function indexSource(deps: IndexerDeps, source: string, opts: Index
   } catch {
     throw new Error(`cannot index ${source}: no such file or folder`);
   }
-  await initLanguageId();
   const plan = planChunking(deps.encoders, opts);
   const report = emptyReport(abs);
   const skip = (p: string, reason: string): void => {
@@ -179,7 +177,6 @@ async function processFile(
  */
 export async function indexFiles(deps: IndexerDeps, root: string, absPaths: string[], opts: IndexOptions = {}): Promise<IndexReport> {
   const started = Date.now();
-  await initLanguageId();
   const rootAbs = path.resolve(root);
   const plan = planChunking(deps.encoders, opts);
   const { rootRow, rechunk } = openRoot(deps.corpus, rootAbs, 'folder', plan);

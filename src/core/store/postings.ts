@@ -109,29 +109,51 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
     db.prepare('INSERT INTO bm25_segments(analyzer, level, gen_min, gen_max) VALUES (?, ?, ?, ?)').run(analyzer, level, genMin, genMax)
       .lastInsertRowid,
   );
-  const flatByTerm = new Map<string, number[]>();
+  // One term at a time, into reused typed buffers (a level-2 merge holds millions of postings).
+  const ins = db.prepare('INSERT INTO bm25_postings(term, segment_id, df, postings) VALUES (?, ?, ?, ?)');
+  let cap = 1024;
+  let docs: Int32Array = new Int32Array(cap);
+  let tfs: Int32Array = new Int32Array(cap);
+  let lens: Int32Array = new Int32Array(cap);
   for (const [term, parts] of byTerm) {
     parts.sort((a, b) => a.gen - b.gen);
-    const pairs: [number, number][] = [];
+    let n = 0;
     let sorted = true;
-    let last = -1;
     for (const p of parts) {
       const d = decodePostings(p.blob);
+      if (n + d.docs.length > cap) {
+        while (n + d.docs.length > cap) cap *= 2;
+        const grow = (a: Int32Array): Int32Array => {
+          const b = new Int32Array(cap);
+          b.set(a.subarray(0, n));
+          return b;
+        };
+        docs = grow(docs);
+        tfs = grow(tfs);
+        lens = grow(lens);
+      }
       for (let i = 0; i < d.docs.length; i++) {
         const c = d.docs[i];
-        if (!live.has(c)) continue;
-        if (c <= last) sorted = false;
-        last = c;
-        pairs.push([c, d.tfs[i]]);
+        const len = live.get(c);
+        if (len === undefined) continue;
+        if (n > 0 && c <= docs[n - 1]) sorted = false;
+        docs[n] = c;
+        tfs[n] = d.tfs[i];
+        lens[n++] = len;
       }
     }
-    if (!pairs.length) continue;
-    if (!sorted) pairs.sort((a, b) => a[0] - b[0]);
-    const flat: number[] = [];
-    for (const [c, f] of pairs) flat.push(c, f, live.get(c)!);
-    flatByTerm.set(term, flat);
+    if (n === 0) continue;
+    let D: Int32Array = docs.subarray(0, n);
+    let T: Int32Array = tfs.subarray(0, n);
+    let L: Int32Array = lens.subarray(0, n);
+    if (!sorted) {
+      const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => D[a] - D[b]);
+      D = Int32Array.from(idx, (i) => docs[i]);
+      T = Int32Array.from(idx, (i) => tfs[i]);
+      L = Int32Array.from(idx, (i) => lens[i]);
+    }
+    ins.run(term, segId, n, encodePostings(D, T, L));
   }
-  writeTerms(db, segId, flatByTerm);
   const del = db.prepare('DELETE FROM bm25_segments WHERE id = ?');
   for (const s of sources) del.run(s.id);
 }
