@@ -73,12 +73,19 @@ class Batcher {
   add(d: NewDocument): void {
     this.pending.push(d);
     this.chunks += d.chunks.length;
-    // Large transactions (fewer, bigger postings segments), but at least every 1.5 s so that a
-    // concurrent search sees progress and a killed run loses little.
-    if (this.pending.length >= 2000 || this.chunks >= 8000 || Date.now() - this.last > 1500) this.flush();
+    // Transactions grow from 0.5 s / 500 documents to 3 s / 8000 (fewer, bigger postings segments),
+    // so that the first documents are searchable at once, a concurrent search sees progress every
+    // few seconds and a killed run loses little.
+    if (this.pending.length >= this.maxDocs || this.chunks >= 4 * this.maxDocs || Date.now() - this.last > this.maxMs) this.flush();
   }
+  private maxDocs = 500;
+  private maxMs = 500;
   flush(): void {
-    if (this.pending.length) this.corpus.writeDocuments(this.rootId, this.pending);
+    if (this.pending.length) {
+      this.corpus.writeDocuments(this.rootId, this.pending);
+      this.maxDocs = Math.min(8000, this.maxDocs * 2);
+      this.maxMs = Math.min(3000, this.maxMs * 2);
+    }
     this.pending = [];
     this.chunks = 0;
     this.last = Date.now();
