@@ -41,19 +41,15 @@ $CLIR index "$CORPUS" --db "$WORK/clir.db" -q
 $CLIR run --db "$WORK/clir.db" --topics "$TOPICS" -p bm25 -k 100 -o "$WORK/clir.lang.run" -q
 $CLIR run --db "$WORK/clir.db" --topics "$TOPICS" -p 'bm25(analyzer=standard)' -k 100 -o "$WORK/clir.standard.run" -q
 
-node - "$WORK" "$TOPICS" "$QRELS" "$DOC_LANGS" "$RESULTS" "$LANGS" <<'NODE'
+LANGS_JS="$PWD/scripts/lucene/langs.js" node - "$WORK" "$TOPICS" "$QRELS" "$DOC_LANGS" "$RESULTS" "$LANGS" <<'NODE'
 const fs = require('fs');
 const path = require('path');
 const [work, topicsFile, qrelsFile, docLangsFile, results, langs] = process.argv.slice(2);
 const { evaluate } = require(path.resolve('out/src/core/eval/evaluate.js'));
 const { parseQrelsFromString, parseRunFromString } = require(path.resolve('out/src/core/eval/parse.js'));
-const qlang = new Map();
-for (const line of fs.readFileSync(topicsFile, 'utf8').split('\n')) {
-  if (!line.trim()) continue;
-  if (topicsFile.endsWith('.jsonl')) { const o = JSON.parse(line); qlang.set(String(o._id ?? o.id), o.lang ?? 'und'); }
-  else { const f = line.split('\t'); qlang.set(f[0], f[2] ?? 'und'); }
-}
-const dlang = new Map(fs.readFileSync(docLangsFile, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t')));
+const { queryLanguages, documentLanguages } = require(process.env.LANGS_JS);
+const qlang = queryLanguages(topicsFile);
+const dlang = documentLanguages(docLangsFile);
 const qrelLines = fs.readFileSync(qrelsFile, 'utf8').split('\n').filter((l) => l.trim());
 const run = (name) => parseRunFromString(fs.readFileSync(path.join(work, name), 'utf8'), name).run;
 const systems = (L) => ({ 'lucene-standard': 'lucene.standard.run', [`lucene-${L}`]: `lucene.${L}.run`, 'ours-standard': 'clir.standard.run', 'ours-bm25': 'clir.lang.run' });

@@ -3,27 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bm25Index } from '../../src/core/bm25/bm25';
 import { BLOCK, decodePostings, encodePostings } from '../../src/core/bm25/codec';
+import { formatPipeline, parsePipeline } from '../../src/core/pipeline/spec';
 import { openWorkbench } from '../../src/core/workbench';
 import { analyze } from '../../src/core/text/analyzers';
 import { initLanguageId } from '../../src/core/text/langid';
+import { referenceBm25 } from '../helpers/bm25-reference';
 import { tmpDir, writeFiles } from '../helpers/tmp';
-
-/** The textbook formula (Robertson & Zaragoza, Lucene IDF) over already analysed documents. */
-function referenceBm25(docs: string[][], query: string[], k1: number, b: number): number[] {
-  const N = docs.length;
-  const avgdl = docs.reduce((a, d) => a + d.length, 0) / N;
-  return docs.map((d) => {
-    let s = 0;
-    for (const q of query) {
-      const df = docs.filter((x) => x.includes(q)).length;
-      if (!df) continue;
-      const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-      const tf = d.filter((t) => t === q).length;
-      s += (idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * d.length) / avgdl));
-    }
-    return s;
-  });
-}
 
 /** Deterministic pseudo-random generator. */
 function rng(seed: number): () => number {
@@ -294,5 +279,15 @@ describe('parallel indexing (worker threads)', () => {
     assert.equal(results[0].lengths, results[1].lengths);
     assert.deepEqual(results[0].hits, results[1].hits);
     assert.ok(results[0].hits.every((h) => h.length > 0));
+  });
+});
+
+describe('bm25(analyzer=…) in pipeline expressions', () => {
+  it('parses, formats and rejects unknown analyzers', () => {
+    const std = parsePipeline('bm25(analyzer=standard,k1=1.2)');
+    assert.deepEqual(std.stage, { type: 'bm25', k1: 1.2, b: 0.4, aggregate: 'max', analyzer: 'standard' });
+    assert.equal(formatPipeline(std.stage), 'bm25(k1=1.2,analyzer=standard)');
+    assert.deepEqual(parsePipeline('bm25(analyzer=lang)').stage, parsePipeline('bm25').stage);
+    assert.throws(() => parsePipeline('bm25(analyzer=snowball)'), /unknown BM25 analyzer/);
   });
 });

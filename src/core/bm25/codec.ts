@@ -54,27 +54,38 @@ export function encodePostings(docs: ArrayLike<number>, tfs: ArrayLike<number>, 
     }
     out[p++] = v;
   };
+  const { maxTf, minLen } = blockBounds(n, tfs, (i) => lens[i]);
   for (let b = 0; b < nb; b++) {
     const s = b * BLOCK;
     const e = Math.min(n, s + BLOCK);
-    let maxTf = 0;
-    let minLen = 0x7fffffff;
     for (let i = s; i < e; i++) {
       put(docs[i] - prev);
       prev = docs[i];
     }
-    for (let i = s; i < e; i++) {
-      put(tfs[i]);
-      if (tfs[i] > maxTf) maxTf = tfs[i];
-      if (lens[i] < minLen) minLen = lens[i];
-    }
+    for (let i = s; i < e; i++) put(tfs[i]);
     const h = 8 + b * 16;
     dv.setUint32(h, docs[e - 1], true);
     dv.setUint32(h + 4, p - dataStart, true);
-    dv.setUint32(h + 8, maxTf, true);
-    dv.setUint32(h + 12, minLen, true);
+    dv.setUint32(h + 8, maxTf[b], true);
+    dv.setUint32(h + 12, minLen[b], true);
   }
   return out;
+}
+
+/** Reads varints into out[s..e); returns the position after them. */
+function readVarints(blob: Uint8Array, p: number, out: Int32Array, s: number, e: number): number {
+  for (let i = s; i < e; i++) {
+    let v = 0;
+    let shift = 0;
+    let c: number;
+    do {
+      c = blob[p++];
+      v |= (c & 0x7f) << shift;
+      shift += 7;
+    } while (c & 0x80);
+    out[i] = v;
+  }
+  return p;
 }
 
 /** Decodes one blob. */
@@ -96,31 +107,25 @@ export function decodePostings(blob: Uint8Array): Postings {
     blockMinLen[b] = dv.getUint32(h + 12, true);
     const s = b * BLOCK;
     const e = Math.min(n, s + BLOCK);
-    for (let i = s; i < e; i++) {
-      let v = 0;
-      let shift = 0;
-      let c: number;
-      do {
-        c = blob[p++];
-        v |= (c & 0x7f) << shift;
-        shift += 7;
-      } while (c & 0x80);
-      prev += v;
-      docs[i] = prev;
-    }
-    for (let i = s; i < e; i++) {
-      let v = 0;
-      let shift = 0;
-      let c: number;
-      do {
-        c = blob[p++];
-        v |= (c & 0x7f) << shift;
-        shift += 7;
-      } while (c & 0x80);
-      tfs[i] = v;
-    }
+    p = readVarints(blob, p, docs, s, e);
+    for (let i = s; i < e; i++) docs[i] = prev += docs[i];
+    p = readVarints(blob, p, tfs, s, e);
   }
   return { docs, tfs, blockLast, blockMaxTf, blockMinLen };
+}
+
+/** Largest tf and smallest length of every block of BLOCK postings. */
+function blockBounds(n: number, tfs: ArrayLike<number>, lenAt: (i: number) => number): { maxTf: Int32Array; minLen: Int32Array } {
+  const nb = Math.ceil(n / BLOCK);
+  const maxTf = new Int32Array(nb);
+  const minLen = new Int32Array(nb).fill(0x7fffffff);
+  for (let i = 0; i < n; i++) {
+    const b = (i / BLOCK) | 0;
+    if (tfs[i] > maxTf[b]) maxTf[b] = tfs[i];
+    const l = lenAt(i);
+    if (l < minLen[b]) minLen[b] = l;
+  }
+  return { maxTf, minLen };
 }
 
 /** Block table of postings held in arrays (recomputed after filtering or merging). */
@@ -128,21 +133,7 @@ export function blockTable(docs: Int32Array, tfs: Int32Array, lenOf: (chunk: num
   const n = docs.length;
   const nb = Math.ceil(n / BLOCK);
   const blockLast = new Int32Array(nb);
-  const blockMaxTf = new Int32Array(nb);
-  const blockMinLen = new Int32Array(nb);
-  for (let b = 0; b < nb; b++) {
-    const s = b * BLOCK;
-    const e = Math.min(n, s + BLOCK);
-    let maxTf = 0;
-    let minLen = 0x7fffffff;
-    for (let i = s; i < e; i++) {
-      if (tfs[i] > maxTf) maxTf = tfs[i];
-      const l = lenOf(docs[i]);
-      if (l < minLen) minLen = l;
-    }
-    blockLast[b] = docs[e - 1];
-    blockMaxTf[b] = maxTf;
-    blockMinLen[b] = minLen;
-  }
-  return { docs, tfs, blockLast, blockMaxTf, blockMinLen };
+  for (let b = 0; b < nb; b++) blockLast[b] = docs[Math.min(n, (b + 1) * BLOCK) - 1];
+  const { maxTf, minLen } = blockBounds(n, tfs, (i) => lenOf(docs[i]));
+  return { docs, tfs, blockLast, blockMaxTf: maxTf, blockMinLen: minLen };
 }

@@ -35,7 +35,11 @@ export class DocBuilder {
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (d: NewDocument[]) => void; reject: (e: Error) => void }>();
 
-  /** `parallel`: use worker threads (only for the estimate-token chunking; an encoder's tokenizer stays in this thread). */
+  /**
+   * `parallel`: use worker threads (only for the estimate-token chunking; an encoder's tokenizer stays
+   * in this thread). Starting a worker costs about a second (it loads the language-identification
+   * model), so the indexer asks for them only for large inputs (a JSONL over 1 MiB, over 1 000 files).
+   */
   constructor(
     private readonly plan: ChunkingSpec,
     private readonly sink: (d: NewDocument) => void,
@@ -98,10 +102,21 @@ export class DocBuilder {
     for (const d of docs) this.sink(d);
   }
 
-  /** Sends what is queued and writes every result (in order). */
-  async drain(): Promise<void> {
-    await this.send();
-    while (this.inflight.length) await this.takeOne();
+  /**
+   * Sends what is queued and writes every result (in order). Stops writing when `signal` aborts
+   * (the rest is discarded, as if never read: a re-run analyses it again); returns false then.
+   */
+  async drain(signal?: AbortSignal): Promise<boolean> {
+    if (!signal?.aborted) await this.send();
+    while (this.inflight.length) {
+      if (signal?.aborted) {
+        this.inflight.length = 0;
+        this.group = [];
+        return false;
+      }
+      await this.takeOne();
+    }
+    return true;
   }
 
   async close(): Promise<void> {

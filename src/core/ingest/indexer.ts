@@ -280,7 +280,7 @@ async function indexFolder(
   const { rootRow, rechunk } = openRoot(deps.corpus, root, 'folder', plan);
   const states = deps.corpus.docStates(rootRow.id);
   const batch = new Batcher(deps.corpus, rootRow.id);
-  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count }, (d) => batch.add(d), walked.files.length > 200);
+  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count }, (d) => batch.add(d), walked.files.length > 1000);
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const seen = new Set<string>();
   const total = walked.files.length;
@@ -299,7 +299,7 @@ async function indexFolder(
       // Yield to the event loop now and then so cancellation and progress get through.
       if (done % 16 === 0) await new Promise((r) => setImmediate(r));
     }
-    await builder.drain();
+    if (!(await builder.drain(opts.signal))) report.cancelled = true;
   } finally {
     await builder.close();
   }
@@ -359,7 +359,7 @@ async function indexJsonl(
       if (prev) report.updated++;
       else report.added++;
     }
-    await builder.drain();
+    if (!(await builder.drain(opts.signal))) report.cancelled = true;
   } finally {
     await builder.close();
   }

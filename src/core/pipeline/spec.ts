@@ -2,8 +2,9 @@
  * Declarative retrieval pipelines. A pipeline is a tree of stages; names are a compact way to write
  * the common ones:
  *
- *   bm25                               BM25 over the FTS5 index
+ *   bm25                               BM25, per-language analysis (src/core/text/analyzers.ts)
  *   bm25(k1=1.2,b=0.75)                with parameters
+ *   bm25(analyzer=standard)            unstemmed, no stop words (the previous analysis; Lucene StandardAnalyzer-like)
  *   dense:e5-small                     exact cosine search with a bi-encoder (catalogue name, hub id or folder)
  *   hybrid:e5-small                    RRF fusion of bm25 and dense:e5-small
  *   rrf(bm25,dense:labse)              RRF fusion of any stages (k=60)

@@ -207,8 +207,3 @@ export function countUnanalysed(db: Db, analyzer: string): number {
       .get(analyzer) as { n: number }
   ).n;
 }
-
-/** Drops every segment of analyzers other than `keep` that have no live chunk left (e.g. an old analyzer version). */
-export function dropEmptyAnalyzers(db: Db): void {
-  db.prepare('DELETE FROM bm25_segments WHERE analyzer NOT IN (SELECT DISTINCT analyzer FROM bm25_lengths)').run();
-}

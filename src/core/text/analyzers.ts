@@ -23,7 +23,6 @@
 import { ANALYZER_VERSION, terms } from './terms';
 
 export type AnalyzerName = 'standard' | 'lang';
-export const ANALYZER_NAMES: AnalyzerName[] = ['standard', 'lang'];
 export const DEFAULT_ANALYZER: AnalyzerName = 'lang';
 
 /** Bumped whenever the `lang` analyzer's output changes (stop lists, stemmers, rules). */
@@ -31,10 +30,6 @@ export const LANG_ANALYZER_VERSION = 1;
 
 export function analyzerId(name: AnalyzerName): string {
   return name === 'standard' ? `standard.${ANALYZER_VERSION}` : `lang.${ANALYZER_VERSION}.${LANG_ANALYZER_VERSION}`;
-}
-
-export function isAnalyzerName(s: string): s is AnalyzerName {
-  return (ANALYZER_NAMES as string[]).includes(s);
 }
 
 type Stemmer = (w: string) => string;
@@ -219,27 +214,32 @@ export function arabicStem(w: string): string {
 // ---------------------------------------------------------------------------------------------
 // Hindi: main rules of Lucene's HindiNormalizer and the HindiStemmer (Ramanathan & Rao 2003).
 
+/** Character rewrites of the HindiNormalizer: variants → base letter, long → short vowels, chandrabindu → anusvara. */
+const HI_MAP: Record<string, string> = {
+  '\u0901': '\u0902',
+  '\u0960': '\u090B',
+  '\u0961': '\u090C',
+  '\u0962': '\u090C',
+  '\u0963': '\u090C',
+  '\u0944': '\u0943',
+  '\u0945': '\u0947',
+  '\u0949': '\u094B',
+  '\u0911': '\u0913',
+  '\u090D': '\u090F',
+  '\u0946': '\u0947',
+  '\u094A': '\u094B',
+  '\u090E': '\u090F',
+  '\u0912': '\u0913',
+  '\u0908': '\u0907',
+  '\u090A': '\u0909',
+  '\u0940': '\u093F',
+  '\u0942': '\u0941',
+};
+const HI_CHARS = new RegExp(`[${Object.keys(HI_MAP).join('')}]`, 'g');
 export function hindiNormalize(w: string): string {
   return w
     .replace(/[\u093C\u200C\u200D]/g, '') // nukta, ZWNJ, ZWJ
-    .replace(/\u0901/g, '\u0902') // chandrabindu → anusvara
-    .replace(/\u0960/g, '\u090B')
-    .replace(/\u0961/g, '\u090C')
-    .replace(/\u0962/g, '\u090C')
-    .replace(/\u0963/g, '\u090C')
-    .replace(/\u0944/g, '\u0943')
-    .replace(/\u0945/g, '\u0947')
-    .replace(/\u0949/g, '\u094B')
-    .replace(/\u0911/g, '\u0913')
-    .replace(/\u090D/g, '\u090F')
-    .replace(/\u0946/g, '\u0947')
-    .replace(/\u094A/g, '\u094B')
-    .replace(/\u090E/g, '\u090F')
-    .replace(/\u0912/g, '\u0913')
-    .replace(/\u0908/g, '\u0907') // long → short vowels
-    .replace(/\u090A/g, '\u0909')
-    .replace(/\u0940/g, '\u093F')
-    .replace(/\u0942/g, '\u0941')
+    .replace(HI_CHARS, (c) => HI_MAP[c])
     .replace(/\u0928\u094D(?=[\u0915-\u0939])/g, '\u0902'); // dead n + consonant → anusvara
 }
 const HI_SUFFIXES: string[][] = [
