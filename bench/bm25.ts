@@ -1,59 +1,114 @@
-/** BM25 through the engine: indexing a BEIR corpus.jsonl (langid + chunking + FTS5) and query latency. */
+/**
+ * BM25 side by side with Lucene (issue 13): a generated multilingual passage collection
+ * (bench/lib/mlcorpus.ts: 4 sentences per document in 10 languages, real sentences with a Zipf
+ * vocabulary mixed in) and as many topics; our engine in a child process (`bm25`, the per-language
+ * analyzer, and `bm25(analyzer=standard)`; indexing on every core, queries top 100 in one process as
+ * `clir run` does) and, when a JDK and Debian's Lucene 8 are installed (scripts/lucene/compare.sh
+ * installs them), scripts/lucene/LuceneBm25.java with StandardAnalyzer, BM25(0.9, 0.4), an on-disk
+ * index, one indexing thread, the same topics. Ratios are ours / Lucene from the same run.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openWorkbench } from '../src/core/workbench';
-import { textGen } from './lib/text';
-import { log, now, percentile, round } from './lib/util';
+import { generateCorpus, generateQueries } from './lib/mlcorpus';
+import { log, round } from './lib/util';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function luceneClasspath(): string | undefined {
+  const dir = '/usr/share/java';
+  if (!fs.existsSync(dir)) return undefined;
+  const jars = fs.readdirSync(dir);
+  const core = jars.find((j) => /^lucene-core-\d.*\.jar$/.test(j));
+  const common = jars.find((j) => /^lucene-analyzers-common-\d.*\.jar$/.test(j));
+  if (!core || !common) return undefined;
+  try {
+    execFileSync('javac', ['-version'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  return `${path.join(dir, core)}:${path.join(dir, common)}`;
+}
 
 export async function benchBm25(workDir: string, sizes: number[], nQueries: number): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
+  const cp = luceneClasspath();
+  let classes: string | undefined;
+  if (cp) {
+    classes = path.join(workDir, 'lucene-classes');
+    fs.mkdirSync(classes, { recursive: true });
+    execFileSync('javac', ['-nowarn', '-cp', cp, '-d', classes, path.join(ROOT, 'scripts', 'lucene', 'LuceneBm25.java')]);
+  } else log('bm25: no JDK / Debian Lucene found (scripts/lucene/compare.sh installs them): Lucene columns skipped');
   for (const n of sizes) {
-    log(`bm25: ${n} documents`);
+    log(`bm25: ${n} documents, ${nQueries} topics`);
     const dir = path.join(workDir, `bm25-${n}`);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    const g = textGen(n);
+    const { docs } = generateCorpus(ROOT, n);
+    const topics = generateQueries(docs, nQueries);
     const corpus = path.join(dir, 'corpus.jsonl');
-    const lines: string[] = [];
-    let bytes = 0;
-    for (let i = 0; i < n; i++) {
-      const p = g.passage(40 + Math.floor(((i * 7919) % 160)));
-      const line = JSON.stringify({ _id: `d${i}`, title: '', text: p.text });
-      bytes += Buffer.byteLength(line) + 1;
-      lines.push(line);
+    fs.writeFileSync(corpus, docs.map((d) => JSON.stringify({ _id: d.id, title: '', text: d.text })).join('\n') + '\n');
+    const topicsFile = path.join(dir, 'topics.tsv');
+    fs.writeFileSync(topicsFile, topics.map((t) => `${t.id}\t${t.text.replace(/[\t\n]/g, ' ')}\t${t.lang}`).join('\n') + '\n');
+    const corpusMiB = fs.statSync(corpus).size / 1048576;
+    const load = (): number => Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+
+    let lucene: Record<string, unknown> | undefined;
+    if (cp && classes) {
+      const stats = path.join(dir, 'lucene.json');
+      const loadBefore = load();
+      const r = spawnSync(
+        'java',
+        ['-cp', `${cp}:${classes}`, 'LuceneBm25', '--corpus', corpus, '--topics', topicsFile, '--out', path.join(dir, 'lucene.run'), '--k1', '0.9', '--b', '0.4', '-k', '100', '--index', path.join(dir, 'lucene-index'), '--stats', stats],
+        { encoding: 'utf8' },
+      );
+      if (r.status !== 0) log(`bm25: Lucene failed: ${r.stderr}`);
+      else lucene = { ...JSON.parse(fs.readFileSync(stats, 'utf8')), loadBefore };
     }
-    fs.writeFileSync(corpus, lines.join('\n') + '\n');
-    const wb = openWorkbench(path.join(dir, 'index.db'));
-    try {
-      const t0 = now();
-      const rep = await wb.index(corpus, { pipeline: 'bm25' });
-      const indexS = (now() - t0) / 1000;
-      const qg = textGen(n + 1);
-      const queries = Array.from({ length: nQueries }, () => {
-        const k = 2 + Math.floor(Math.random() * 3);
-        return Array.from({ length: k }, () => qg.word()).join(' ');
+
+    const loadBefore = load();
+    const child = path.join(__dirname, 'bm25-child.js');
+    const out = execFileSync(process.execPath, [child, corpus, path.join(dir, 'index.db'), topicsFile, 'bm25;bm25(analyzer=standard)'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    const ours = JSON.parse(out.trim().split('\n').pop()!) as {
+      indexS: number;
+      queries: { pipeline: string; p50Ms: number; p95Ms: number; meanMs: number; totalS: number }[];
+      [k: string]: unknown;
+    };
+    const std = ours.queries.find((q) => q.pipeline === 'bm25(analyzer=standard)')!;
+    const lang = ours.queries.find((q) => q.pipeline === 'bm25')!;
+    const row: Record<string, unknown> = {
+      documents: n,
+      corpusMiB: round(corpusMiB, 1),
+      queries: nQueries,
+      loadBefore,
+      ours,
+      indexS: ours.indexS,
+      docsPerS: round(n / ours.indexS, 0),
+      queryP50Ms: lang.p50Ms,
+      queryP95Ms: lang.p95Ms,
+      standardP50Ms: std.p50Ms,
+      standardP95Ms: std.p95Ms,
+    };
+    if (lucene) {
+      const l = lucene as { readS: number; indexS: number; queryP50Ms: number; queryP95Ms: number; queriesS: number; indexBytes: number };
+      Object.assign(row, {
+        lucene,
+        luceneIndexS: round(l.readS + l.indexS, 2),
+        luceneP50Ms: l.queryP50Ms,
+        luceneP95Ms: l.queryP95Ms,
+        luceneIndexMiB: round(l.indexBytes / 1048576, 1),
+        ratioIndex: round(ours.indexS / (l.readS + l.indexS), 2),
+        ratioP50Standard: round(std.p50Ms / l.queryP50Ms, 2),
+        ratioP95Standard: round(std.p95Ms / l.queryP95Ms, 2),
+        ratioP50Lang: round(lang.p50Ms / l.queryP50Ms, 2),
+        ratioTotalQueriesStandard: round(std.totalS / l.queriesS, 2),
       });
-      await wb.retrieve(queries[0], { pipeline: 'bm25', k: 10 });
-      const t: number[] = [];
-      for (const q of queries) {
-        const a = now();
-        await wb.retrieve(q, { pipeline: 'bm25', k: 10 });
-        t.push(now() - a);
-      }
-      rows.push({
-        documents: n,
-        chunks: rep.chunks,
-        corpusMiB: round(bytes / 1048576, 1),
-        indexS: round(indexS, 2),
-        docsPerS: round(n / indexS, 0),
-        queries: nQueries,
-        queryP50Ms: round(percentile(t, 50), 2),
-        queryP95Ms: round(percentile(t, 95), 2),
-        languages: rep.languages,
-      });
-    } finally {
-      await wb.close();
     }
+    log(`bm25: ${JSON.stringify(row)}`);
+    rows.push(row);
   }
   return rows;
 }

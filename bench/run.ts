@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       }
     : {
         dense: { sizes: [10_000, 100_000, 1_000_000], dims: [384, 768], queries: 100, hnswMax: 100_000, sqliteVecMax: 1_000_000 },
-        bm25: { sizes: [10_000, 100_000], queries: 200 },
+        bm25: { sizes: [100_000], queries: 2_000 },
         indexing: { files: 10_000 },
         eval: { queries: 10_000, depth: 1_000 },
         encoding: { encoders: [E5_SMALL, E5_BASE], rerankers: [RERANKER_BASE], dtypes: ['fp32', 'q8'], batchSizes: [1, 8, 32], passages: 48, rerankPassages: 24 },

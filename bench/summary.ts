@@ -39,7 +39,20 @@ export function summaryMarkdown(r: Row): string {
     ['model', 'model'], ['dtype', 'dtype'], ['batchSize', 'batch'], ['projectPairsPerS', 'pairs/s'], ['barePairsPerS', 'bare ORT pairs/s'], ['overheadRatio', 'overhead'],
   ]);
   s += `\n### BM25\n\n`;
-  s += table(arr(r.bm25), [['documents', 'documents'], ['chunks', 'chunks'], ['corpusMiB', 'MiB'], ['indexS', 'index s'], ['docsPerS', 'docs/s'], ['queryP50Ms', 'query p50 ms'], ['queryP95Ms', 'query p95 ms']]);
+  s += table(arr(r.bm25), [
+    ['documents', 'documents'],
+    ['corpusMiB', 'MiB'],
+    ['indexS', 'index s'],
+    ['luceneIndexS', 'Lucene index s'],
+    ['queryP50Ms', 'bm25 p50 ms'],
+    ['queryP95Ms', 'bm25 p95 ms'],
+    ['standardP50Ms', 'standard p50 ms'],
+    ['standardP95Ms', 'standard p95 ms'],
+    ['luceneP50Ms', 'Lucene p50 ms'],
+    ['luceneP95Ms', 'Lucene p95 ms'],
+    ['ratioIndex', 'index ratio'],
+    ['ratioP50Standard', 'p50 ratio (standard)'],
+  ]);
   s += `\n### Indexing a workspace (parse + chunk + language id + BM25 + store)\n\n`;
   s += table(r.indexing && !(r.indexing as Row).error ? [r.indexing as Row] : [], [
     ['files', 'files'], ['mib', 'MiB'], ['seconds', 's'], ['filesPerS', 'files/s'], ['mibPerS', 'MiB/s'], ['chunks', 'chunks'], ['peakRssMiB', 'peak RSS MiB'],

@@ -3,6 +3,7 @@
  * Bundles the extension and the engine process with esbuild:
  *   src/extension/extension.ts → dist/extension.js   (runs in the VS Code extension host)
  *   src/engine/main.ts         → dist/engine.js      (the engine child process)
+ *   src/core/ingest/analyze-worker.ts → dist/analyze-worker.js (indexer worker threads, found next to engine.js)
  * Native and heavy packages stay external and ship in node_modules.
  * Usage: node scripts/bundle.js [--production] [--watch]
  */
@@ -45,6 +46,7 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
+  { ...common, entryPoints: ['src/core/ingest/analyze-worker.ts'], outfile: 'dist/analyze-worker.js' },
 ];
 
 async function main() {

@@ -49,6 +49,7 @@ const required = [
   'package.json',
   'dist/extension.js',
   'dist/engine.js',
+  'dist/analyze-worker.js',
   'dist/webview/workbench.js',
   'dist/webview/workbench.css',
   'dist/notebook/renderer.js',

@@ -54,6 +54,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 
 public final class LuceneBm25 {
   private static final String FIELD = "contents";
@@ -66,14 +67,19 @@ public final class LuceneBm25 {
     int k = Integer.parseInt(opt.getOrDefault("k", "100"));
     String tag = opt.getOrDefault("tag", "lucene-bm25");
 
-    Analyzer analyzer = new StandardAnalyzer(); // Lucene 8: StandardTokenizer + LowerCaseFilter, no stop words
+    Analyzer analyzer = analyzer(opt.getOrDefault("analyzer", "standard"));
     BM25Similarity sim = new BM25Similarity(k1, b);
     PrintWriter tokens = opt.containsKey("tokens")
         ? new PrintWriter(Files.newBufferedWriter(Paths.get(opt.get("tokens")), StandardCharsets.UTF_8)) : null;
 
+    long t0 = System.nanoTime();
     List<String[]> docs = readCorpus(Paths.get(corpus));
-    Directory dir = new ByteBuffersDirectory();
-    IndexWriterConfig cfg = new IndexWriterConfig(analyzer).setSimilarity(sim);
+    long tRead = System.nanoTime();
+    // --index DIR: on disk (FSDirectory, as Anserini/Pyserini index), else in memory.
+    Path indexDir = opt.containsKey("index") ? Paths.get(opt.get("index")) : null;
+    Directory dir = indexDir != null ? FSDirectory.open(indexDir) : new ByteBuffersDirectory();
+    IndexWriterConfig cfg = new IndexWriterConfig(analyzer).setSimilarity(sim).setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+    if (opt.containsKey("ram-mb")) cfg.setRAMBufferSizeMB(Double.parseDouble(opt.get("ram-mb")));
     try (IndexWriter w = new IndexWriter(dir, cfg)) {
       for (String[] d : docs) {
         Document doc = new Document();
@@ -84,13 +90,20 @@ public final class LuceneBm25 {
       }
     }
 
+    long tIndexed = System.nanoTime();
+    long indexBytes = 0;
+    for (String f : dir.listAll()) indexBytes += dir.fileLength(f);
     List<String[]> topics = readTopics(Paths.get(topicsFile));
+    long[] lat = new long[topics.size()];
+    int qi = 0;
+    long tq0 = System.nanoTime();
     int lines = 0, empty = 0;
     try (DirectoryReader reader = DirectoryReader.open(dir);
          Writer run = Files.newBufferedWriter(Paths.get(out), StandardCharsets.UTF_8)) {
       IndexSearcher searcher = new IndexSearcher(reader);
       searcher.setSimilarity(sim);
       for (String[] t : topics) {
+        long qs = System.nanoTime();
         List<String> qt = analyze(analyzer, t[1]);
         if (tokens != null) tokens.println("query\t" + t[0] + "\t" + String.join(" ", qt));
         if (qt.isEmpty()) { empty++; continue; }
@@ -104,11 +117,44 @@ public final class LuceneBm25 {
           lines++;
         }
         if (rank == 0) empty++;
+        lat[qi++] = System.nanoTime() - qs;
+      }
+    }
+    long tq1 = System.nanoTime();
+    if (opt.containsKey("stats")) {
+      long[] l = java.util.Arrays.copyOf(lat, qi);
+      java.util.Arrays.sort(l);
+      double p50 = l.length > 0 ? l[l.length / 2] / 1e6 : 0, p95 = l.length > 0 ? l[Math.min(l.length - 1, (int) (l.length * 0.95))] / 1e6 : 0;
+      double mean = 0;
+      for (long x : l) mean += x / 1e6;
+      mean = l.length > 0 ? mean / l.length : 0;
+      try (Writer sw = Files.newBufferedWriter(Paths.get(opt.get("stats")), StandardCharsets.UTF_8)) {
+        sw.write(String.format(Locale.ROOT,
+            "{\"lucene\":\"%s\",\"analyzer\":\"%s\",\"docs\":%d,\"readS\":%.3f,\"indexS\":%.3f,\"indexBytes\":%d,\"queries\":%d,\"queriesS\":%.3f,\"queryMeanMs\":%.3f,\"queryP50Ms\":%.3f,\"queryP95Ms\":%.3f,\"onDisk\":%b}%n",
+            org.apache.lucene.util.Version.LATEST, opt.getOrDefault("analyzer", "standard"), docs.size(), (tRead - t0) / 1e9, (tIndexed - tRead) / 1e9,
+            indexBytes, qi, (tq1 - tq0) / 1e9, mean, p50, p95, indexDir != null));
       }
     }
     if (tokens != null) tokens.close();
     System.err.printf(Locale.ROOT, "Lucene %s BM25(k1=%s,b=%s): %d docs, %d topics (%d without hits), %d run lines -> %s%n",
         org.apache.lucene.util.Version.LATEST, k1, b, docs.size(), topics.size(), empty, lines, out);
+  }
+
+  /** standard (StandardAnalyzer, no stop words) or one of Lucene's language analyzers, as Anserini uses them. */
+  static Analyzer analyzer(String name) {
+    switch (name) {
+      case "standard": return new StandardAnalyzer(); // Lucene 8: StandardTokenizer + LowerCaseFilter, no stop words
+      case "en": return new org.apache.lucene.analysis.en.EnglishAnalyzer();
+      case "ru": return new org.apache.lucene.analysis.ru.RussianAnalyzer();
+      case "ar": return new org.apache.lucene.analysis.ar.ArabicAnalyzer();
+      case "hi": return new org.apache.lucene.analysis.hi.HindiAnalyzer();
+      case "de": return new org.apache.lucene.analysis.de.GermanAnalyzer();
+      case "fr": return new org.apache.lucene.analysis.fr.FrenchAnalyzer();
+      case "es": return new org.apache.lucene.analysis.es.SpanishAnalyzer();
+      case "th": return new org.apache.lucene.analysis.th.ThaiAnalyzer();
+      case "zh": case "ja": case "cjk": return new org.apache.lucene.analysis.cjk.CJKAnalyzer();
+      default: usage("unknown --analyzer " + name); return null;
+    }
   }
 
   static List<String> analyze(Analyzer a, String text) throws IOException {
@@ -208,7 +254,7 @@ public final class LuceneBm25 {
 
   static void usage(String msg) {
     System.err.println("LuceneBm25: " + msg);
-    System.err.println("usage: LuceneBm25 --corpus <corpus.jsonl|folder> --topics <file> --out <run> [--k1 1.2] [--b 0.75] [-k 100] [--tag t] [--tokens file]");
+    System.err.println("usage: LuceneBm25 --corpus <corpus.jsonl|folder> --topics <file> --out <run> [--k1 1.2] [--b 0.75] [-k 100] [--tag t] [--tokens file] [--analyzer standard|en|ru|ar|hi|de|fr|es|th|zh] [--index DIR] [--stats FILE.json] [--ram-mb N]");
     System.exit(2);
   }
 

@@ -41,8 +41,11 @@ fi
 JAR=$(lucene_jar)
 [ -n "$JAR" ] || { echo "lucene-core jar not found in /usr/share/java" >&2; exit 1; }
 rm -rf "$WORK"; mkdir -p "$WORK/classes" "$WORK/qrels" "$WORK/eval"
-javac -nowarn -cp "$JAR" -d "$WORK/classes" scripts/lucene/LuceneBm25.java
-LUCENE="java -cp $JAR:$WORK/classes LuceneBm25"
+# LuceneBm25 also offers Lucene's language analyzers (--analyzer, scripts/lucene/analyzers.sh): lucene-analyzers-common.
+COMMON=$(ls /usr/share/java/lucene-analyzers-common-[0-9]*.jar /usr/share/java/lucene-analyzers-common.jar 2>/dev/null | head -n1 || true)
+[ -n "$COMMON" ] || { echo "lucene-analyzers-common jar not found in /usr/share/java" >&2; exit 1; }
+javac -nowarn -cp "$JAR:$COMMON" -d "$WORK/classes" scripts/lucene/LuceneBm25.java
+LUCENE="java -cp $JAR:$COMMON:$WORK/classes LuceneBm25"
 echo "== Lucene: $JAR; $(java -version 2>&1 | head -n1)" >&2
 
 # --- 2. our engine ---------------------------------------------------------------------------
@@ -54,20 +57,16 @@ for s in $SETTINGS; do
   k1=${s%,*}; b=${s#*,}; tag="k1=${k1},b=${b}"
   $LUCENE --corpus "$CORPUS" --topics "$TOPICS" --out "$WORK/lucene.$tag.run" --k1 "$k1" --b "$b" -k 100 \
     --tag "lucene-bm25($tag)" --tokens "$WORK/lucene.tokens.tsv"
-  $CLIR run --db "$WORK/clir.db" --topics "$TOPICS" -p "bm25($tag)" -k 100 -o "$WORK/clir.$tag.run" -q
+  $CLIR run --db "$WORK/clir.db" --topics "$TOPICS" -p "bm25(analyzer=standard,$tag)" -k 100 -o "$WORK/clir.$tag.run" -q
 done
 
 # --- 4. qrels per query language: full, and monolingual (documents in the query's language) ---
-node - "$TOPICS" "$QRELS" "$DOC_LANGS" "$WORK/qrels" <<'EOF'
+LANGS_JS="$ROOT/scripts/lucene/langs.js" node - "$TOPICS" "$QRELS" "$DOC_LANGS" "$WORK/qrels" <<'EOF'
 const fs = require('fs');
 const [topicsFile, qrelsFile, docLangsFile, dir] = process.argv.slice(2);
-const qlang = new Map();
-for (const line of fs.readFileSync(topicsFile, 'utf8').split('\n')) {
-  if (!line.trim()) continue;
-  if (topicsFile.endsWith('.jsonl')) { const o = JSON.parse(line); qlang.set(String(o._id ?? o.id), o.lang ?? 'und'); }
-  else { const f = line.split('\t'); qlang.set(f[0], f[2] ?? 'und'); }
-}
-const dlang = new Map(fs.readFileSync(docLangsFile, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t')));
+const { queryLanguages, documentLanguages } = require(process.env.LANGS_JS);
+const qlang = queryLanguages(topicsFile);
+const dlang = documentLanguages(docLangsFile);
 const out = {};
 const add = (name, line) => (out[name] ??= []).push(line);
 for (const line of fs.readFileSync(qrelsFile, 'utf8').split('\n')) {

@@ -2,24 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { openWorkbench } from '../../src/core/workbench';
 import { terms } from '../../src/core/text/terms';
+import { referenceBm25 } from '../helpers/bm25-reference';
 import { tmpDir, writeFiles } from '../helpers/tmp';
-
-/** The textbook formula, written independently of src/core/bm25 (Robertson & Zaragoza, Lucene IDF). */
-function referenceBm25(docs: string[][], query: string[], k1: number, b: number): number[] {
-  const N = docs.length;
-  const avgdl = docs.reduce((a, d) => a + d.length, 0) / N;
-  return docs.map((d) => {
-    let s = 0;
-    for (const q of query) {
-      const df = docs.filter((x) => x.includes(q)).length;
-      if (!df) continue;
-      const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-      const tf = d.filter((t) => t === q).length;
-      s += (idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * d.length) / avgdl));
-    }
-    return s;
-  });
-}
 
 describe('BM25 over FTS5', () => {
   const texts = [
@@ -48,7 +32,7 @@ describe('BM25 over FTS5', () => {
     it(`matches the textbook formula exactly (k1=${k1}, b=${b})`, async () => {
       for (const q of ['dog fox', 'the dog', 'glaciers sun', 'собака', '咖啡', 'กาแฟ']) {
         const expected = referenceBm25(texts.map(terms), terms(q), k1, b);
-        const res = await wb.retrieve(q, { pipeline: `bm25(k1=${k1},b=${b})`, k: 100 });
+        const res = await wb.retrieve(q, { pipeline: `bm25(analyzer=standard,k1=${k1},b=${b})`, k: 100 });
         const got = new Map<string, number>();
         const key = wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
         for (const d of res.docs) got.set((key.get(d.docId) as { doc_key: string }).doc_key, d.score);

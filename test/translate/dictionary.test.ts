@@ -176,3 +176,21 @@ describe('translate: dictionary parsing', () => {
     d.close();
   });
 });
+
+describe('translate: dictionary stop words', () => {
+  it('drops source-language stop words before lookup when asked (qt(dict:…) pipelines do), multiword headwords first', async () => {
+    const t = new DictionaryTranslator(loadDictionary(MINI_DICTD), { dropStopwords: true });
+    const out = await t.translate('Eröffnungen im Schach', 'de', 'en');
+    assert.deepEqual(out.synonymSets, [
+      ['opening', 'inauguration', 'launch', 'opening ceremony'],
+      ['chess', 'check'],
+    ]);
+    assert.deepEqual(
+      out.details?.map((d) => d.how),
+      ['stripped', 'stopword', 'exact'],
+    );
+    const multi = await t.translate('das schwarzes Brett', 'de', 'en');
+    assert.deepEqual(multi.synonymSets, [['notice board', 'bulletin board']]);
+    await t.dispose();
+  });
+});

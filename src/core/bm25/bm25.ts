@@ -1,18 +1,38 @@
 /**
- * BM25 over the FTS5 index. FTS5 stores the postings (terms produced by ../text/terms.ts, one
- * FTS token each); term frequencies are read from its `fts5vocab` instance table, and the score is
- * computed here so that k1 and b are configurable and the formula is exactly the textbook one
+ * BM25 over compact postings (../store/postings.ts, ./codec.ts), scored with the textbook formula
  * (Robertson & Zaragoza 2009) with Lucene's non-negative IDF:
  *
  *   score(D, Q) = Σ_{t ∈ Q} qtf(t) · idf(t) · tf(t,D)·(k1+1) / (tf(t,D) + k1·(1 − b + b·|D|/avgdl))
  *   idf(t)      = ln(1 + (N − df(t) + 0.5) / (df(t) + 0.5))
  *
- * N = number of chunks, |D| = number of terms in the chunk, avgdl = mean |D|. Defaults k1 = 0.9,
- * b = 0.4 (Anserini's defaults for passage-sized units); Lucene's own defaults are k1 = 1.2, b = 0.75.
- * Chunk scores are aggregated to documents by the caller.
+ * N = number of chunks, |D| = number of terms of the chunk under the analyzer, avgdl = mean |D|.
+ * Defaults k1 = 0.9, b = 0.4 (Anserini's defaults for passage-sized units); Lucene's own defaults
+ * are k1 = 1.2, b = 0.75.
+ *
+ * `search()` returns the top k documents (a document scores as its best chunk) with MaxScore
+ * (Turtle & Flood 1995) plus per-block bounds: query terms are ordered by their largest possible
+ * contribution; once the k-th best document score θ exceeds what the low-bound terms can add
+ * together, documents found only in those terms are never scored, and a candidate is abandoned as
+ * soon as its score plus the bounds of the terms still unchecked (per block where known) falls below θ.
+ * Every returned score is the exact formula; only the work changes. Other aggregations (`sum`,
+ * `first`) and `scoreChunks()` score every posting (exhaustive, into a dense accumulator).
  */
+import { chunkAnalysisText } from '../ingest/analysis';
+import type { Aggregation, DocScore } from '../search/aggregate';
 import type { Db } from '../store/db';
-import { terms } from '../text/terms';
+import {
+  appendSegment,
+  chunkRows,
+  corpusVersion,
+  countUnanalysed,
+  lengthRows,
+  segments,
+  termBlobs,
+  unanalysedChunks,
+} from '../store/postings';
+import { analyze, analyzerId, AnalyzerName, DEFAULT_ANALYZER, stemmedLanguages } from '../text/analyzers';
+import { languageCandidates, languageIdReady } from '../text/langid';
+import { BLOCK, blockTable, decodePostings, Postings } from './codec';
 
 export interface Bm25Params {
   k1: number;
@@ -28,47 +48,490 @@ export interface ChunkScore {
   score: number;
 }
 
+export interface Bm25SearchOptions {
+  params?: Bm25Params;
+  analyzer?: AnalyzerName;
+  /** Query language (ISO 639-1); detected (restricted to the index's languages) when absent. */
+  lang?: string;
+  aggregate?: Aggregation;
+  allowDoc?: (docId: number) => boolean;
+}
+
+interface ChunkTable {
+  version: string;
+  maxChunk: number;
+  docOf: Int32Array;
+  ordOf: Int32Array;
+  /** Chunk count per language. */
+  langs: Map<string, number>;
+}
+
+interface AnalyzerTable {
+  version: string;
+  n: number;
+  avgdl: number;
+  len: Int32Array;
+  gen: Int32Array;
+  /** Segment id → [gen_min, gen_max]. */
+  segs: Map<number, [number, number]>;
+  norms: Map<string, Float64Array>;
+}
+
+interface QueryList {
+  p: Postings;
+  qtf: number;
+  idf: number;
+  ub: number;
+  pos: number;
+  bpos: number;
+}
+
+const UB_MARGIN = 1 + 1e-12;
+
 export class Bm25Index {
-  private stats?: { n: number; avgdl: number; version: string };
+  private chunks?: ChunkTable;
+  private readonly tables = new Map<string, AnalyzerTable>();
+  private readonly blobs: (term: string) => [number, Uint8Array][];
 
-  constructor(private readonly db: Db) {}
-
-  private collectionStats(): { n: number; avgdl: number } {
-    const version = (this.db.prepare("SELECT value FROM meta WHERE key = 'corpus_version'").get() as { value: string } | undefined)?.value ?? '0';
-    if (!this.stats || this.stats.version !== version) {
-      const r = this.db.prepare('SELECT COUNT(*) AS n, AVG(n_terms) AS avg FROM chunks').get() as { n: number; avg: number | null };
-      this.stats = { n: r.n, avgdl: r.avg ?? 0, version };
-    }
-    return this.stats;
+  constructor(private readonly db: Db) {
+    this.blobs = termBlobs(db);
   }
 
-  /** Scores every chunk containing at least one query term. */
-  scoreChunks(query: string, params: Bm25Params = DEFAULT_BM25): ChunkScore[] {
+  private chunkTable(version: string): ChunkTable {
+    if (this.chunks?.version === version) return this.chunks;
+    const rows: [number, number, number, string][] = [];
+    let maxChunk = 0;
+    for (const r of chunkRows(this.db)) {
+      rows.push(r);
+      if (r[0] > maxChunk) maxChunk = r[0];
+    }
+    const docOf = new Int32Array(maxChunk + 1);
+    const ordOf = new Int32Array(maxChunk + 1);
+    const langs = new Map<string, number>();
+    for (const [id, doc, ord, lang] of rows) {
+      docOf[id] = doc;
+      ordOf[id] = ord;
+      langs.set(lang, (langs.get(lang) ?? 0) + 1);
+    }
+    this.chunks = { version, maxChunk, docOf, ordOf, langs };
+    return this.chunks;
+  }
+
+  /** Analyses chunks that have no postings for `analyzer` yet (in batches, each its own transaction). */
+  private analyseMissing(analyzer: AnalyzerName): void {
+    const id = analyzerId(analyzer);
+    if (this.db.readonly || countUnanalysed(this.db, id) === 0) return;
+    for (;;) {
+      const rows = unanalysedChunks(this.db, id, 5000);
+      if (!rows.length) break;
+      const tx = this.db.transaction(() =>
+        appendSegment(
+          this.db,
+          id,
+          rows.map((r) => ({ chunkId: r.id, terms: analyze(analyzer, chunkAnalysisText(r.text, r.title, r.start, r.end), r.lang) })),
+        ),
+      );
+      tx.immediate();
+    }
+  }
+
+  private table(analyzer: AnalyzerName): { t: AnalyzerTable; c: ChunkTable } {
+    const version = corpusVersion(this.db);
+    const id = analyzerId(analyzer);
+    let t = this.tables.get(id);
+    if (t?.version !== version) {
+      this.analyseMissing(analyzer);
+      const c = this.chunkTable(version);
+      const len = new Int32Array(c.maxChunk + 1);
+      const gen = new Int32Array(c.maxChunk + 1);
+      let n = 0;
+      let total = 0;
+      for (const [chunk, g, l] of lengthRows(this.db, id)) {
+        if (chunk > c.maxChunk) continue;
+        len[chunk] = l;
+        gen[chunk] = g;
+        n++;
+        total += l;
+      }
+      const segs = new Map<number, [number, number]>();
+      for (const s of segments(this.db, id)) segs.set(s.id, [s.genMin, s.genMax]);
+      t = { version, n, avgdl: n ? total / n : 0, len, gen, segs, norms: new Map() };
+      this.tables.set(id, t);
+    }
+    return { t, c: this.chunkTable(version) };
+  }
+
+  /** The language a query is analysed in: the given one, else the detected one among the index's languages. */
+  queryLanguage(query: string, analyzer: AnalyzerName = DEFAULT_ANALYZER, lang?: string): string {
+    if (analyzer === 'standard') return 'und';
+    if (lang) return lang;
+    if (!languageIdReady()) return 'und';
+    const { c } = this.table(analyzer);
+    return chooseQueryLanguage(query, c.langs);
+  }
+
+  /** Query terms → query term frequency, analysed like the chunks. */
+  queryTerms(query: string, analyzer: AnalyzerName = DEFAULT_ANALYZER, lang?: string): Map<string, number> {
     const qterms = new Map<string, number>();
-    for (const t of terms(query)) qterms.set(t, (qterms.get(t) ?? 0) + 1);
-    if (qterms.size === 0) return [];
-    const { n, avgdl } = this.collectionStats();
-    if (n === 0) return [];
-    const postings = this.db.prepare(
-      `SELECT i.doc AS chunk, COUNT(*) AS tf, c.n_terms AS len, c.doc_id, c.ord
-       FROM chunks_fts_instance i JOIN chunks c ON c.id = i.doc
-       WHERE i.term = ? GROUP BY i.doc`,
-    );
-    const scores = new Map<number, ChunkScore>();
-    const { k1, b } = params;
-    for (const [term, qtf] of qterms) {
-      const rows = postings.raw().all(term) as [number, number, number, number, number][];
-      const df = rows.length;
-      if (df === 0) continue;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      for (const [chunk, tf, len, docId, ord] of rows) {
-        const norm = k1 * (1 - b + (b * len) / avgdl);
-        const s = qtf * idf * ((tf * (k1 + 1)) / (tf + norm));
-        const cur = scores.get(chunk);
-        if (cur) cur.score += s;
-        else scores.set(chunk, { chunkId: chunk, docId, ord, score: s });
+    for (const t of analyze(analyzer, query, this.queryLanguage(query, analyzer, lang))) qterms.set(t, (qterms.get(t) ?? 0) + 1);
+    return qterms;
+  }
+
+  /** Live postings of one term (all segments of the analyzer, deleted chunks dropped). */
+  private postings(term: string, t: AnalyzerTable): Postings | undefined {
+    const parts: Postings[] = [];
+    let filtered = false;
+    for (const [seg, blob] of this.blobs(term)) {
+      const range = t.segs.get(seg);
+      if (!range) continue;
+      const p = decodePostings(blob);
+      const [g0, g1] = range;
+      let live = 0;
+      for (let i = 0; i < p.docs.length; i++) {
+        const c = p.docs[i];
+        const g = c < t.gen.length ? t.gen[c] : 0;
+        if (g >= g0 && g <= g1) live++;
+      }
+      if (live !== p.docs.length) {
+        filtered = true;
+        const docs = new Int32Array(live);
+        const tfs = new Int32Array(live);
+        let j = 0;
+        for (let i = 0; i < p.docs.length; i++) {
+          const c = p.docs[i];
+          const g = c < t.gen.length ? t.gen[c] : 0;
+          if (g >= g0 && g <= g1) {
+            docs[j] = c;
+            tfs[j++] = p.tfs[i];
+          }
+        }
+        parts.push({ ...p, docs, tfs });
+      } else parts.push(p);
+    }
+    if (parts.length === 0) return undefined;
+    if (parts.length === 1 && !filtered) return parts[0];
+    let n = 0;
+    for (const p of parts) n += p.docs.length;
+    if (n === 0) return undefined;
+    let docs = new Int32Array(n);
+    let tfs = new Int32Array(n);
+    let o = 0;
+    for (const p of parts) {
+      docs.set(p.docs, o);
+      tfs.set(p.tfs, o);
+      o += p.docs.length;
+    }
+    let sorted = true;
+    for (let i = 1; i < n; i++) if (docs[i] <= docs[i - 1]) sorted = false;
+    if (!sorted) {
+      const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => docs[a] - docs[b]);
+      docs = Int32Array.from(idx, (i) => docs[i]);
+      tfs = Int32Array.from(idx, (i) => tfs[i]);
+    }
+    return blockTable(docs, tfs, (c) => t.len[c]);
+  }
+
+  private norms(t: AnalyzerTable, { k1, b }: Bm25Params): Float64Array {
+    const key = `${k1},${b}`;
+    let a = t.norms.get(key);
+    if (!a) {
+      a = new Float64Array(t.len.length);
+      for (let i = 0; i < a.length; i++) a[i] = k1 * (1 - b + (b * t.len[i]) / t.avgdl);
+      t.norms.set(key, a);
+    }
+    return a;
+  }
+
+  private lists(query: string, t: AnalyzerTable, opts: Bm25SearchOptions, analyzer: AnalyzerName): QueryList[] {
+    const { k1, b } = opts.params ?? DEFAULT_BM25;
+    const out: QueryList[] = [];
+    for (const [term, qtf] of this.queryTerms(query, analyzer, opts.lang)) {
+      const p = this.postings(term, t);
+      if (!p) continue;
+      const df = p.docs.length;
+      const idf = Math.log(1 + (t.n - df + 0.5) / (df + 0.5));
+      let ub = 0;
+      for (let j = 0; j < p.blockLast.length; j++) {
+        const tf = p.blockMaxTf[j];
+        const s = qtf * idf * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * p.blockMinLen[j]) / t.avgdl)));
+        if (s > ub) ub = s;
+      }
+      out.push({ p, qtf, idf, ub: ub * UB_MARGIN, pos: 0, bpos: 0 });
+    }
+    return out;
+  }
+
+  /**
+   * Scores every chunk containing at least one query term (exhaustive). Defaults to the `standard`
+   * analyzer, the terms the FTS5 index and structured (translated-query) BM25 use, so that singleton
+   * synonym sets score exactly like this; `search()` defaults to the per-language analyzer.
+   */
+  scoreChunks(query: string, params: Bm25Params = DEFAULT_BM25, opts: Omit<Bm25SearchOptions, 'params'> = {}): ChunkScore[] {
+    const analyzer = opts.analyzer ?? 'standard';
+    const { t, c } = this.table(analyzer);
+    if (t.n === 0) return [];
+    const lists = this.lists(query, t, { ...opts, params }, analyzer);
+    const norm = this.norms(t, params);
+    const k1p1 = params.k1 + 1;
+    const acc = new Float64Array(t.len.length);
+    const hit = new Uint8Array(t.len.length);
+    const touched: number[] = [];
+    for (const l of lists) {
+      const w = l.qtf * l.idf;
+      const { docs, tfs } = l.p;
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i];
+        const tf = tfs[i];
+        acc[d] += w * ((tf * k1p1) / (tf + norm[d]));
+        if (!hit[d]) {
+          hit[d] = 1;
+          touched.push(d);
+        }
       }
     }
-    return [...scores.values()];
+    const out: ChunkScore[] = [];
+    for (const d of touched) {
+      if (opts.allowDoc && !opts.allowDoc(c.docOf[d])) continue;
+      out.push({ chunkId: d, docId: c.docOf[d], ord: c.ordOf[d], score: acc[d] });
+    }
+    return out;
   }
+
+  /** The top `k` documents (best chunk each, ties by document id), exact BM25 scores. */
+  search(query: string, k: number, opts: Bm25SearchOptions = {}): DocScore[] {
+    const how = opts.aggregate ?? 'max';
+    const analyzer = opts.analyzer ?? DEFAULT_ANALYZER;
+    if (how !== 'max') return exhaustiveDocs(this.scoreChunks(query, opts.params, { ...opts, analyzer }), k, how);
+    const { t, c } = this.table(analyzer);
+    if (t.n === 0 || k <= 0) return [];
+    const params = opts.params ?? DEFAULT_BM25;
+    const lists = this.lists(query, t, opts, analyzer).sort((a, b) => a.ub - b.ub);
+    if (!lists.length) return [];
+    return maxScore(lists, k, this.norms(t, params), params.k1 + 1, t.avgdl, params, c.docOf, opts.allowDoc);
+  }
+}
+
+/** Picks the analysis language of a query among the languages of the index (short queries are often misdetected). */
+export function chooseQueryLanguage(query: string, indexLangs: Map<string, number>): string {
+  const { reliable, scores } = languageCandidates(query);
+  if (!scores.length) return 'und';
+  const total = [...indexLangs.values()].reduce((a, b) => a + b, 0);
+  const present = new Set([...indexLangs].filter(([l, n]) => l !== 'und' && n >= Math.max(1, total * 0.005)).map(([l]) => l));
+  const top = scores[0][0];
+  if ((reliable && present.has(top)) || present.size === 0) return top;
+  const stemmed = new Set(stemmedLanguages());
+  const best = scores.find(([l]) => present.has(l));
+  // Prefer a candidate with an analyzer; otherwise the detector's first choice.
+  return best && (stemmed.has(best[0]) || !stemmed.has(top)) ? best[0] : top;
+}
+
+function exhaustiveDocs(chunks: ChunkScore[], k: number, how: Aggregation): DocScore[] {
+  // Same semantics as ../search/aggregate (kept local to avoid a dependency cycle through search/).
+  const docs = new Map<number, { score: number; chunkId: number; best: number; firstOrd: number }>();
+  for (const ch of chunks) {
+    const cur = docs.get(ch.docId);
+    if (!cur) {
+      docs.set(ch.docId, { score: ch.score, chunkId: ch.chunkId, best: ch.score, firstOrd: ch.ord });
+      continue;
+    }
+    if (how === 'sum') cur.score += ch.score;
+    else if (how === 'max') cur.score = Math.max(cur.score, ch.score);
+    else if (how === 'first' && ch.ord < cur.firstOrd) {
+      cur.firstOrd = ch.ord;
+      cur.score = ch.score;
+    }
+    if (ch.score > cur.best) {
+      cur.best = ch.score;
+      cur.chunkId = ch.chunkId;
+    }
+  }
+  const out = [...docs].map(([docId, v]) => ({ docId, score: v.score, chunkId: v.chunkId }));
+  out.sort((a, b) => b.score - a.score || a.docId - b.docId);
+  return out.slice(0, k);
+}
+
+/** A bounded min-heap of documents (worst at the root: lower score, then higher document id). */
+class DocHeap {
+  readonly score: Float64Array;
+  readonly doc: Int32Array;
+  readonly chunk: Int32Array;
+  size = 0;
+  private readonly at = new Map<number, number>();
+  constructor(readonly k: number) {
+    this.score = new Float64Array(k);
+    this.doc = new Int32Array(k);
+    this.chunk = new Int32Array(k);
+  }
+  private worse(i: number, j: number): boolean {
+    return this.score[i] < this.score[j] || (this.score[i] === this.score[j] && this.doc[i] > this.doc[j]);
+  }
+  private swap(i: number, j: number): void {
+    const s = this.score[i];
+    this.score[i] = this.score[j];
+    this.score[j] = s;
+    const d = this.doc[i];
+    this.doc[i] = this.doc[j];
+    this.doc[j] = d;
+    const c = this.chunk[i];
+    this.chunk[i] = this.chunk[j];
+    this.chunk[j] = c;
+    this.at.set(this.doc[i], i);
+    this.at.set(this.doc[j], j);
+  }
+  private down(i: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.size && this.worse(l, m)) m = l;
+      if (r < this.size && this.worse(r, m)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+  private up(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.worse(i, p)) return;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+  /** θ: the score a new document must reach (−∞ while the heap is not full). */
+  threshold(): number {
+    return this.size < this.k ? -Infinity : this.score[0];
+  }
+  offer(doc: number, chunk: number, s: number): boolean {
+    const i = this.at.get(doc);
+    if (i !== undefined) {
+      if (s > this.score[i]) {
+        this.score[i] = s;
+        this.chunk[i] = chunk;
+        this.down(i);
+        return true;
+      }
+      return false;
+    }
+    if (this.size < this.k) {
+      const j = this.size++;
+      this.score[j] = s;
+      this.doc[j] = doc;
+      this.chunk[j] = chunk;
+      this.at.set(doc, j);
+      this.up(j);
+      return true;
+    }
+    if (s > this.score[0] || (s === this.score[0] && doc < this.doc[0])) {
+      this.at.delete(this.doc[0]);
+      this.score[0] = s;
+      this.doc[0] = doc;
+      this.chunk[0] = chunk;
+      this.at.set(doc, 0);
+      this.down(0);
+      return true;
+    }
+    return false;
+  }
+  sorted(): DocScore[] {
+    const out: DocScore[] = [];
+    for (let i = 0; i < this.size; i++) out.push({ docId: this.doc[i], score: this.score[i], chunkId: this.chunk[i] });
+    return out.sort((a, b) => b.score - a.score || a.docId - b.docId);
+  }
+}
+
+/** Position of the first posting ≥ target at or after `from` (galloping, then binary search). */
+function advance(docs: Int32Array, from: number, target: number): number {
+  const n = docs.length;
+  if (from >= n || docs[from] >= target) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < n && docs[hi] < target) {
+    lo = hi;
+    step <<= 1;
+    hi = from + step;
+  }
+  if (hi > n) hi = n;
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >> 1;
+    if (docs[mid] < target) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+function maxScore(
+  lists: QueryList[],
+  k: number,
+  norm: Float64Array,
+  k1p1: number,
+  avgdl: number,
+  params: Bm25Params,
+  docOf: Int32Array,
+  allowDoc?: (docId: number) => boolean,
+): DocScore[] {
+  const m = lists.length;
+  const prefix = new Float64Array(m);
+  let acc = 0;
+  for (let i = 0; i < m; i++) prefix[i] = acc += lists[i].ub;
+  const heap = new DocHeap(k);
+  let theta = -Infinity;
+  let pivot = 0;
+  const allowed = new Map<number, boolean>();
+  for (;;) {
+    // Next candidate: the smallest current chunk among the essential lists.
+    let cand = 0x7fffffff;
+    for (let i = pivot; i < m; i++) {
+      const l = lists[i];
+      if (l.pos < l.p.docs.length && l.p.docs[l.pos] < cand) cand = l.p.docs[l.pos];
+    }
+    if (cand === 0x7fffffff) break;
+    let s = 0;
+    for (let i = pivot; i < m; i++) {
+      const l = lists[i];
+      if (l.pos < l.p.docs.length && l.p.docs[l.pos] === cand) {
+        const tf = l.p.tfs[l.pos++];
+        s += l.qtf * l.idf * ((tf * k1p1) / (tf + norm[cand]));
+      }
+    }
+    const doc = docOf[cand];
+    if (allowDoc) {
+      let ok = allowed.get(doc);
+      if (ok === undefined) allowed.set(doc, (ok = allowDoc(doc)));
+      if (!ok) continue;
+    }
+    let alive = true;
+    for (let i = pivot - 1; i >= 0; i--) {
+      if (s + prefix[i] < theta) {
+        alive = false;
+        break;
+      }
+      const l = lists[i];
+      const p = l.p;
+      // Block bound: skip the probe when this list's block cannot lift the candidate over θ.
+      while (l.bpos < p.blockLast.length && p.blockLast[l.bpos] < cand) l.bpos++;
+      if (l.bpos >= p.blockLast.length) continue;
+      if (theta > -Infinity) {
+        const tfm = p.blockMaxTf[l.bpos];
+        const bb =
+          l.qtf * l.idf * ((tfm * k1p1) / (tfm + params.k1 * (1 - params.b + (params.b * p.blockMinLen[l.bpos]) / avgdl))) * UB_MARGIN;
+        if (s + bb + (i > 0 ? prefix[i - 1] : 0) < theta) continue;
+      }
+      l.pos = advance(p.docs, Math.max(l.pos, l.bpos * BLOCK), cand);
+      if (l.pos < p.docs.length && p.docs[l.pos] === cand) {
+        const tf = p.tfs[l.pos];
+        s += l.qtf * l.idf * ((tf * k1p1) / (tf + norm[cand]));
+      }
+    }
+    if (!alive) continue;
+    if (heap.offer(doc, cand, s)) {
+      const th = heap.threshold();
+      if (th !== theta) {
+        theta = th;
+        while (pivot < m && prefix[pivot] < theta) pivot++;
+      }
+    }
+  }
+  return heap.sorted();
 }

@@ -15,9 +15,8 @@ import type { IndexOptions, IndexReport, SkippedFile } from '../api';
 import type { Encoder } from '../models/types';
 import type { CorpusStore, DocState, NewDocument, NewChunk } from '../store/corpus';
 import type { VectorStore } from '../store/vectors';
-import { detectLanguageSync, initLanguageId } from '../text/langid';
-import { ANALYZER_VERSION, terms } from '../text/terms';
-import { chunkText, estimateTokens } from './chunker';
+import { analyzerId, DEFAULT_ANALYZER } from '../text/analyzers';
+import { DocBuilder } from './build-pool';
 import { readCorpusJsonl } from './jsonl';
 import { extractText, kindOf, UnreadableFile } from './readers';
 import { FoundFile, walkFolder } from './walk';
@@ -36,7 +35,8 @@ export interface IndexerDeps {
 interface ChunkPlan {
   maxTokens: number;
   overlap: number;
-  count: (t: string) => number;
+  /** The encoder's token counter; absent: the estimate (and analysis may run in worker threads). */
+  count?: (t: string) => number;
   /** Identifies the chunking so a change re-chunks everything. */
   signature: string;
 }
@@ -46,7 +46,7 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
   const overlap = opts.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP;
   const enc = encoders[0];
   if (!enc) {
-    return { maxTokens: requested - 2, overlap, count: estimateTokens, signature: `estimate:${requested}:${overlap}:a${ANALYZER_VERSION}` };
+    return { maxTokens: requested - 2, overlap, signature: `estimate:${requested}:${overlap}:a${analyzerId(DEFAULT_ANALYZER)}` };
   }
   // Budget = the smallest max length among the encoders, minus special tokens and the passage prefix.
   const limit = Math.min(requested, ...encoders.map((e) => e.record.maxLength));
@@ -57,38 +57,12 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
     maxTokens: Math.max(16, limit - special - prefix),
     overlap,
     count,
-    signature: `${enc.record.source}@${enc.record.revision}:${limit}:${overlap}:a${ANALYZER_VERSION}`,
+    signature: `${enc.record.source}@${enc.record.revision}:${limit}:${overlap}:a${analyzerId(DEFAULT_ANALYZER)}`,
   };
 }
 
 function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-function buildDocument(
-  docKey: string,
-  absPath: string | null,
-  title: string | null,
-  text: string,
-  hash: string,
-  mtimeMs: number | null,
-  size: number,
-  plan: ChunkPlan,
-): NewDocument {
-  const lang = detectLanguageSync(text);
-  const chunks: NewChunk[] = chunkText(text, { maxTokens: plan.maxTokens, overlapTokens: plan.overlap, countTokens: plan.count }).map(
-    (span) => {
-      const chunkTextValue = text.slice(span.start, span.end);
-      const chunkLang = chunkTextValue.length >= 40 ? detectLanguageSync(chunkTextValue) : 'und';
-      return {
-        start: span.start,
-        end: span.end,
-        lang: chunkLang === 'und' ? lang : chunkLang,
-        terms: terms(title && span.start === 0 && !text.startsWith(title) ? `${title}\n${chunkTextValue}` : chunkTextValue),
-      };
-    },
-  );
-  return { docKey, path: absPath, title, hash, lang, mtimeMs, size, text, chunks };
 }
 
 class Batcher {
@@ -99,10 +73,19 @@ class Batcher {
   add(d: NewDocument): void {
     this.pending.push(d);
     this.chunks += d.chunks.length;
-    if (this.pending.length >= 64 || this.chunks >= 1000 || Date.now() - this.last > 250) this.flush();
+    // Transactions grow from 0.5 s / 500 documents to 3 s / 8000 (fewer, bigger postings segments),
+    // so that the first documents are searchable at once, a concurrent search sees progress every
+    // few seconds and a killed run loses little.
+    if (this.pending.length >= this.maxDocs || this.chunks >= 4 * this.maxDocs || Date.now() - this.last > this.maxMs) this.flush();
   }
+  private maxDocs = 500;
+  private maxMs = 500;
   flush(): void {
-    if (this.pending.length) this.corpus.writeDocuments(this.rootId, this.pending);
+    if (this.pending.length) {
+      this.corpus.writeDocuments(this.rootId, this.pending);
+      this.maxDocs = Math.min(8000, this.maxDocs * 2);
+      this.maxMs = Math.min(3000, this.maxMs * 2);
+    }
     this.pending = [];
     this.chunks = 0;
     this.last = Date.now();
@@ -118,7 +101,6 @@ export async function indexSource(deps: IndexerDeps, source: string, opts: Index
   } catch {
     throw new Error(`cannot index ${source}: no such file or folder`);
   }
-  await initLanguageId();
   const plan = planChunking(deps.encoders, opts);
   const report = emptyReport(abs);
   const skip = (p: string, reason: string): void => {
@@ -155,7 +137,7 @@ async function processFile(
   rechunk: boolean,
   maxBytes: number,
   plan: ChunkPlan,
-  batch: Batcher,
+  batch: DocBuilder,
   skip: (p: string, r: string) => void,
 ): Promise<Outcome> {
   if (prev && !rechunk && prev.size === f.size && prev.mtime_ms === f.mtimeMs) return 'unchanged';
@@ -192,7 +174,7 @@ async function processFile(
     skip(f.rel, f.kind === 'pdf' ? 'no extractable text (scanned PDF without a text layer?)' : 'no text content');
     return 'skipped';
   }
-  batch.add(buildDocument(f.rel, f.abs, extracted.title, extracted.text, hash, f.mtimeMs, f.size, plan));
+  await batch.add({ docKey: f.rel, absPath: f.abs, title: extracted.title, text: extracted.text, hash, mtimeMs: f.mtimeMs, size: f.size });
   return prev ? 'updated' : 'added';
 }
 
@@ -202,7 +184,6 @@ async function processFile(
  */
 export async function indexFiles(deps: IndexerDeps, root: string, absPaths: string[], opts: IndexOptions = {}): Promise<IndexReport> {
   const started = Date.now();
-  await initLanguageId();
   const rootAbs = path.resolve(root);
   const plan = planChunking(deps.encoders, opts);
   const { rootRow, rechunk } = openRoot(deps.corpus, rootAbs, 'folder', plan);
@@ -213,6 +194,7 @@ export async function indexFiles(deps: IndexerDeps, root: string, absPaths: stri
   };
   const states = deps.corpus.docStates(rootRow.id);
   const batch = new Batcher(deps.corpus, rootRow.id);
+  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count }, (d) => batch.add(d), false);
   const gone: string[] = [];
   for (const abs of absPaths) {
     const rel = path.relative(rootAbs, path.resolve(abs)).split(path.sep).join('/');
@@ -236,9 +218,11 @@ export async function indexFiles(deps: IndexerDeps, root: string, absPaths: stri
       continue;
     }
     const f: FoundFile = { rel, abs: path.resolve(abs), kind, size: st.size, mtimeMs: st.mtimeMs };
-    const outcome = await processFile(deps.corpus, f, states.get(rel), rechunk, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, plan, batch, skip);
+    const outcome = await processFile(deps.corpus, f, states.get(rel), rechunk, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, plan, builder, skip);
     if (outcome !== 'skipped') report[outcome]++;
   }
+  await builder.drain();
+  await builder.close();
   batch.flush();
   deps.corpus.removeDocuments(rootRow.id, gone);
   report.removed = gone.length;
@@ -296,22 +280,28 @@ async function indexFolder(
   const { rootRow, rechunk } = openRoot(deps.corpus, root, 'folder', plan);
   const states = deps.corpus.docStates(rootRow.id);
   const batch = new Batcher(deps.corpus, rootRow.id);
+  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count }, (d) => batch.add(d), walked.files.length > 1000);
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const seen = new Set<string>();
   const total = walked.files.length;
   let done = 0;
-  for (const f of walked.files) {
-    if (opts.signal?.aborted) {
-      report.cancelled = true;
-      break;
+  try {
+    for (const f of walked.files) {
+      if (opts.signal?.aborted) {
+        report.cancelled = true;
+        break;
+      }
+      seen.add(f.rel);
+      opts.onProgress?.({ phase: 'read', done, total, file: f.rel });
+      done++;
+      const outcome = await processFile(deps.corpus, f, states.get(f.rel), rechunk, maxBytes, plan, builder, skip);
+      if (outcome !== 'skipped') report[outcome]++;
+      // Yield to the event loop now and then so cancellation and progress get through.
+      if (done % 16 === 0) await new Promise((r) => setImmediate(r));
     }
-    seen.add(f.rel);
-    opts.onProgress?.({ phase: 'read', done, total, file: f.rel });
-    done++;
-    const outcome = await processFile(deps.corpus, f, states.get(f.rel), rechunk, maxBytes, plan, batch, skip);
-    if (outcome !== 'skipped') report[outcome]++;
-    // Yield to the event loop now and then so cancellation and progress get through.
-    if (done % 16 === 0) await new Promise((r) => setImmediate(r));
+    if (!(await builder.drain(opts.signal))) report.cancelled = true;
+  } finally {
+    await builder.close();
   }
   batch.flush();
   if (!report.cancelled) {
@@ -334,38 +324,44 @@ async function indexJsonl(
   const { rootRow, rechunk } = openRoot(deps.corpus, file, 'jsonl', plan);
   const states = deps.corpus.docStates(rootRow.id);
   const batch = new Batcher(deps.corpus, rootRow.id);
+  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count }, (d) => batch.add(d), fs.statSync(file).size > 1 << 20);
   const seen = new Set<string>();
   const name = path.basename(file);
   let done = 0;
-  for await (const d of readCorpusJsonl(file, (line, reason) => skip(`${name}:${line}`, reason))) {
-    if (opts.signal?.aborted) {
-      report.cancelled = true;
-      break;
+  try {
+    for await (const d of readCorpusJsonl(file, (line, reason) => skip(`${name}:${line}`, reason))) {
+      if (opts.signal?.aborted) {
+        report.cancelled = true;
+        break;
+      }
+      if (seen.has(d.id)) {
+        skip(`${name}:${d.line}`, `duplicate _id "${d.id}" (first occurrence kept)`);
+        continue;
+      }
+      seen.add(d.id);
+      done++;
+      if (done % 200 === 0) {
+        opts.onProgress?.({ phase: 'read', done, total: 0, file: `${name}:${d.line}` });
+        await new Promise((r) => setImmediate(r));
+      }
+      const text = d.title ? `${d.title}\n\n${d.text}` : d.text;
+      if (!text.trim()) {
+        skip(`${name}:${d.line}`, `document ${d.id}: empty text`);
+        continue;
+      }
+      const hash = sha256(text);
+      const prev = states.get(d.id);
+      if (prev && !rechunk && prev.hash === hash) {
+        report.unchanged++;
+        continue;
+      }
+      await builder.add({ docKey: d.id, absPath: null, title: d.title, text, hash, mtimeMs: null, size: Buffer.byteLength(text) });
+      if (prev) report.updated++;
+      else report.added++;
     }
-    if (seen.has(d.id)) {
-      skip(`${name}:${d.line}`, `duplicate _id "${d.id}" (first occurrence kept)`);
-      continue;
-    }
-    seen.add(d.id);
-    done++;
-    if (done % 200 === 0) {
-      opts.onProgress?.({ phase: 'read', done, total: 0, file: `${name}:${d.line}` });
-      await new Promise((r) => setImmediate(r));
-    }
-    const text = d.title ? `${d.title}\n\n${d.text}` : d.text;
-    if (!text.trim()) {
-      skip(`${name}:${d.line}`, `document ${d.id}: empty text`);
-      continue;
-    }
-    const hash = sha256(text);
-    const prev = states.get(d.id);
-    if (prev && !rechunk && prev.hash === hash) {
-      report.unchanged++;
-      continue;
-    }
-    batch.add(buildDocument(d.id, null, d.title, text, hash, null, Buffer.byteLength(text), plan));
-    if (prev) report.updated++;
-    else report.added++;
+    if (!(await builder.drain(opts.signal))) report.cancelled = true;
+  } finally {
+    await builder.close();
   }
   batch.flush();
   if (!report.cancelled) {

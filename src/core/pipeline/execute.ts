@@ -5,7 +5,7 @@
  */
 import { Bm25Index } from '../bm25/bm25';
 import type { Encoder, ModelRecord, Reranker, Workload } from '../models/types';
-import { aggregate, DocScore, topK } from '../search/aggregate';
+import { DocScore, topK } from '../search/aggregate';
 import { denseSearch } from '../search/dense';
 import { chunkTexts } from '../store/corpus';
 import type { Db } from '../store/db';
@@ -23,6 +23,7 @@ import {
   translatedQueryBm25,
   translateQuery,
 } from '../translate';
+import { initLanguageId } from '../text/langid';
 import { hashConfig, PipelineConfig, StageConfig } from './spec';
 
 export interface ModelProvider {
@@ -201,12 +202,9 @@ async function runStage(s: StageConfig, query: string, depth: number, ctx: ExecC
         addTime(trace, 'bm25', performance.now() - t);
         return out;
       }
+      await initLanguageId(); // the query is analysed in its language
       const t = performance.now();
-      let chunks = ctx.bm25.scoreChunks(query, { k1: s.k1, b: s.b });
-      if (ctx.allowDoc) chunks = chunks.filter((c) => ctx.allowDoc!(c.docId));
-      const byChunk = new Map(chunks.map((c) => [c.chunkId, c]));
-      const docs = aggregate(chunks, (id) => byChunk.get(id)!.docId, s.aggregate, (id) => byChunk.get(id)!.ord);
-      const out = topK(docs, depth);
+      const out = ctx.bm25.search(query, depth, { params: { k1: s.k1, b: s.b }, aggregate: s.aggregate, analyzer: s.analyzer, allowDoc: ctx.allowDoc });
       addTime(trace, 'bm25', performance.now() - t);
       return out;
     }

@@ -2,8 +2,9 @@
  * Declarative retrieval pipelines. A pipeline is a tree of stages; names are a compact way to write
  * the common ones:
  *
- *   bm25                               BM25 over the FTS5 index
+ *   bm25                               BM25, per-language analysis (src/core/text/analyzers.ts)
  *   bm25(k1=1.2,b=0.75)                with parameters
+ *   bm25(analyzer=standard)            unstemmed, no stop words (the previous analysis; Lucene StandardAnalyzer-like)
  *   dense:e5-small                     exact cosine search with a bi-encoder (catalogue name, hub id or folder)
  *   hybrid:e5-small                    RRF fusion of bm25 and dense:e5-small
  *   rrf(bm25,dense:labse)              RRF fusion of any stages (k=60)
@@ -27,7 +28,11 @@
 import { createHash } from 'node:crypto';
 import type { Aggregation } from '../search/aggregate';
 
-export type Bm25Stage = { type: 'bm25'; k1: number; b: number; aggregate: Aggregation };
+/**
+ * `analyzer` is set only when it is not the default per-language analysis (`bm25(analyzer=standard)`:
+ * Lucene-StandardAnalyzer-like terms), so the canonical form of plain `bm25` is unchanged.
+ */
+export type Bm25Stage = { type: 'bm25'; k1: number; b: number; aggregate: Aggregation; analyzer?: 'standard' };
 
 export type StageConfig =
   | Bm25Stage
@@ -171,8 +176,17 @@ class Parser {
   private bm25(): Bm25Stage {
     this.i += 4;
     const params = this.s[this.i] === '(' ? this.params() : {};
-    for (const k of Object.keys(params)) if (k !== 'k1' && k !== 'b' && k !== 'agg') this.fail(`unknown BM25 parameter "${k}"`);
-    return { type: 'bm25', k1: num(params.k1, 0.9), b: num(params.b, 0.4), aggregate: agg(params.agg, this) };
+    for (const k of Object.keys(params)) if (k !== 'k1' && k !== 'b' && k !== 'agg' && k !== 'analyzer') this.fail(`unknown BM25 parameter "${k}"`);
+    if (params.analyzer !== undefined && params.analyzer !== 'standard' && params.analyzer !== 'lang') {
+      this.fail(`unknown BM25 analyzer "${params.analyzer}" (expected lang or standard)`);
+    }
+    return {
+      type: 'bm25',
+      k1: num(params.k1, 0.9),
+      b: num(params.b, 0.4),
+      aggregate: agg(params.agg, this),
+      ...(params.analyzer === 'standard' ? { analyzer: 'standard' as const } : {}),
+    };
   }
 
   /** `qt(T[,TGT[,SRC]])>STAGE`: STAGE (and everything inside it) sees the translated query. */
@@ -330,6 +344,7 @@ export function formatPipeline(s: StageConfig): string {
         ...(s.k1 !== 0.9 ? [`k1=${s.k1}`] : []),
         ...(s.b !== 0.4 ? [`b=${s.b}`] : []),
         ...(s.aggregate !== 'max' ? [`agg=${s.aggregate}`] : []),
+        ...(s.analyzer ? [`analyzer=${s.analyzer}`] : []),
       ];
       return params.length ? `bm25(${params.join(',')})` : 'bm25';
     }

@@ -1,6 +1,7 @@
 /** Documents, chunks and the BM25 (FTS5) postings: the corpus half of the store. */
 import { createHash } from 'node:crypto';
 import { bumpVersion, Db } from './db';
+import { appendSegment, SegmentChunk } from './postings';
 
 export interface RootRow {
   id: number;
@@ -21,8 +22,10 @@ export interface NewChunk {
   start: number;
   end: number;
   lang: string;
-  /** BM25 index terms of the chunk text. */
+  /** BM25 index terms of the chunk text (standard analysis; the FTS5 row). */
   terms: string[];
+  /** Terms of the chunk under the index's BM25 analyzer (compact postings, ./postings.ts). */
+  bm25?: { analyzer: string; terms: string[] };
 }
 
 export interface NewDocument {
@@ -113,6 +116,7 @@ export class CorpusStore {
     const insFts = this.db.prepare('INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)');
     const now = new Date().toISOString();
     const tx = this.db.transaction(() => {
+      const segs = new Map<string, SegmentChunk[]>();
       for (const d of docs) {
         del.run(rootId, d.docKey);
         const docId = Number(
@@ -121,8 +125,14 @@ export class CorpusStore {
         d.chunks.forEach((c, ord) => {
           const chunkId = Number(insChunk.run(docId, ord, c.start, c.end, c.lang, c.terms.length).lastInsertRowid);
           insFts.run(chunkId, c.terms.join(' '));
+          if (c.bm25) {
+            let seg = segs.get(c.bm25.analyzer);
+            if (!seg) segs.set(c.bm25.analyzer, (seg = []));
+            seg.push({ chunkId, terms: c.bm25.terms });
+          }
         });
       }
+      for (const [analyzer, chunks] of segs) appendSegment(this.db, analyzer, chunks);
       bumpVersion(this.db);
     });
     tx.immediate();

@@ -224,4 +224,32 @@ export const migrations: string[] = [
     DELETE FROM chunk_translations_fts WHERE rowid = old.id;
   END;
   `,
+  // 6: BM25 postings per analyzer: segments of compact per-term blobs, chunk lengths (see ./postings.ts)
+  `
+  CREATE TABLE bm25_segments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    analyzer TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    gen_min INTEGER NOT NULL,
+    gen_max INTEGER NOT NULL
+  );
+  CREATE INDEX bm25_segments_analyzer ON bm25_segments(analyzer, level);
+  CREATE TABLE bm25_postings (
+    term TEXT NOT NULL,
+    segment_id INTEGER NOT NULL REFERENCES bm25_segments(id) ON DELETE CASCADE,
+    df INTEGER NOT NULL,
+    postings BLOB NOT NULL,
+    PRIMARY KEY (term, segment_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX bm25_postings_segment ON bm25_postings(segment_id);
+  CREATE TABLE bm25_lengths (
+    analyzer TEXT NOT NULL,
+    chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+    gen INTEGER NOT NULL,
+    len INTEGER NOT NULL,
+    PRIMARY KEY (analyzer, chunk_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX bm25_lengths_chunk ON bm25_lengths(chunk_id);
+  CREATE INDEX bm25_lengths_gen ON bm25_lengths(analyzer, gen);
+  `,
 ];

@@ -52,3 +52,23 @@ export async function detectLanguage(text: string): Promise<string> {
   await initLanguageId();
   return detectLanguageSync(text);
 }
+
+/** Whether `initLanguageId()` has completed in this thread. */
+export function languageIdReady(): boolean {
+  return !!ready;
+}
+
+/**
+ * Candidate languages of `text` with ELD's scores (best first) and whether the detector is sure;
+ * used to pick a query's analyzer when short queries are easily misdetected.
+ */
+export function languageCandidates(text: string): { reliable: boolean; scores: [string, number][] } {
+  if (!ready) throw new Error('language identification not initialised: call initLanguageId() first');
+  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+  if (!/\p{L}/u.test(sample)) return { reliable: false, scores: [] };
+  const r = ready.detect(sample) as EldResult & { getScores?: () => Record<string, number> };
+  const scores = Object.entries(r.getScores?.() ?? {}).sort((a, b) => b[1] - a[1]);
+  const lang = detectLanguageSync(sample);
+  if (lang !== 'und' && !scores.some(([l]) => l === lang)) scores.unshift([lang, Infinity]);
+  return { reliable: lang !== 'und' && r.isReliable(), scores };
+}

@@ -12,5 +12,5 @@ export { translateDocuments, translationStatus, documentTranslation } from './do
 export type { TranslateDocumentsOptions, TranslateDocumentsReport } from './documents';
 export { importDictionary, listDictionaries, getDictionaryRef, removeDictionary } from './registry';
 export type { DictionaryRef } from './registry';
-export { TranslatorProvider, parseTranslatorRef, translateQuery, translatedQueryBm25, translatedDocumentsBm25 } from './stages';
+export { PIPELINE_DICTIONARY_OPTIONS, TranslatorProvider, parseTranslatorRef, translateQuery, translatedQueryBm25, translatedDocumentsBm25 } from './stages';
 export type { QueryTranslation, TranslatorRef, Bm25StageOptions } from './stages';

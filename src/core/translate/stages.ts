@@ -68,7 +68,7 @@ export class TranslatorProvider {
       const dict = stored
         ? loadDictionary(stored.path, { name: stored.name, srcLang: stored.srcLang ?? undefined, tgtLang: stored.tgtLang ?? undefined, format: stored.format as 'dictd' | 'tei' })
         : loadDictionary(r.target);
-      return new DictionaryTranslator(dict, this.opts.dictionary);
+      return new DictionaryTranslator(dict, { ...PIPELINE_DICTIONARY_OPTIONS, ...this.opts.dictionary });
     }
     return new CachedTranslator(this.db, await NeuralTranslator.load(r.target, this.opts));
   }
@@ -159,3 +159,6 @@ export function translatedDocumentsBm25(
   const chunks: ChunkScore[] = structuredBm25(db, sets, opts.params ?? DEFAULT_BM25, { index: view, allowDoc: opts.allowDoc });
   return toDocuments(chunks, depth, opts.aggregate);
 }
+
+/** How `qt(dict:…)` stages translate: source-language stop words dropped before lookup (classic dictionary CLIR). */
+export const PIPELINE_DICTIONARY_OPTIONS = { dropStopwords: true } as const;

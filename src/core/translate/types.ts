@@ -24,8 +24,8 @@ export interface WordTranslation {
   source: string;
   /** The dictionary key that matched ('' when none did). */
   matched: string;
-  /** 'exact' headword, 'stripped' (inflection fallback), or 'none' (kept untranslated / dropped). */
-  how: 'exact' | 'stripped' | 'none';
+  /** 'exact' headword, 'stripped' (inflection fallback), 'none' (kept untranslated / dropped), 'stopword' (a source stop word, dropped). */
+  how: 'exact' | 'stripped' | 'none' | 'stopword';
   translations: string[];
 }
 

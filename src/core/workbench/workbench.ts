@@ -25,7 +25,7 @@ import { codeVersion } from '../version';
 import { trecOrder } from '../eval/ranking';
 import type { Run } from '../eval/types';
 import { detectLanguage, initLanguageId } from '../text/langid';
-import { DictionaryTranslator, getDictionaryRef, loadDictionary, parseTranslatorRef, QueryTranslator, TranslatorProvider } from '../translate';
+import { DictionaryTranslator, getDictionaryRef, loadDictionary, parseTranslatorRef, PIPELINE_DICTIONARY_OPTIONS, QueryTranslator, TranslatorProvider } from '../translate';
 
 export interface WorkbenchOptions {
   modelsCacheDir?: string;
@@ -186,6 +186,7 @@ export class Workbench implements WorkbenchApi {
       const old = await provider.get(ref).catch(() => undefined);
       const fresh = new DictionaryTranslator(
         loadDictionary(stored.path, { name: stored.name, srcLang: stored.srcLang ?? undefined, tgtLang: stored.tgtLang ?? undefined, format: stored.format as 'dictd' | 'tei' }),
+        PIPELINE_DICTIONARY_OPTIONS,
       );
       provider.register(ref, fresh);
       await old?.dispose?.();

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isStopword } from '../../text/analyzers';
 import { wordSpans } from '../../text/terms';
 import type { QueryTranslator, TranslateOptions, TranslationOutput, WordTranslation } from '../types';
 import { DictdDictionary, dictdFiles } from './dictd';
@@ -138,6 +139,13 @@ export interface DictionaryTranslatorOptions {
   maxTranslations?: number;
   /** Longest multiword headword tried (default 3). */
   maxPhraseWords?: number;
+  /**
+   * Drop source-language stop words before lookup (default false here; `qt(dict:…)` pipelines turn it
+   * on, see ../stages.ts): the classic dictionary-CLIR setup,
+   * with the same stop lists as the BM25 analyzer (../../text/analyzers.ts). Multiword headwords are
+   * still matched first, so "in situ" or "Schwarzes Brett" keep their words.
+   */
+  dropStopwords?: boolean;
 }
 
 /** Dictionary-based query translation producing Pirkola-style synonym sets. */
@@ -179,6 +187,7 @@ export class DictionaryTranslator implements QueryTranslator {
     const maxPhrase = this.opts.maxPhraseWords ?? 3;
     const keep = this.opts.keepUntranslated ?? true;
     const max = this.opts.maxTranslations ?? Infinity;
+    const dropStops = this.opts.dropStopwords ?? false;
     const details: WordTranslation[] = [];
     const sets: string[][] = [];
     for (let i = 0; i < words.length; ) {
@@ -190,6 +199,11 @@ export class DictionaryTranslator implements QueryTranslator {
           hit = { key, how: 'exact', translations: d.data.translations(key) };
           used = n;
         }
+      }
+      if (!hit && dropStops && lang && isStopword(words[i], lang)) {
+        details.push({ source: words[i], matched: '', how: 'stopword', translations: [] });
+        i++;
+        continue;
       }
       if (!hit) hit = d.lookup(words[i], lang);
       const source = words.slice(i, i + used).join(' ');

@@ -1,0 +1,139 @@
+/**
+ * Compact postings: one blob per (term, segment).
+ *
+ *   u32 n, u32 nBlocks
+ *   nBlocks × { u32 lastChunk, u32 dataEnd, u32 maxTf, u32 minLen }    block table (16 bytes / 128 postings)
+ *   data: per block, 128 (or fewer) varint chunk-id gaps, then as many varint term frequencies
+ *
+ * Chunk ids ascend; the first gap of a block is relative to the previous block's last id (0 for the
+ * first). `maxTf` / `minLen` bound the block's BM25 contribution for any k1, b (the term weight
+ * grows with tf and falls with the length), which is what block-max pruning needs.
+ */
+export const BLOCK = 128;
+
+export interface Postings {
+  /** Chunk ids, ascending. */
+  docs: Int32Array;
+  tfs: Int32Array;
+  /** Per block of BLOCK postings: last chunk id, largest tf, smallest chunk length. */
+  blockLast: Int32Array;
+  blockMaxTf: Int32Array;
+  blockMinLen: Int32Array;
+}
+
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v >>>= 7;
+    n++;
+  }
+  return n;
+}
+
+/** Encodes postings (chunk ids ascending) with the lengths of their chunks. */
+export function encodePostings(docs: ArrayLike<number>, tfs: ArrayLike<number>, lens: ArrayLike<number>): Uint8Array {
+  const n = docs.length;
+  const nb = Math.ceil(n / BLOCK);
+  let size = 8 + nb * 16;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    size += varintSize(docs[i] - prev) + varintSize(tfs[i]);
+    prev = docs[i];
+  }
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, n, true);
+  dv.setUint32(4, nb, true);
+  let p = 8 + nb * 16;
+  const dataStart = p;
+  prev = 0;
+  const put = (v: number): void => {
+    while (v >= 0x80) {
+      out[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    out[p++] = v;
+  };
+  const { maxTf, minLen } = blockBounds(n, tfs, (i) => lens[i]);
+  for (let b = 0; b < nb; b++) {
+    const s = b * BLOCK;
+    const e = Math.min(n, s + BLOCK);
+    for (let i = s; i < e; i++) {
+      put(docs[i] - prev);
+      prev = docs[i];
+    }
+    for (let i = s; i < e; i++) put(tfs[i]);
+    const h = 8 + b * 16;
+    dv.setUint32(h, docs[e - 1], true);
+    dv.setUint32(h + 4, p - dataStart, true);
+    dv.setUint32(h + 8, maxTf[b], true);
+    dv.setUint32(h + 12, minLen[b], true);
+  }
+  return out;
+}
+
+/** Reads varints into out[s..e); returns the position after them. */
+function readVarints(blob: Uint8Array, p: number, out: Int32Array, s: number, e: number): number {
+  for (let i = s; i < e; i++) {
+    let v = 0;
+    let shift = 0;
+    let c: number;
+    do {
+      c = blob[p++];
+      v |= (c & 0x7f) << shift;
+      shift += 7;
+    } while (c & 0x80);
+    out[i] = v;
+  }
+  return p;
+}
+
+/** Decodes one blob. */
+export function decodePostings(blob: Uint8Array): Postings {
+  const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  const n = dv.getUint32(0, true);
+  const nb = dv.getUint32(4, true);
+  const docs = new Int32Array(n);
+  const tfs = new Int32Array(n);
+  const blockLast = new Int32Array(nb);
+  const blockMaxTf = new Int32Array(nb);
+  const blockMinLen = new Int32Array(nb);
+  let p = 8 + nb * 16;
+  let prev = 0;
+  for (let b = 0; b < nb; b++) {
+    const h = 8 + b * 16;
+    blockLast[b] = dv.getUint32(h, true);
+    blockMaxTf[b] = dv.getUint32(h + 8, true);
+    blockMinLen[b] = dv.getUint32(h + 12, true);
+    const s = b * BLOCK;
+    const e = Math.min(n, s + BLOCK);
+    p = readVarints(blob, p, docs, s, e);
+    for (let i = s; i < e; i++) docs[i] = prev += docs[i];
+    p = readVarints(blob, p, tfs, s, e);
+  }
+  return { docs, tfs, blockLast, blockMaxTf, blockMinLen };
+}
+
+/** Largest tf and smallest length of every block of BLOCK postings. */
+function blockBounds(n: number, tfs: ArrayLike<number>, lenAt: (i: number) => number): { maxTf: Int32Array; minLen: Int32Array } {
+  const nb = Math.ceil(n / BLOCK);
+  const maxTf = new Int32Array(nb);
+  const minLen = new Int32Array(nb).fill(0x7fffffff);
+  for (let i = 0; i < n; i++) {
+    const b = (i / BLOCK) | 0;
+    if (tfs[i] > maxTf[b]) maxTf[b] = tfs[i];
+    const l = lenAt(i);
+    if (l < minLen[b]) minLen[b] = l;
+  }
+  return { maxTf, minLen };
+}
+
+/** Block table of postings held in arrays (recomputed after filtering or merging). */
+export function blockTable(docs: Int32Array, tfs: Int32Array, lenOf: (chunk: number) => number): Postings {
+  const n = docs.length;
+  const nb = Math.ceil(n / BLOCK);
+  const blockLast = new Int32Array(nb);
+  for (let b = 0; b < nb; b++) blockLast[b] = docs[Math.min(n, (b + 1) * BLOCK) - 1];
+  const { maxTf, minLen } = blockBounds(n, tfs, (i) => lenOf(docs[i]));
+  return { docs, tfs, blockLast, blockMaxTf: maxTf, blockMinLen: minLen };
+}

@@ -1,0 +1,126 @@
+/**
+ * Parallel document analysis for the indexer: jobs go to worker threads in groups, results come
+ * back in submission order and are handed to `sink` (the batched, transactional writer), so what is
+ * written — and what a killed run leaves behind — is the same as with inline analysis.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { NewDocument } from '../store/corpus';
+import { initLanguageId } from '../text/langid';
+import { buildDocument, ChunkingSpec, DocJob } from './build';
+
+const GROUP = 64;
+
+/** Number of analysis workers: CLIR_INDEX_WORKERS, else one per core up to 4 (the main thread writes SQLite). */
+export function workerCount(): number {
+  const env = process.env.CLIR_INDEX_WORKERS;
+  if (env !== undefined && env !== '') return Math.max(0, Number(env) | 0);
+  // Capped at 4: each worker holds its own language-identification model (~200 MiB).
+  return Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+}
+
+export function workerScript(): string | undefined {
+  const p = path.join(__dirname, 'analyze-worker.js');
+  return fs.existsSync(p) ? p : undefined;
+}
+
+export class DocBuilder {
+  private workers: Worker[] = [];
+  private group: DocJob[] = [];
+  private readonly inflight: Promise<NewDocument[]>[] = [];
+  private nextWorker = 0;
+  private langid?: Promise<void>;
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: (d: NewDocument[]) => void; reject: (e: Error) => void }>();
+
+  /**
+   * `parallel`: use worker threads (only for the estimate-token chunking; an encoder's tokenizer stays
+   * in this thread). Starting a worker costs about a second (it loads the language-identification
+   * model), so the indexer asks for them only for large inputs (a JSONL over 1 MiB, over 1 000 files).
+   */
+  constructor(
+    private readonly plan: ChunkingSpec,
+    private readonly sink: (d: NewDocument) => void,
+    parallel: boolean,
+  ) {
+    const n = parallel && !plan.count ? workerCount() : 0;
+    const script = n > 0 ? workerScript() : undefined;
+    if (script) {
+      for (let i = 0; i < n; i++) {
+        const w = new Worker(script);
+        w.on('message', (m: { id: number; docs?: NewDocument[]; error?: string }) => {
+          const p = this.pending.get(m.id);
+          if (!p) return;
+          this.pending.delete(m.id);
+          if (m.error) p.reject(new Error(`analysis worker failed: ${m.error}`));
+          else p.resolve(m.docs!);
+        });
+        w.on('error', (e) => {
+          for (const p of this.pending.values()) p.reject(e);
+          this.pending.clear();
+        });
+        this.workers.push(w);
+      }
+    }
+  }
+
+  get parallel(): boolean {
+    return this.workers.length > 0;
+  }
+
+  async add(job: DocJob): Promise<void> {
+    if (!this.workers.length) {
+      // Language identification is loaded in this thread only when analysis runs here.
+      await (this.langid ??= initLanguageId());
+      this.sink(buildDocument(job, this.plan));
+      return;
+    }
+    this.group.push(job);
+    if (this.group.length >= GROUP) await this.send();
+  }
+
+  private async send(): Promise<void> {
+    if (!this.group.length) return;
+    const jobs = this.group;
+    this.group = [];
+    const id = this.seq++;
+    const w = this.workers[this.nextWorker++ % this.workers.length];
+    this.inflight.push(
+      new Promise<NewDocument[]>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        w.postMessage({ id, jobs, maxTokens: this.plan.maxTokens, overlap: this.plan.overlap });
+      }),
+    );
+    // Back-pressure: at most two groups per worker in flight; results are written in order.
+    while (this.inflight.length > 2 * this.workers.length) await this.takeOne();
+  }
+
+  private async takeOne(): Promise<void> {
+    const docs = await this.inflight.shift()!;
+    for (const d of docs) this.sink(d);
+  }
+
+  /**
+   * Sends what is queued and writes every result (in order). Stops writing when `signal` aborts
+   * (the rest is discarded, as if never read: a re-run analyses it again); returns false then.
+   */
+  async drain(signal?: AbortSignal): Promise<boolean> {
+    if (!signal?.aborted) await this.send();
+    while (this.inflight.length) {
+      if (signal?.aborted) {
+        this.inflight.length = 0;
+        this.group = [];
+        return false;
+      }
+      await this.takeOne();
+    }
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers = [];
+  }
+}

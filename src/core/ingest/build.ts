@@ -1,0 +1,50 @@
+/**
+ * One document → its chunks with language and BM25 terms (standard terms for FTS5, the index
+ * analyzer's terms for the compact postings). Runs in the indexer's thread or in its workers.
+ */
+import type { NewChunk, NewDocument } from '../store/corpus';
+import { analyzerId, analyzeTokens, DEFAULT_ANALYZER } from '../text/analyzers';
+import { detectLanguageSync } from '../text/langid';
+import { terms } from '../text/terms';
+import { chunkAnalysisText } from './analysis';
+import { chunkText, estimateTokens } from './chunker';
+
+export interface DocJob {
+  docKey: string;
+  absPath: string | null;
+  title: string | null;
+  text: string;
+  hash: string;
+  mtimeMs: number | null;
+  size: number;
+}
+
+export interface ChunkingSpec {
+  maxTokens: number;
+  overlap: number;
+  /** Token counter (default: the estimate used when no encoder is involved; workers always use it). */
+  count?: (t: string) => number;
+}
+
+export function buildDocument(job: DocJob, plan: ChunkingSpec): NewDocument {
+  const { text, title } = job;
+  const lang = detectLanguageSync(text);
+  const chunks: NewChunk[] = chunkText(text, { maxTokens: plan.maxTokens, overlapTokens: plan.overlap, countTokens: plan.count ?? estimateTokens }).map(
+    (span) => {
+      const chunkTextValue = text.slice(span.start, span.end);
+      // A chunk that is the whole document has the document's language (no second detection).
+      const whole = span.start === 0 && span.end === text.length;
+      const detected = whole ? lang : chunkTextValue.length >= 40 ? detectLanguageSync(chunkTextValue) : 'und';
+      const chunkLang = detected === 'und' ? lang : detected;
+      const toks = terms(chunkAnalysisText(text, title, span.start, span.end));
+      return {
+        start: span.start,
+        end: span.end,
+        lang: chunkLang,
+        terms: toks,
+        bm25: { analyzer: analyzerId(DEFAULT_ANALYZER), terms: analyzeTokens(DEFAULT_ANALYZER, toks, chunkLang) },
+      };
+    },
+  );
+  return { docKey: job.docKey, path: job.absPath, title, hash: job.hash, lang, mtimeMs: job.mtimeMs, size: job.size, text, chunks };
+}

@@ -1,0 +1,209 @@
+/**
+ * BM25 postings in SQLite (schema migration 6), per analyzer:
+ *
+ *   bm25_segments  one row per segment: a batch of chunks written in one transaction, or the merge of
+ *                  several; `gen_min..gen_max` is the range of batch numbers it covers.
+ *   bm25_postings  (term, segment) → compact blob (../bm25/codec.ts): chunk-id gaps + tfs in blocks of
+ *                  128 with per-block max tf / min length.
+ *   bm25_lengths   (analyzer, chunk) → its batch number (`gen`) and its length in terms. Deleted with
+ *                  the chunk (ON DELETE CASCADE), which is how deletions reach BM25: a posting of
+ *                  segment S is live iff its chunk still has a length row whose gen lies in S's range
+ *                  (chunk ids can be reused by SQLite, generations cannot).
+ *
+ * Segments are written inside the caller's transaction (the corpus write), so postings, chunks and
+ * documents commit or roll back together; every MERGE_FACTOR segments of one level are merged into
+ * one of the next level (dead postings dropped) in that same transaction, keeping the number of
+ * segments a query reads logarithmic in the collection size.
+ */
+import { decodePostings, encodePostings } from '../bm25/codec';
+import type { Db } from './db';
+
+export const MERGE_FACTOR = 10;
+
+export interface SegmentChunk {
+  chunkId: number;
+  terms: string[];
+}
+
+export interface SegmentRow {
+  id: number;
+  level: number;
+  genMin: number;
+  genMax: number;
+}
+
+/** Writes one segment for `chunks` (ascending chunk ids) and merges levels as needed. Call inside a transaction. */
+export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]): void {
+  if (chunks.length === 0) return;
+  const segId = Number(
+    db.prepare('INSERT INTO bm25_segments(analyzer, level, gen_min, gen_max) VALUES (?, 0, 0, 0)').run(analyzer).lastInsertRowid,
+  );
+  db.prepare('UPDATE bm25_segments SET gen_min = id, gen_max = id WHERE id = ?').run(segId);
+  const byTerm = new Map<string, number[]>(); // flat [chunk, tf, len, …]
+  const insLen = db.prepare('INSERT OR REPLACE INTO bm25_lengths(analyzer, chunk_id, gen, len) VALUES (?, ?, ?, ?)');
+  const sorted = chunks.slice().sort((a, b) => a.chunkId - b.chunkId);
+  for (const c of sorted) {
+    const len = c.terms.length;
+    insLen.run(analyzer, c.chunkId, segId, len);
+    const tf = new Map<string, number>();
+    for (const t of c.terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const [t, f] of tf) {
+      let l = byTerm.get(t);
+      if (!l) byTerm.set(t, (l = []));
+      l.push(c.chunkId, f, len);
+    }
+  }
+  writeTerms(db, segId, byTerm);
+  mergeLevels(db, analyzer);
+}
+
+function writeTerms(db: Db, segId: number, byTerm: Map<string, number[]>): void {
+  const ins = db.prepare('INSERT INTO bm25_postings(term, segment_id, df, postings) VALUES (?, ?, ?, ?)');
+  for (const [t, flat] of byTerm) {
+    const n = flat.length / 3;
+    const docs = new Int32Array(n);
+    const tfs = new Int32Array(n);
+    const lens = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      docs[i] = flat[3 * i];
+      tfs[i] = flat[3 * i + 1];
+      lens[i] = flat[3 * i + 2];
+    }
+    ins.run(t, segId, n, encodePostings(docs, tfs, lens));
+  }
+}
+
+export function segments(db: Db, analyzer: string): SegmentRow[] {
+  return db
+    .prepare('SELECT id, level, gen_min AS genMin, gen_max AS genMax FROM bm25_segments WHERE analyzer = ? ORDER BY gen_min')
+    .all(analyzer) as SegmentRow[];
+}
+
+function mergeLevels(db: Db, analyzer: string): void {
+  for (let level = 0; ; level++) {
+    const at = segments(db, analyzer).filter((s) => s.level === level);
+    if (at.length < MERGE_FACTOR) return;
+    mergeSegments(db, analyzer, at, level + 1);
+  }
+}
+
+/** Merges `sources` (contiguous generations) into one segment at `level`, dropping dead postings. */
+export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], level: number): void {
+  const genMin = Math.min(...sources.map((s) => s.genMin));
+  const genMax = Math.max(...sources.map((s) => s.genMax));
+  const order = new Map(sources.map((s) => [s.id, s.genMin]));
+  const byTerm = new Map<string, { gen: number; blob: Uint8Array }[]>();
+  const q = db.prepare('SELECT term, postings FROM bm25_postings WHERE segment_id = ?');
+  for (const s of sources) {
+    for (const [term, blob] of q.raw().iterate(s.id) as Iterable<[string, Uint8Array]>) {
+      let l = byTerm.get(term);
+      if (!l) byTerm.set(term, (l = []));
+      l.push({ gen: order.get(s.id)!, blob });
+    }
+  }
+  // Live chunks of these generations and their lengths.
+  const live = new Map<number, number>();
+  const lq = db.prepare('SELECT chunk_id, len FROM bm25_lengths WHERE analyzer = ? AND gen BETWEEN ? AND ?');
+  for (const [c, len] of lq.raw().iterate(analyzer, genMin, genMax) as Iterable<[number, number]>) live.set(c, len);
+  const segId = Number(
+    db.prepare('INSERT INTO bm25_segments(analyzer, level, gen_min, gen_max) VALUES (?, ?, ?, ?)').run(analyzer, level, genMin, genMax)
+      .lastInsertRowid,
+  );
+  // One term at a time, into reused typed buffers (a level-2 merge holds millions of postings).
+  const ins = db.prepare('INSERT INTO bm25_postings(term, segment_id, df, postings) VALUES (?, ?, ?, ?)');
+  let cap = 1024;
+  let docs: Int32Array = new Int32Array(cap);
+  let tfs: Int32Array = new Int32Array(cap);
+  let lens: Int32Array = new Int32Array(cap);
+  for (const [term, parts] of byTerm) {
+    parts.sort((a, b) => a.gen - b.gen);
+    let n = 0;
+    let sorted = true;
+    for (const p of parts) {
+      const d = decodePostings(p.blob);
+      if (n + d.docs.length > cap) {
+        while (n + d.docs.length > cap) cap *= 2;
+        const grow = (a: Int32Array): Int32Array => {
+          const b = new Int32Array(cap);
+          b.set(a.subarray(0, n));
+          return b;
+        };
+        docs = grow(docs);
+        tfs = grow(tfs);
+        lens = grow(lens);
+      }
+      for (let i = 0; i < d.docs.length; i++) {
+        const c = d.docs[i];
+        const len = live.get(c);
+        if (len === undefined) continue;
+        if (n > 0 && c <= docs[n - 1]) sorted = false;
+        docs[n] = c;
+        tfs[n] = d.tfs[i];
+        lens[n++] = len;
+      }
+    }
+    if (n === 0) continue;
+    let D: Int32Array = docs.subarray(0, n);
+    let T: Int32Array = tfs.subarray(0, n);
+    let L: Int32Array = lens.subarray(0, n);
+    if (!sorted) {
+      const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => D[a] - D[b]);
+      D = Int32Array.from(idx, (i) => docs[i]);
+      T = Int32Array.from(idx, (i) => tfs[i]);
+      L = Int32Array.from(idx, (i) => lens[i]);
+    }
+    ins.run(term, segId, n, encodePostings(D, T, L));
+  }
+  const del = db.prepare('DELETE FROM bm25_segments WHERE id = ?');
+  for (const s of sources) del.run(s.id);
+}
+
+/** Blobs of one term in every segment (all analyzers; the caller keeps its analyzer's segments). */
+export function termBlobs(db: Db): (term: string) => [number, Uint8Array][] {
+  const q = db.prepare('SELECT segment_id, postings FROM bm25_postings WHERE term = ?').raw();
+  return (term) => q.all(term) as [number, Uint8Array][];
+}
+
+/** (chunk, gen, len) of every chunk analysed with `analyzer`. */
+export function lengthRows(db: Db, analyzer: string): Iterable<[number, number, number]> {
+  return db.prepare('SELECT chunk_id, gen, len FROM bm25_lengths WHERE analyzer = ?').raw().iterate(analyzer) as Iterable<
+    [number, number, number]
+  >;
+}
+
+/** (chunk, document, ord, lang) of every chunk. */
+export function chunkRows(db: Db): Iterable<[number, number, number, string]> {
+  return db.prepare('SELECT id, doc_id, ord, lang FROM chunks').raw().iterate() as Iterable<[number, number, number, string]>;
+}
+
+export function corpusVersion(db: Db): string {
+  return (db.prepare("SELECT value FROM meta WHERE key = 'corpus_version'").get() as { value: string } | undefined)?.value ?? '0';
+}
+
+export interface UnanalysedChunk {
+  id: number;
+  start: number;
+  end: number;
+  lang: string;
+  title: string | null;
+  text: string;
+}
+
+/** Chunks without postings for `analyzer` (an index built before it, or `bm25(analyzer=…)` used for the first time). */
+export function unanalysedChunks(db: Db, analyzer: string, limit: number): UnanalysedChunk[] {
+  return db
+    .prepare(
+      `SELECT c.id, c.start_char AS start, c.end_char AS end, c.lang, d.title, d.text FROM chunks c JOIN documents d ON d.id = c.doc_id
+       WHERE NOT EXISTS (SELECT 1 FROM bm25_lengths l WHERE l.analyzer = ? AND l.chunk_id = c.id)
+       ORDER BY c.id LIMIT ?`,
+    )
+    .all(analyzer, limit) as UnanalysedChunk[];
+}
+
+export function countUnanalysed(db: Db, analyzer: string): number {
+  return (
+    db
+      .prepare('SELECT COUNT(*) AS n FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM bm25_lengths l WHERE l.analyzer = ? AND l.chunk_id = c.id)')
+      .get(analyzer) as { n: number }
+  ).n;
+}

@@ -1,0 +1,257 @@
+/**
+ * BM25 analyzers: what turns a chunk (or a query) into index terms.
+ *
+ *   standard  today's analysis (./terms.ts): ICU/UAX #29 words, NFKC, lower case, light Arabic
+ *             normalisation, Han words + characters. No stemming, no stop words (Lucene's
+ *             StandardAnalyzer plus the fixes described in docs/bm25-vs-lucene.md).
+ *   lang      (the default) the standard tokens, then per the chunk's detected language: stop words
+ *             removed and words stemmed, the way Lucene's language analyzers (EnglishAnalyzer,
+ *             RussianAnalyzer, ArabicAnalyzer, HindiAnalyzer, GermanAnalyzer …, as used by Anserini and
+ *             Pyserini) do it:
+ *               - Snowball stemmers (Porter for English, as Lucene's EnglishAnalyzer) and the Snowball
+ *                 stop-word lists, from `@orama/stemmers` / `@orama/stopwords` (Apache-2.0, pure JS);
+ *               - Arabic: Lucene's ArabicNormalizer + ArabicStemmer (light prefix/suffix stripping);
+ *               - Hindi: Lucene's HindiNormalizer (main rules) + HindiStemmer (light suffix stripping);
+ *               - Chinese, Japanese, Thai and every language without a stemmer: the standard terms.
+ *             Only words written in the language's own script are stemmed or dropped, and words with
+ *             digits never are, so names and numbers shared across languages still match across
+ *             languages ("Tesla 2019" in a Russian chunk is the same two terms as in an English one).
+ *
+ * An analyzer's `id` (name + version) enters the chunking signature (old indexes re-analyse on the
+ * next `clir index`) and the pipeline hash (`bm25(analyzer=standard)` is another pipeline).
+ */
+import { ANALYZER_VERSION, terms } from './terms';
+
+export type AnalyzerName = 'standard' | 'lang';
+export const DEFAULT_ANALYZER: AnalyzerName = 'lang';
+
+/** Bumped whenever the `lang` analyzer's output changes (stop lists, stemmers, rules). */
+export const LANG_ANALYZER_VERSION = 1;
+
+export function analyzerId(name: AnalyzerName): string {
+  return name === 'standard' ? `standard.${ANALYZER_VERSION}` : `lang.${ANALYZER_VERSION}.${LANG_ANALYZER_VERSION}`;
+}
+
+type Stemmer = (w: string) => string;
+
+/* Static `require` calls so that esbuild inlines the modules into the engine bundle; loaded lazily. */
+const STEMMERS: Record<string, () => Stemmer> = {
+  en: () => require('@orama/stemmers/english').stemmer,
+  de: () => require('@orama/stemmers/german').stemmer,
+  fr: () => require('@orama/stemmers/french').stemmer,
+  es: () => require('@orama/stemmers/spanish').stemmer,
+  it: () => require('@orama/stemmers/italian').stemmer,
+  pt: () => require('@orama/stemmers/portuguese').stemmer,
+  nl: () => require('@orama/stemmers/dutch').stemmer,
+  sv: () => require('@orama/stemmers/swedish').stemmer,
+  no: () => require('@orama/stemmers/norwegian').stemmer,
+  da: () => require('@orama/stemmers/danish').stemmer,
+  fi: () => require('@orama/stemmers/finnish').stemmer,
+  hu: () => require('@orama/stemmers/hungarian').stemmer,
+  ro: () => require('@orama/stemmers/romanian').stemmer,
+  tr: () => require('@orama/stemmers/turkish').stemmer,
+  lt: () => require('@orama/stemmers/lithuanian').stemmer,
+  id: () => require('@orama/stemmers/indonesian').stemmer,
+  ga: () => require('@orama/stemmers/irish').stemmer,
+  ru: () => require('@orama/stemmers/russian').stemmer,
+  uk: () => require('@orama/stemmers/ukrainian').stemmer,
+  // Not Bulgarian: @orama/stemmers' Bulgarian stemmer writes into strings and throws in strict mode.
+  sr: () => require('@orama/stemmers/serbian').stemmer,
+  el: () => require('@orama/stemmers/greek').stemmer,
+  hy: () => require('@orama/stemmers/armenian').stemmer,
+  ta: () => require('@orama/stemmers/tamil').stemmer,
+  ne: () => require('@orama/stemmers/nepali').stemmer,
+  ar: () => arabicStem,
+  hi: () => hindiStem,
+};
+
+const STOPWORDS: Record<string, () => string[]> = {
+  en: () => require('@orama/stopwords/english').stopwords,
+  de: () => require('@orama/stopwords/german').stopwords,
+  fr: () => require('@orama/stopwords/french').stopwords,
+  es: () => require('@orama/stopwords/spanish').stopwords,
+  it: () => require('@orama/stopwords/italian').stopwords,
+  pt: () => require('@orama/stopwords/portuguese').stopwords,
+  nl: () => require('@orama/stopwords/dutch').stopwords,
+  sv: () => require('@orama/stopwords/swedish').stopwords,
+  no: () => require('@orama/stopwords/norwegian').stopwords,
+  da: () => require('@orama/stopwords/danish').stopwords,
+  fi: () => require('@orama/stopwords/finnish').stopwords,
+  hu: () => require('@orama/stopwords/hungarian').stopwords,
+  ro: () => require('@orama/stopwords/romanian').stopwords,
+  tr: () => require('@orama/stopwords/turkish').stopwords,
+  lt: () => require('@orama/stopwords/lithuanian').stopwords,
+  id: () => require('@orama/stopwords/indonesian').stopwords,
+  ga: () => require('@orama/stopwords/irish').stopwords,
+  ru: () => require('@orama/stopwords/russian').stopwords,
+  uk: () => require('@orama/stopwords/ukrainian').stopwords,
+  bg: () => require('@orama/stopwords/bulgarian').stopwords,
+  sr: () => require('@orama/stopwords/serbian').stopwords,
+  el: () => require('@orama/stopwords/greek').stopwords,
+  hy: () => require('@orama/stopwords/armenian').stopwords,
+  ta: () => require('@orama/stopwords/tamil').stopwords,
+  ne: () => require('@orama/stopwords/nepali').stopwords,
+  ar: () => require('@orama/stopwords/arabic').stopwords,
+  hi: () => require('@orama/stopwords/indian').stopwords,
+};
+
+const LATIN = /\p{Script=Latin}/u;
+const SCRIPT_OF: Record<string, RegExp> = {
+  ru: /\p{Script=Cyrillic}/u,
+  uk: /\p{Script=Cyrillic}/u,
+  bg: /\p{Script=Cyrillic}/u,
+  sr: /\p{Script=Cyrillic}/u,
+  ar: /\p{Script=Arabic}/u,
+  hi: /\p{Script=Devanagari}/u,
+  ne: /\p{Script=Devanagari}/u,
+  el: /\p{Script=Greek}/u,
+  hy: /\p{Script=Armenian}/u,
+  ta: /\p{Script=Tamil}/u,
+};
+const DIGIT = /\p{Nd}/u;
+
+export interface LanguageAnalysis {
+  lang: string;
+  /** Index term of one standard token ('' = dropped: a stop word). */
+  term(token: string): string;
+  isStopword(token: string): boolean;
+}
+
+const cache = new Map<string, LanguageAnalysis>();
+
+/** Languages the `lang` analyzer stems (others get the standard terms). */
+export function stemmedLanguages(): string[] {
+  return Object.keys(STEMMERS);
+}
+
+/** The per-language token filter of the `lang` analyzer (identity for unknown languages). */
+export function languageAnalysis(lang: string): LanguageAnalysis {
+  let a = cache.get(lang);
+  if (a) return a;
+  const stem = STEMMERS[lang]?.();
+  const stopList = STOPWORDS[lang]?.() ?? [];
+  const script = SCRIPT_OF[lang] ?? LATIN;
+  const normalise = lang === 'ar' ? arabicNormalize : lang === 'hi' ? hindiNormalize : (w: string) => w;
+  const stops = new Set(stopList.map((w) => normalise(w.normalize('NFKC').toLowerCase())));
+  const memo = new Map<string, string>();
+  const inScript = (t: string): boolean => script.test(t) && !DIGIT.test(t);
+  a = {
+    lang,
+    isStopword: (t) => inScript(t) && stops.has(normalise(t)),
+    term(t: string): string {
+      if (!stem || !inScript(t)) return t;
+      let r = memo.get(t);
+      if (r === undefined) {
+        const n = normalise(t);
+        if (stops.has(n)) r = '';
+        else {
+          try {
+            r = stem(n) || n;
+          } catch {
+            r = n; // a stemmer bug must not stop indexing: keep the word
+          }
+        }
+        if (memo.size < 200_000) memo.set(t, r);
+      }
+      return r;
+    },
+  };
+  cache.set(lang, a);
+  return a;
+}
+
+/** Index terms of `text` (a chunk or a query in language `lang`) under analyzer `name`. */
+export function analyze(name: AnalyzerName, text: string, lang: string): string[] {
+  return analyzeTokens(name, terms(text), lang);
+}
+
+/** Applies analyzer `name` to standard tokens (`terms(text)`) of text in language `lang`. */
+export function analyzeTokens(name: AnalyzerName, toks: string[], lang: string): string[] {
+  if (name === 'standard' || !STEMMERS[lang]) return toks;
+  const a = languageAnalysis(lang);
+  const out: string[] = [];
+  for (const t of toks) {
+    const r = a.term(t);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+/** Drops the stop words of `lang` from a list of words (any case); used by dictionary query translation. */
+export function isStopword(word: string, lang: string): boolean {
+  if (!STOPWORDS[lang]) return false;
+  return languageAnalysis(lang).isStopword(word.normalize('NFKC').toLowerCase());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arabic: Lucene's ArabicNormalizer and ArabicStemmer (Larkey, Ballesteros & Connell's light stemmer).
+
+const AR_STRIP = /[\u064B-\u0652\u0640]/g; // harakat, tatweel
+export function arabicNormalize(w: string): string {
+  return w
+    .replace(AR_STRIP, '')
+    .replace(/[\u0622\u0623\u0625]/g, '\u0627')
+    .replace(/\u0649/g, '\u064A')
+    .replace(/\u0629/g, '\u0647');
+}
+const AR_PREFIXES = ['\u0627\u0644', '\u0648\u0627\u0644', '\u0628\u0627\u0644', '\u0643\u0627\u0644', '\u0641\u0627\u0644', '\u0644\u0644', '\u0648'];
+const AR_SUFFIXES = ['\u0647\u0627', '\u0627\u0646', '\u0627\u062a', '\u0648\u0646', '\u064a\u0646', '\u064a\u0647', '\u064a\u0629', '\u0647', '\u0629', '\u064a'];
+export function arabicStem(w: string): string {
+  let s = w;
+  for (const p of AR_PREFIXES) {
+    // Lucene: a prefix is removed when at least 2 letters remain (3 for the one-letter و).
+    if (s.startsWith(p) && s.length >= p.length + (p.length === 1 ? 3 : 2)) {
+      s = s.slice(p.length);
+      break;
+    }
+  }
+  for (const x of AR_SUFFIXES) {
+    if (s.endsWith(x) && s.length >= x.length + 2) s = s.slice(0, -x.length);
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hindi: main rules of Lucene's HindiNormalizer and the HindiStemmer (Ramanathan & Rao 2003).
+
+/** Character rewrites of the HindiNormalizer: variants → base letter, long → short vowels, chandrabindu → anusvara. */
+const HI_MAP: Record<string, string> = {
+  '\u0901': '\u0902',
+  '\u0960': '\u090B',
+  '\u0961': '\u090C',
+  '\u0962': '\u090C',
+  '\u0963': '\u090C',
+  '\u0944': '\u0943',
+  '\u0945': '\u0947',
+  '\u0949': '\u094B',
+  '\u0911': '\u0913',
+  '\u090D': '\u090F',
+  '\u0946': '\u0947',
+  '\u094A': '\u094B',
+  '\u090E': '\u090F',
+  '\u0912': '\u0913',
+  '\u0908': '\u0907',
+  '\u090A': '\u0909',
+  '\u0940': '\u093F',
+  '\u0942': '\u0941',
+};
+const HI_CHARS = new RegExp(`[${Object.keys(HI_MAP).join('')}]`, 'g');
+export function hindiNormalize(w: string): string {
+  return w
+    .replace(/[\u093C\u200C\u200D]/g, '') // nukta, ZWNJ, ZWJ
+    .replace(HI_CHARS, (c) => HI_MAP[c])
+    .replace(/\u0928\u094D(?=[\u0915-\u0939])/g, '\u0902'); // dead n + consonant → anusvara
+}
+const HI_SUFFIXES: string[][] = [
+  ['ाएंगी', 'ाएंगे', 'ाऊंगी', 'ाऊंगा', 'ाइयाँ', 'ाइयों', 'ाइयां'],
+  ['ाएगी', 'ाएगा', 'ाओगी', 'ाओगे', 'एंगी', 'ेंगी', 'एंगे', 'ेंगे', 'ूंगी', 'ूंगा', 'ातीं', 'नाओं', 'नाएं', 'ताओं', 'ताएं', 'ियाँ', 'ियों', 'ियां'],
+  ['ाकर', 'ाइए', 'ाईं', 'ाया', 'ेगी', 'ेगा', 'ोगी', 'ोगे', 'ाने', 'ाना', 'ाते', 'ाती', 'ाता', 'तीं', 'ाओं', 'ाएं', 'ुओं', 'ुएं', 'ुआं'],
+  ['कर', 'ाओ', 'िए', 'ाई', 'ाए', 'ने', 'नी', 'ना', 'ते', 'ीं', 'ती', 'ता', 'ाँ', 'ां', 'ों', 'ें'],
+  ['ो', 'े', 'ू', 'ु', 'ी', 'ि', 'ा'],
+].map((l) => l.map(hindiNormalize));
+export function hindiStem(w: string): string {
+  for (const group of HI_SUFFIXES) {
+    for (const x of group) if (w.length > x.length + 1 && w.endsWith(x)) return w.slice(0, -x.length);
+  }
+  return w;
+}
