@@ -30,6 +30,7 @@ import { PairRow, queriesFromPairs, queriesFromQrels } from '../mining/inputs';
 import { distanceFromIdentity, dot, identity, matVec, orthogonalProcrustes } from './linalg';
 import { AdapterModel, DEFAULT_LANG, LangTransform } from './model';
 import { AdapterMethod, AdapterRecord, AdapterStore } from './store';
+import { chunkDocumentKeys } from '../store/adapters';
 import type { Db } from '../store/db';
 import type { CorpusStore } from '../store/corpus';
 import type { VectorStore } from '../store/vectors';
@@ -518,11 +519,7 @@ interface DocVectors {
 }
 
 function docVectors(db: Db, m: VectorMatrix): DocVectors {
-  const info = new Map<number, [string, string]>(
-    (db.prepare('SELECT c.id, d.doc_key, c.lang FROM chunks c JOIN documents d ON d.id = c.doc_id').raw().all() as [number, string, string][]).map(
-      ([id, k, l]) => [id, [k, l]],
-    ),
-  );
+  const info = chunkDocumentKeys(db);
   const chunkLang: string[] = [];
   const rowsOfDoc = new Map<string, number[]>();
   const rowOfChunk = new Map<number, number>();
