@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ensureDemoModels, repoRoot, DemoModelFolders } from '../../scripts/demo-models';
+import '../setup/demo-models';
 
 export const LEXICON = path.join(repoRoot(), 'test', 'models', 'fixtures', 'lexicon.json');
 

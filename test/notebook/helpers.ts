@@ -7,6 +7,7 @@ import { NbNotebook, parseNotebook } from '../../src/core/notebook/format';
 import type { CellBackend } from '../../src/core/notebook/outputs';
 import { storeName } from '../../src/core/notebook/plan';
 import { openWorkbench, Workbench } from '../../src/core/workbench';
+import '../setup/demo-models';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const EXAMPLE = path.join(ROOT, 'examples', 'cross-lingual-retrieval.clirnb');
