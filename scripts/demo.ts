@@ -11,6 +11,9 @@ import * as path from 'node:path';
 import { compareRuns, compareToText, languageBias, readQrels, readTopics, Run } from '../src/core/eval';
 import { loadEncoder, loadReranker } from '../src/core/models';
 import { openWorkbench } from '../src/core/workbench';
+import { registerDemoModels } from './demo-models/register';
+
+registerDemoModels();
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SAMPLE = path.join(ROOT, 'sample');

@@ -28,7 +28,7 @@ async function main() {
     const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
     run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']);
     run(process.execPath, [path.join(root, 'scripts', 'build-webview.js')]);
-    run(process.execPath, [path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--timeout', '240000', 'out/test/webview/workbench.test.js', 'out/test/notebook/renderer.test.js']);
+    run(process.execPath, [path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--timeout', '240000', 'out/test/webview/workbench.test.js', 'out/test/webview/notebook/renderer.test.js']);
   }
   const sharp = require('sharp');
   fs.mkdirSync(out, { recursive: true });

@@ -10,6 +10,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { DemoModelFolders, EnsureDemoModelsOptions } from '../../src/core/models/demo';
 import type { LocalModelDescriptor } from '../../src/core/models/types';
 import { FALLBACK_LEXICON } from './fallback-lexicon';
 import { buildEncoderGraph, buildRerankerGraph } from './graphs';
@@ -25,21 +26,7 @@ export const GENERATOR_VERSION = 'clir-demo-models/3';
 export const DEMO_DIM = 128;
 const MAX_LENGTH = 512;
 
-export interface DemoModelFolders {
-  bert: string;
-  xlmr: string;
-  reranker: string;
-  misaligned: string;
-}
-
-export interface EnsureDemoModelsOptions {
-  /** Default `<repo>/.cache/demo-models`. */
-  outDir?: string;
-  /** Default `<repo>/sample/lexicon.json`; the built-in fallback lexicon is used when that file is missing. */
-  lexiconPath?: string;
-  /** Called with one line per generated model. */
-  log?: (msg: string) => void;
-}
+export type { DemoModelFolders, EnsureDemoModelsOptions };
 
 /** Walks up from this file to the folder holding the project's package.json. */
 export function repoRoot(): string {

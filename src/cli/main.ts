@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors';
 import { commandModules } from './commands';
+import { registerDemoModels } from '../../scripts/demo-models/register';
+
+// `demo:` model sources (the sample, the tests) use the generator in scripts/demo-models.
+registerDemoModels();
 
 /** Builds the `clir` program. Each module in ./commands registers its sub-commands. */
 export function buildProgram(): Command {

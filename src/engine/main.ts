@@ -5,6 +5,10 @@
  */
 import { Writable } from 'node:stream';
 import { fullSelfCheck, SELF_CHECK_EXIT_CODE, SELF_CHECK_PREFIX, startupCheck } from './selfcheck';
+import { registerDemoModels } from '../../scripts/demo-models/register';
+
+// `demo:` model sources (the sample, the host tests) use the generator in scripts/demo-models, bundled into dist/engine.js.
+registerDemoModels();
 
 // `node dist/engine.js --self-check`: print the full report as JSON and exit (0 when every check passed).
 if (process.argv.includes('--self-check')) {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import '../setup/demo-models';
 
 /** A fresh temporary folder, removed after the current mocha suite unless CLIR_KEEP_TMP is set. */
 export function tmpDir(prefix = 'clir-test-'): string {

@@ -8,22 +8,19 @@ import type { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareLevers, LeverComparison } from '../../core/adapters/compare';
-import { AdapterMethod, AdapterStore } from '../../core/adapters/store';
+import type { AdapterMethod } from '../../core/adapters/store';
 import { AdapterTrainOptions, trainAdapter } from '../../core/adapters/train';
 import { readTopics } from '../../core/eval/parse';
 import type { Qrels, Run, Topic } from '../../core/eval/types';
 import {
   ExportFormat,
   ExportSyntax,
-  listMiningRuns,
   mineHardNegatives,
   MiningOptions,
   NegativeLanguage,
   ProvenanceMode,
-  queriesFromPairs,
   queriesFromQrels,
   readPairsTsv,
-  recordMiningRun,
   Sampling,
   writeExport,
 } from '../../core/mining';
@@ -129,7 +126,7 @@ export function register(program: Command): void {
     const progress = Progress.for(o);
     const cancel = cancelOnSigint();
     try {
-      const queries = rows ? queriesFromPairs(wb.db, rows, qrels) : queriesFromQrels(topics!, qrels!, { minRelevance: o.minRelevance as number });
+      const queries = rows ? wb.services.levers.queriesFromPairs(rows, qrels) : queriesFromQrels(topics!, qrels!, { minRelevance: o.minRelevance as number });
       if (!queries.length) throw new CliError('no query has a positive (check that the qrels and topics ids match)');
       const opts: MiningOptions = {
         pipeline: o.pipeline as string,
@@ -150,7 +147,7 @@ export function register(program: Command): void {
       progress.stop();
       const out = o.out as string;
       const source = { qrels: o.qrels ? path.resolve(o.qrels as string) : undefined, topics: o.topics ? path.resolve(o.topics as string) : undefined, pairs: o.pairs ? path.resolve(o.pairs as string) : undefined };
-      const runId = recordMiningRun(wb.db, res, { source, out: path.resolve(out), format: o.format, provenance: o.provenance });
+      const runId = wb.services.levers.recordMiningRun(res, { source, out: path.resolve(out), format: o.format, provenance: o.provenance });
       const written = writeExport(out, res, {
         format: o.format as ExportFormat,
         syntax: o.as as ExportSyntax | undefined,
@@ -183,7 +180,7 @@ export function register(program: Command): void {
     .action(async (o: Opts) => {
       const wb = openFromOptions(o);
       try {
-        const runs = listMiningRuns(wb.db);
+        const runs = wb.services.levers.miningRuns();
         if (o.json) process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
         else
           for (const r of runs)
@@ -289,7 +286,7 @@ export function register(program: Command): void {
     .action(async (o: Opts) => {
       const wb = openFromOptions(o);
       try {
-        const list = new AdapterStore(wb.db).list();
+        const list = wb.services.levers.adapters();
         if (o.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
         else if (!list.length) process.stdout.write('no adapters (train one with `clir adapter train`)\n');
         else
@@ -311,7 +308,7 @@ export function register(program: Command): void {
     .action(async (ref: string, o: Opts) => {
       const wb = openFromOptions(o);
       try {
-        const a = new AdapterStore(wb.db).get(ref);
+        const a = wb.services.levers.adapter(ref);
         if (!a) throw new CliError(`no adapter "${ref}"`);
         if (o.json) {
           process.stdout.write(JSON.stringify(a, null, 2) + '\n');
@@ -335,7 +332,7 @@ export function register(program: Command): void {
     .action(async (ref: string, o: Opts) => {
       const wb = openFromOptions(o);
       try {
-        if (!new AdapterStore(wb.db).delete(ref)) throw new CliError(`no adapter "${ref}"`);
+        if (!wb.services.levers.deleteAdapter(ref)) throw new CliError(`no adapter "${ref}"`);
         process.stdout.write(`deleted adapter ${ref}\n`);
       } finally {
         await wb.close();

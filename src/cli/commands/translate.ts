@@ -5,20 +5,7 @@
 import { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  getDictionaryRef,
-  importDictionary,
-  listDictionaries,
-  loadDictionary,
-  removeDictionary,
-  translateDocuments,
-  translatedQueryBm25,
-  translateQuery,
-  translationStatus,
-  TranslatorProvider,
-  TRANSLATION_MODELS,
-  TranslationCache,
-} from '../../core/translate';
+import { loadDictionary, translateQuery, TranslatorProvider, TRANSLATION_MODELS } from '../../core/translate';
 import type { Workbench } from '../../core/workbench';
 import { cancelOnSigint, CommonOptions, openFromOptions, parseDevice, positiveInt, Progress } from '../context';
 import { CliError } from '../errors';
@@ -27,7 +14,7 @@ import { common } from './core';
 type Opts = CommonOptions & Record<string, unknown>;
 
 function provider(wb: Workbench, o: Opts): TranslatorProvider {
-  return new TranslatorProvider(wb.db, {
+  return wb.services.translation.provider({
     cacheDir: o.modelsCache as string | undefined,
     localModelDirs: o.modelsDir as string[] | undefined,
     device: parseDevice(o.device as string | undefined),
@@ -65,7 +52,7 @@ export function register(program: Command): void {
     try {
       const tr = await prov.get(checkVia(o.via as string)).catch(userError);
       const qt = await translateQuery(tr, text, { src: o.from as string | undefined, tgt: o.to as string | undefined }).catch(userError);
-      const docs = o.search ? translatedQueryBm25(wb.db, qt, o.k as number) : [];
+      const docs = o.search ? wb.services.translation.queryBm25(qt, o.k as number) : [];
       const keys = wb.corpus.documentKeys(docs.map((d) => d.docId));
       const hits = docs.map((d, i) => ({ rank: i + 1, score: d.score, doc_key: keys[i].docKey, lang: keys[i].lang }));
       if (o.json) {
@@ -98,7 +85,7 @@ export function register(program: Command): void {
     const cancel = cancelOnSigint();
     try {
       const tr = await prov.get(checkVia(o.via as string)).catch(userError);
-      const report = await translateDocuments(wb, tr, o.to as string, {
+      const report = await wb.services.translation.translateDocuments(tr, o.to as string, {
         languages: o.lang as string[] | undefined,
         batchSize: o.batchSize as number,
         force: !!o.force,
@@ -126,8 +113,7 @@ export function register(program: Command): void {
   common(translate.command('status').description('translated documents and cached translations per translator')).action(async (o: Opts) => {
     const wb = openFromOptions(o);
     try {
-      const docs = translationStatus(wb.db);
-      const cache = new TranslationCache(wb.db).summary();
+      const { documents: docs, cache } = wb.services.translation.status();
       if (o.json) {
         process.stdout.write(JSON.stringify({ documents: docs, cache }, null, 2) + '\n');
         return;
@@ -177,7 +163,7 @@ export function register(program: Command): void {
     try {
       let res;
       try {
-        res = importDictionary(wb.db, file, { name: o.name as string, srcLang: o.from as string | undefined, tgtLang: o.to as string | undefined, strict: !o.lenient });
+        res = wb.services.translation.importDictionary(file, { name: o.name as string, srcLang: o.from as string | undefined, tgtLang: o.to as string | undefined, strict: !o.lenient });
       } catch (e) {
         userError(e);
       }
@@ -199,7 +185,7 @@ export function register(program: Command): void {
   common(dict.command('list').description('stored dictionaries')).action(async (o: Opts) => {
     const wb = openFromOptions(o);
     try {
-      const refs = listDictionaries(wb.db);
+      const refs = wb.services.translation.dictionaries();
       if (o.json) process.stdout.write(JSON.stringify(refs, null, 2) + '\n');
       else if (!refs.length) process.stdout.write('No dictionaries; add one with `clir dict import FILE --name NAME`.\n');
       else for (const r of refs) process.stdout.write(`${r.name.padEnd(20)} ${r.format.padEnd(6)} ${r.srcLang ?? '?'}→${r.tgtLang ?? '?'}  ${String(r.headwords).padStart(8)} headwords  ${r.path}\n`);
@@ -217,7 +203,7 @@ export function register(program: Command): void {
   ).action(async (name: string, words: string[], o: Opts) => {
     const wb = openFromOptions(o);
     try {
-      const ref = getDictionaryRef(wb.db, name);
+      const ref = wb.services.translation.dictionary(name);
       let d;
       try {
         d = ref ? loadDictionary(ref.path, { name: ref.name, srcLang: ref.srcLang ?? undefined, tgtLang: ref.tgtLang ?? undefined }) : loadDictionary(name);
@@ -236,7 +222,7 @@ export function register(program: Command): void {
   common(dict.command('remove').argument('<name>').description('forget a stored dictionary')).action(async (name: string, o: Opts) => {
     const wb = openFromOptions(o);
     try {
-      if (!removeDictionary(wb.db, name)) throw new CliError(`no stored dictionary "${name}"`);
+      if (!wb.services.translation.removeDictionary(name)) throw new CliError(`no stored dictionary "${name}"`);
       if (!o.json) process.stdout.write(`Removed dictionary ${name}\n`);
     } finally {
       await wb.close();

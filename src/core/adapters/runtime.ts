@@ -5,6 +5,7 @@
  * (vector matrix object, adapter id, training hash); the store hands out a new matrix object whenever
  * the corpus version changes, so this is a cache per (model, adapter, corpus version).
  */
+import { chunkLanguageMap } from '../store/adapters';
 import type { Db } from '../store/db';
 import type { VectorMatrix } from '../store/vectors';
 import { initLanguageId, detectLanguageSync } from '../text/langid';
@@ -84,7 +85,7 @@ export async function queryLanguage(text: string, languages: readonly string[]):
 
 /** Chunk id → chunk language, for the rows of a matrix. */
 function chunkLanguages(db: Db, m: VectorMatrix): string[] {
-  const langOf = new Map<number, string>((db.prepare('SELECT id, lang FROM chunks').raw().all() as [number, string][]));
+  const langOf = chunkLanguageMap(db);
   const out: string[] = new Array(m.count);
   for (let r = 0; r < m.count; r++) out[r] = langOf.get(m.chunkIds[r]) ?? 'und';
   return out;

@@ -1,4 +1,5 @@
 /** Adapters in the `adapters` table (migration 3): configuration, training hash, weights BLOB, metrics. */
+import { AdapterRow, adapterRow, adapterRows, adapterWeights, deleteAdapterRow, insertAdapterRow } from '../store/adapters';
 import type { Db } from '../store/db';
 import { AdapterModel, deserializeAdapter, serializeAdapter } from './model';
 
@@ -23,24 +24,7 @@ export interface AdapterRecord {
   bytes: number;
 }
 
-interface Row {
-  id: number;
-  name: string;
-  model_id: number | null;
-  encoder: string;
-  kind: string;
-  config: string;
-  training_hash: string;
-  dim_in: number;
-  dim_out: number;
-  metrics: string;
-  created_at: string;
-  bytes: number;
-}
-
-const COLS = 'id, name, model_id, encoder, kind, config, training_hash, dim_in, dim_out, metrics, created_at, length(weights) AS bytes';
-
-function toRecord(r: Row): AdapterRecord {
+function toRecord(r: AdapterRow): AdapterRecord {
   return {
     id: r.id,
     name: r.name,
@@ -71,40 +55,44 @@ export class AdapterStore {
     const tx = this.db.transaction(() => {
       const existing = this.get(a.name);
       if (existing && !opts.replace) throw new Error(`adapter "${a.name}" already exists (delete it or train with --replace)`);
-      if (existing) this.db.prepare('DELETE FROM adapters WHERE id = ?').run(existing.id);
-      this.db
-        .prepare(
-          `INSERT INTO adapters(name, model_id, encoder, kind, config, training_hash, dim_in, dim_out, weights, metrics, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(a.name, a.modelId, a.encoder, a.kind, JSON.stringify(a.config), a.trainingHash, model.dim, model.dim, blob, JSON.stringify(a.metrics), now);
+      if (existing) deleteAdapterRow(this.db, existing.id);
+      insertAdapterRow(this.db, {
+        name: a.name,
+        modelId: a.modelId,
+        encoder: a.encoder,
+        kind: a.kind,
+        config: JSON.stringify(a.config),
+        trainingHash: a.trainingHash,
+        dimIn: model.dim,
+        dimOut: model.dim,
+        weights: blob,
+        metrics: JSON.stringify(a.metrics),
+        createdAt: now,
+      });
     });
     tx.immediate();
     return this.get(a.name)!;
   }
 
   get(nameOrId: string | number): AdapterRecord | undefined {
-    const r =
-      typeof nameOrId === 'number' || /^#?\d+$/.test(nameOrId)
-        ? ((this.db.prepare(`SELECT ${COLS} FROM adapters WHERE id = ? OR name = ?`).get(Number(String(nameOrId).replace('#', '')), String(nameOrId)) as Row | undefined))
-        : (this.db.prepare(`SELECT ${COLS} FROM adapters WHERE name = ?`).get(nameOrId) as Row | undefined);
+    const r = adapterRow(this.db, nameOrId);
     return r ? toRecord(r) : undefined;
   }
 
   list(): AdapterRecord[] {
-    return (this.db.prepare(`SELECT ${COLS} FROM adapters ORDER BY id`).all() as Row[]).map(toRecord);
+    return adapterRows(this.db).map(toRecord);
   }
 
   weights(id: number): AdapterModel {
-    const r = this.db.prepare('SELECT weights FROM adapters WHERE id = ?').get(id) as { weights: Buffer } | undefined;
-    if (!r) throw new Error(`adapter #${id} not found`);
-    return deserializeAdapter(r.weights);
+    const w = adapterWeights(this.db, id);
+    if (!w) throw new Error(`adapter #${id} not found`);
+    return deserializeAdapter(w);
   }
 
   delete(nameOrId: string | number): boolean {
     const a = this.get(nameOrId);
     if (!a) return false;
-    this.db.prepare('DELETE FROM adapters WHERE id = ?').run(a.id);
+    deleteAdapterRow(this.db, a.id);
     return true;
   }
 }

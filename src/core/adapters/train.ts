@@ -19,7 +19,6 @@
  * Document vectors come from the stored corpus matrix (never re-encoded); queries and text positives
  * are encoded with the encoder.
  */
-import { SeededRandom } from '../eval/stats/random';
 import type { Qrels, Topic } from '../eval/types';
 import type { Encoder } from '../models/types';
 import { hashConfig } from '../pipeline/spec';
@@ -27,9 +26,11 @@ import type { VectorMatrix } from '../store/vectors';
 import { detectLanguage } from '../text/langid';
 import { mineHardNegatives, MiningEngine, MiningOptions, MiningQuery } from '../mining/mine';
 import { PairRow, queriesFromPairs, queriesFromQrels } from '../mining/inputs';
+import { trainInfoNce, NceExample, NceResult } from './infonce';
 import { distanceFromIdentity, dot, identity, matVec, orthogonalProcrustes } from './linalg';
 import { AdapterModel, DEFAULT_LANG, LangTransform } from './model';
 import { AdapterMethod, AdapterRecord, AdapterStore } from './store';
+import { chunkDocumentKeys } from '../store/adapters';
 import type { Db } from '../store/db';
 import type { CorpusStore } from '../store/corpus';
 import type { VectorStore } from '../store/vectors';
@@ -140,324 +141,8 @@ export function generalizedProcrustes(
   return { maps, pivot, iterations: it, residual };
 }
 
-// ---------------------------------------------------------------------------------------------
-// InfoNCE
-
-export interface NceExample {
-  anchor: Float64Array;
-  anchorLang: string;
-  positive: Float64Array;
-  positiveLang: string;
-  positiveKey: string;
-  /** Keys that are positives of this anchor (masked out as in-batch negatives). */
-  positiveKeys: Set<string>;
-  /** Grouping for the validation split (e.g. the query). */
-  group: string;
-  negatives: { vec: Float64Array; lang: string; key: string }[];
-}
-
-export interface NceOptions {
-  method: 'linear' | 'lowrank';
-  rank?: number;
-  temperature?: number;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  optimizer?: 'adam' | 'sgd';
-  momentum?: number;
-  /** L2 pull of W towards its initial value (linear) or of U, V towards 0 (lowrank). */
-  l2?: number;
-  valFraction?: number;
-  patience?: number;
-  seed?: number;
-  /** Initial W per language (missing: identity). */
-  init?: Map<string, Float64Array>;
-  onEpoch?: (e: { epoch: number; train: number; val?: number }) => void;
-  signal?: AbortSignal;
-}
-
-export interface NceResult {
-  maps: Map<string, { W?: Float64Array; U?: Float64Array; V?: Float64Array; rank?: number }>;
-  lossCurve: { epoch: number; train: number; val?: number }[];
-  bestEpoch: number;
-  epochs: number;
-  stoppedEarly: boolean;
-  train: number;
-  val: number;
-  /** Top-1 accuracy of the validation anchors among their batch candidates, before and after. */
-  valAccuracy?: { before: number; after: number };
-}
-
-interface Param {
-  W?: Float64Array;
-  W0?: Float64Array;
-  U?: Float64Array;
-  V?: Float64Array;
-  trainW: boolean;
-  g: Map<string, Float64Array>;
-  m: Map<string, Float64Array>;
-  v: Map<string, Float64Array>;
-}
-
-/** Trains per-language linear / low-rank maps with InfoNCE (see the module comment). */
-export function trainInfoNce(examples: NceExample[], dim: number, opts: NceOptions): NceResult {
-  const rank = opts.rank ?? 16;
-  const tau = opts.temperature ?? 0.05;
-  const epochs = opts.epochs ?? 100;
-  const B = Math.max(2, opts.batchSize ?? 32);
-  const lr = opts.lr ?? (opts.optimizer === 'sgd' ? 0.05 : 2e-3);
-  const l2 = opts.l2 ?? 1e-3;
-  const patience = opts.patience ?? 5;
-  const rng = new SeededRandom(opts.seed ?? 42);
-  const langs = new Set<string>();
-  for (const e of examples) {
-    langs.add(e.anchorLang);
-    langs.add(e.positiveLang);
-    for (const n of e.negatives) langs.add(n.lang);
-  }
-  const params = new Map<string, Param>();
-  for (const l of [...langs].sort()) {
-    const init = opts.init?.get(l);
-    const p: Param = { trainW: opts.method === 'linear', g: new Map(), m: new Map(), v: new Map() };
-    if (opts.method === 'linear' || init) p.W = Float64Array.from(init ?? identity(dim));
-    if (opts.method === 'linear') p.W0 = Float64Array.from(p.W!);
-    if (opts.method === 'lowrank') {
-      p.U = new Float64Array(dim * rank);
-      for (let i = 0; i < p.U.length; i++) p.U[i] = (gauss(rng) * 0.01) / Math.sqrt(rank);
-      p.V = new Float64Array(rank * dim);
-    }
-    for (const k of ['W', 'U', 'V'] as const) {
-      if (!p[k] || (k === 'W' && !p.trainW)) continue;
-      p.g.set(k, new Float64Array(p[k]!.length));
-      p.m.set(k, new Float64Array(p[k]!.length));
-      p.v.set(k, new Float64Array(p[k]!.length));
-    }
-    params.set(l, p);
-  }
-
-  // Validation split by group (seeded).
-  const groups = [...new Set(examples.map((e) => e.group))].sort();
-  for (let i = groups.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [groups[i], groups[j]] = [groups[j], groups[i]];
-  }
-  const valFraction = opts.valFraction ?? 0.2;
-  const nVal = groups.length >= 5 && valFraction > 0 ? Math.max(1, Math.round(groups.length * valFraction)) : 0;
-  const valGroups = new Set(groups.slice(0, nVal));
-  const train = examples.filter((e) => !valGroups.has(e.group));
-  const val = examples.filter((e) => valGroups.has(e.group));
-
-  interface Enc {
-    u: Float64Array;
-    z: Float64Array;
-    norm: number;
-    h?: Float64Array;
-    x: Float64Array;
-    lang: string;
-  }
-  const encode = (x: Float64Array, lang: string): Enc => {
-    const p = params.get(lang)!;
-    const z = p.W ? matVec(p.W, x, dim, new Float64Array(dim)) : Float64Array.from(x);
-    let h: Float64Array | undefined;
-    if (p.U && p.V) {
-      h = new Float64Array(rank);
-      for (let k = 0; k < rank; k++) {
-        let s = 0;
-        for (let c = 0; c < dim; c++) s += p.V[k * dim + c] * x[c];
-        h[k] = s;
-      }
-      for (let i = 0; i < dim; i++) {
-        let s = 0;
-        for (let k = 0; k < rank; k++) s += p.U[i * rank + k] * h[k];
-        z[i] += s;
-      }
-    }
-    const norm = Math.sqrt(dot(z, z)) || 1e-12;
-    const u = z.map((v) => v / norm);
-    return { u, z, norm, h, x, lang };
-  };
-  const backward = (e: Enc, gu: Float64Array): void => {
-    const p = params.get(e.lang)!;
-    const proj = dot(gu, e.u);
-    const gz = new Float64Array(dim);
-    for (let i = 0; i < dim; i++) gz[i] = (gu[i] - proj * e.u[i]) / e.norm;
-    if (p.trainW) {
-      const g = p.g.get('W')!;
-      for (let r = 0; r < dim; r++) {
-        const a = gz[r];
-        if (a === 0) continue;
-        const o = r * dim;
-        for (let c = 0; c < dim; c++) g[o + c] += a * e.x[c];
-      }
-    }
-    if (p.U && p.V && e.h) {
-      const gU = p.g.get('U')!;
-      const gV = p.g.get('V')!;
-      const gh = new Float64Array(rank);
-      for (let i = 0; i < dim; i++) {
-        for (let k = 0; k < rank; k++) {
-          gU[i * rank + k] += gz[i] * e.h[k];
-          gh[k] += p.U[i * rank + k] * gz[i];
-        }
-      }
-      for (let k = 0; k < rank; k++) for (let c = 0; c < dim; c++) gV[k * dim + c] += gh[k] * e.x[c];
-    }
-  };
-
-  /** Loss (and, when learning, gradients) of one batch; returns [loss, correct top-1]. */
-  const batchLoss = (batch: NceExample[], learn: boolean): [number, number] => {
-    const anchors = batch.map((e) => encode(e.anchor, e.anchorLang));
-    const cands: { enc: Enc; key: string }[] = batch.map((e) => ({ enc: encode(e.positive, e.positiveLang), key: e.positiveKey }));
-    for (const e of batch) for (const n of e.negatives) cands.push({ enc: encode(n.vec, n.lang), key: n.key });
-    const gA = anchors.map(() => new Float64Array(dim));
-    const gC = cands.map(() => new Float64Array(dim));
-    let loss = 0;
-    let correct = 0;
-    batch.forEach((e, i) => {
-      const logits: number[] = [];
-      const idx: number[] = [];
-      cands.forEach((c, j) => {
-        if (j !== i && e.positiveKeys.has(c.key)) return; // another positive of this anchor
-        idx.push(j);
-        logits.push(dot(anchors[i].u, c.enc.u) / tau);
-      });
-      const max = Math.max(...logits);
-      const exps = logits.map((l) => Math.exp(l - max));
-      const sum = exps.reduce((a, b) => a + b, 0);
-      const posAt = idx.indexOf(i);
-      loss += -(logits[posAt] - max - Math.log(sum));
-      if (logits.every((l, k) => k === posAt || l < logits[posAt])) correct++;
-      if (!learn) return;
-      idx.forEach((j, k) => {
-        const gs = (exps[k] / sum - (k === posAt ? 1 : 0)) / batch.length / tau;
-        if (gs === 0) return;
-        const a = anchors[i].u;
-        const c = cands[j].enc.u;
-        for (let d = 0; d < dim; d++) {
-          gA[i][d] += gs * c[d];
-          gC[j][d] += gs * a[d];
-        }
-      });
-    });
-    if (learn) {
-      anchors.forEach((a, i) => backward(a, gA[i]));
-      cands.forEach((c, j) => backward(c.enc, gC[j]));
-    }
-    return [loss / batch.length, correct];
-  };
-
-  const batches = (list: NceExample[], shuffle: boolean): NceExample[][] => {
-    const order = list.map((_, i) => i);
-    if (shuffle)
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = rng.int(i + 1);
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-    const out: NceExample[][] = [];
-    for (let i = 0; i < order.length; i += B) {
-      const b = order.slice(i, i + B).map((k) => list[k]);
-      if (b.length >= 2 || out.length === 0) out.push(b);
-      else out[out.length - 1].push(...b);
-    }
-    return out;
-  };
-  const evaluateSet = (list: NceExample[]): { loss: number; acc: number } => {
-    if (!list.length) return { loss: NaN, acc: NaN };
-    let l = 0;
-    let c = 0;
-    for (const b of batches(list, false)) {
-      const [bl, bc] = batchLoss(b, false);
-      l += bl * b.length;
-      c += bc;
-    }
-    return { loss: l / list.length, acc: c / list.length };
-  };
-
-  let step = 0;
-  const b1 = 0.9;
-  const b2 = 0.999;
-  const applyStep = (): void => {
-    step++;
-    for (const p of params.values()) {
-      for (const [k, g] of p.g) {
-        const w = p[k as 'W' | 'U' | 'V']!;
-        // L2: towards the initial W (linear) or towards 0 (U, V).
-        if (l2 > 0) {
-          if (k === 'W' && p.W0) for (let i = 0; i < w.length; i++) g[i] += 2 * l2 * (w[i] - p.W0[i]);
-          else if (k !== 'W') for (let i = 0; i < w.length; i++) g[i] += 2 * l2 * w[i];
-        }
-        const m = p.m.get(k)!;
-        const v = p.v.get(k)!;
-        if (opts.optimizer === 'sgd') {
-          const mu = opts.momentum ?? 0.9;
-          for (let i = 0; i < w.length; i++) {
-            m[i] = mu * m[i] + g[i];
-            w[i] -= lr * m[i];
-          }
-        } else {
-          const c1 = 1 - b1 ** step;
-          const c2 = 1 - b2 ** step;
-          for (let i = 0; i < w.length; i++) {
-            m[i] = b1 * m[i] + (1 - b1) * g[i];
-            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-            w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + 1e-8);
-          }
-        }
-        g.fill(0);
-      }
-    }
-  };
-  const snapshot = () => new Map([...params].map(([l, p]) => [l, { W: p.W?.slice(), U: p.U?.slice(), V: p.V?.slice() }]));
-
-  const before = evaluateSet(val.length ? val : train);
-  const lossCurve: NceResult['lossCurve'] = [{ epoch: 0, train: evaluateSet(train).loss, ...(val.length ? { val: before.loss } : {}) }];
-  opts.onEpoch?.(lossCurve[0]);
-  let best = { epoch: 0, score: val.length ? before.loss : lossCurve[0].train, weights: snapshot() };
-  let stoppedEarly = false;
-  let epoch = 0;
-  for (epoch = 1; epoch <= epochs; epoch++) {
-    if (opts.signal?.aborted) throw new Error('cancelled');
-    let sum = 0;
-    for (const b of batches(train, true)) {
-      const [l] = batchLoss(b, true);
-      sum += l * b.length;
-      applyStep();
-    }
-    const entry = { epoch, train: sum / Math.max(1, train.length), ...(val.length ? { val: evaluateSet(val).loss } : {}) };
-    lossCurve.push(entry);
-    opts.onEpoch?.(entry);
-    const score = val.length ? entry.val! : entry.train;
-    if (score < best.score - 1e-6) best = { epoch, score, weights: snapshot() };
-    else if (val.length && epoch - best.epoch >= patience) {
-      stoppedEarly = true;
-      break;
-    }
-  }
-  for (const [l, w] of best.weights) {
-    const p = params.get(l)!;
-    if (w.W) p.W = w.W;
-    if (w.U) p.U = w.U;
-    if (w.V) p.V = w.V;
-  }
-  const after = evaluateSet(val.length ? val : train);
-  const maps: NceResult['maps'] = new Map();
-  for (const [l, p] of params) maps.set(l, { W: p.W, U: p.U, V: p.V, ...(p.U ? { rank } : {}) });
-  return {
-    maps,
-    lossCurve,
-    bestEpoch: best.epoch,
-    epochs: Math.min(epoch, epochs),
-    stoppedEarly,
-    train: train.length,
-    val: val.length,
-    ...(val.length ? { valAccuracy: { before: before.acc, after: after.acc } } : {}),
-  };
-}
-
-function gauss(rng: SeededRandom): number {
-  const u = Math.max(rng.next(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
-}
+export { trainInfoNce } from './infonce';
+export type { NceExample, NceOptions, NceResult } from './infonce';
 
 // ---------------------------------------------------------------------------------------------
 // Training against an index
@@ -517,12 +202,9 @@ interface DocVectors {
   rowOfChunk: Map<number, number>;
 }
 
+/** A stored corpus matrix with, per row, its chunk language, and the rows of each document / chunk. */
 function docVectors(db: Db, m: VectorMatrix): DocVectors {
-  const info = new Map<number, [string, string]>(
-    (db.prepare('SELECT c.id, d.doc_key, c.lang FROM chunks c JOIN documents d ON d.id = c.doc_id').raw().all() as [number, string, string][]).map(
-      ([id, k, l]) => [id, [k, l]],
-    ),
-  );
+  const info = chunkDocumentKeys(db);
   const chunkLang: string[] = [];
   const rowsOfDoc = new Map<string, number[]>();
   const rowOfChunk = new Map<number, number>();
@@ -537,35 +219,8 @@ function docVectors(db: Db, m: VectorMatrix): DocVectors {
   return { m, chunkLang, rowsOfDoc, rowOfChunk };
 }
 
-export async function trainAdapter(
-  engine: TrainingEngine,
-  o: AdapterTrainOptions,
-): Promise<{ record: AdapterRecord; model: AdapterModel }> {
-  const started = performance.now();
-  const log = o.log ?? (() => undefined);
-  if (!/^[A-Za-z0-9_.-]+$/.test(o.name)) throw new Error(`adapter name "${o.name}" may only contain letters, digits, _ . -`);
-  const store = new AdapterStore(engine.db);
-  if (store.get(o.name) && !o.replace) throw new Error(`adapter "${o.name}" already exists (delete it or pass replace)`);
-  const enc = await engine.models.encoder(o.encoder, 'bulk');
-  const modelId = engine.vectors.ensureModel(enc.record);
-  const m = engine.vectors.matrix(modelId);
-  if (m.count === 0) throw new Error(`no embeddings for encoder "${o.encoder}" in this index: run \`clir index <folder> --pipeline dense:${o.encoder}\` first`);
-  const dim = m.dim;
-  const dv = docVectors(engine.db, m);
-  const center = o.method === 'center' ? true : o.center ?? true;
-  const means = center ? languageMeans(m.data, dim, dv.chunkLang) : new Map<string, Float64Array>();
-  const meanOf = (lang: string) => means.get(lang) ?? means.get(DEFAULT_LANG);
-  const prep = (x: ArrayLike<number>, lang: string): Float64Array => {
-    const mu = meanOf(lang);
-    const out = new Float64Array(dim);
-    for (let i = 0; i < dim; i++) out[i] = x[i] - (mu ? mu[i] : 0);
-    let n = 0;
-    for (let i = 0; i < dim; i++) n += out[i] * out[i];
-    n = Math.sqrt(n) || 1;
-    for (let i = 0; i < dim; i++) out[i] /= n;
-    return out;
-  };
-
+/** The recorded configuration of an adapter (the defaults made explicit; part of the training hash). */
+function adapterConfig(o: AdapterTrainOptions, center: boolean): Record<string, unknown> {
   const config: Record<string, unknown> = {
     method: o.method,
     center,
@@ -597,153 +252,238 @@ export async function trainAdapter(
       : {}),
   };
   for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
-  const corpus = engine.corpus.snapshot();
-  const encoderId = { source: enc.record.source, revision: enc.record.revision, dtype: enc.record.dtype, pooling: enc.record.pooling };
+  return config;
+}
 
-  const transforms = new Map<string, LangTransform>();
-  const f32 = (a?: Float64Array) => (a ? Float32Array.from(a) : undefined);
-  const metrics: Record<string, unknown> = { languages: {} as Record<string, number> };
-  const langCounts = metrics.languages as Record<string, number>;
-  for (const l of dv.chunkLang) langCounts[l] = (langCounts[l] ?? 0) + 1;
-  let dataHash = hashConfig({ corpus: corpus.hash });
+/** Per-language centring (when `means` has entries) and L2 normalisation of a vector. */
+function languagePrep(means: Map<string, Float64Array>, dim: number): { meanOf: (lang: string) => Float64Array | undefined; prep: (x: ArrayLike<number>, lang: string) => Float64Array } {
+  const meanOf = (lang: string) => means.get(lang) ?? means.get(DEFAULT_LANG);
+  const prep = (x: ArrayLike<number>, lang: string): Float64Array => {
+    const mu = meanOf(lang);
+    const out = new Float64Array(dim);
+    for (let i = 0; i < dim; i++) out[i] = x[i] - (mu ? mu[i] : 0);
+    let n = 0;
+    for (let i = 0; i < dim; i++) n += out[i] * out[i];
+    n = Math.sqrt(n) || 1;
+    for (let i = 0; i < dim; i++) out[i] /= n;
+    return out;
+  };
+  return { meanOf, prep };
+}
 
-  if (o.method !== 'center') {
-    // Training pairs: anchors encoded as queries; positives from the stored matrix (documents) or encoded (texts).
-    let queries: MiningQuery[];
-    if (o.pairs?.length) queries = queriesFromPairs(engine.db, o.pairs, o.qrels);
-    else if (o.qrels && o.topics) queries = queriesFromQrels(o.topics, o.qrels, { minRelevance: o.minRelevance });
-    else throw new Error(`method ${o.method} needs training pairs: a pairs TSV, or qrels and topics`);
-    for (const q of queries) if (!q.lang) q.lang = await detectLanguage(q.text);
-    log(`encoding ${queries.length} anchors`);
-    const anchorVecs = await enc.embed(queries.map((q) => q.text), 'query', { signal: o.signal });
-    const textPositives = [...new Set(queries.flatMap((q) => q.positives.filter((p) => p.text).map((p) => p.text!)))];
-    const textVecs = new Map<string, Float32Array>();
-    if (textPositives.length) {
-      log(`encoding ${textPositives.length} text positives`);
-      const vs = await enc.embed(textPositives, 'passage', { signal: o.signal });
-      textPositives.forEach((t, i) => textVecs.set(t, vs[i]));
-    }
-    const pairs: (VecPair & { q: MiningQuery; qi: number; positiveKey: string })[] = [];
-    for (const [qi, q] of queries.entries()) {
-      const a = anchorVecs[qi];
-      for (const p of q.positives) {
-        let y: ArrayLike<number>;
-        let yLang: string;
-        if (p.docKey) {
-          const rows = dv.rowsOfDoc.get(p.docKey);
-          if (!rows?.length) continue; // judged document not in this index
-          let best = rows[0];
-          let bestS = -Infinity;
-          for (const r of rows) {
-            const s = dot(a, m.data.subarray(r * dim, (r + 1) * dim));
-            if (s > bestS) {
-              bestS = s;
-              best = r;
-            }
+type Prep = (x: ArrayLike<number>, lang: string) => Float64Array;
+type TrainingPair = VecPair & { q: MiningQuery; qi: number; positiveKey: string };
+
+/** The mining queries of the training data: a pairs TSV, or (query, relevant document) pairs from qrels + topics; languages detected. */
+async function trainingQueries(engine: TrainingEngine, o: AdapterTrainOptions): Promise<MiningQuery[]> {
+  let queries: MiningQuery[];
+  if (o.pairs?.length) queries = queriesFromPairs(engine.db, o.pairs, o.qrels);
+  else if (o.qrels && o.topics) queries = queriesFromQrels(o.topics, o.qrels, { minRelevance: o.minRelevance });
+  else throw new Error(`method ${o.method} needs training pairs: a pairs TSV, or qrels and topics`);
+  for (const q of queries) if (!q.lang) q.lang = await detectLanguage(q.text);
+  return queries;
+}
+
+/**
+ * Training pairs: anchors encoded as queries; positives from the stored matrix (a document's best
+ * chunk for the anchor) or encoded (texts). With crossOnly, same-language pairs are left out.
+ */
+async function trainingPairs(enc: Encoder, o: AdapterTrainOptions, queries: MiningQuery[], dv: DocVectors, prep: Prep, log: (msg: string) => void): Promise<TrainingPair[]> {
+  const { m } = dv;
+  const dim = m.dim;
+  log(`encoding ${queries.length} anchors`);
+  const anchorVecs = await enc.embed(queries.map((q) => q.text), 'query', { signal: o.signal });
+  const textPositives = [...new Set(queries.flatMap((q) => q.positives.filter((p) => p.text).map((p) => p.text!)))];
+  const textVecs = new Map<string, Float32Array>();
+  if (textPositives.length) {
+    log(`encoding ${textPositives.length} text positives`);
+    const vs = await enc.embed(textPositives, 'passage', { signal: o.signal });
+    textPositives.forEach((t, i) => textVecs.set(t, vs[i]));
+  }
+  const pairs: TrainingPair[] = [];
+  for (const [qi, q] of queries.entries()) {
+    const a = anchorVecs[qi];
+    for (const p of q.positives) {
+      let y: ArrayLike<number>;
+      let yLang: string;
+      if (p.docKey) {
+        const rows = dv.rowsOfDoc.get(p.docKey);
+        if (!rows?.length) continue; // judged document not in this index
+        let best = rows[0];
+        let bestS = -Infinity;
+        for (const r of rows) {
+          const s = dot(a, m.data.subarray(r * dim, (r + 1) * dim));
+          if (s > bestS) {
+            bestS = s;
+            best = r;
           }
-          y = m.data.subarray(best * dim, (best + 1) * dim);
-          yLang = p.lang ?? dv.chunkLang[best];
-        } else {
-          y = textVecs.get(p.text!)!;
-          yLang = p.lang ?? (await detectLanguage(p.text!));
         }
-        if ((o.crossOnly ?? true) && yLang === q.lang) continue;
-        pairs.push({ x: prep(a, q.lang!), xLang: q.lang!, y: prep(y, yLang), yLang, q, qi, positiveKey: p.docKey ?? `text:${p.text}` });
+        y = m.data.subarray(best * dim, (best + 1) * dim);
+        yLang = p.lang ?? dv.chunkLang[best];
+      } else {
+        y = textVecs.get(p.text!)!;
+        yLang = p.lang ?? (await detectLanguage(p.text!));
       }
-    }
-    if (!pairs.length) throw new Error('no usable training pairs (with crossOnly, the two sides must be in different languages)');
-    dataHash = hashConfig({
-      corpus: corpus.hash,
-      pairs: pairs.map((p) => [p.q.text, p.xLang, p.positiveKey, p.yLang]),
-    });
-    const pairLangs: Record<string, number> = {};
-    for (const p of pairs) for (const l of [p.xLang, p.yLang]) pairLangs[l] = (pairLangs[l] ?? 0) + 1;
-    metrics.pairs = pairs.length;
-    metrics.pairLanguages = pairLangs;
-    log(`${pairs.length} training pairs`);
-
-    let maps = new Map<string, Float64Array>();
-    if (o.method === 'procrustes' || (o.init ?? 'procrustes') === 'procrustes') {
-      const gp = generalizedProcrustes(pairs, dim, { pivot: o.pivot, reg: o.reg ?? 0 });
-      maps = gp.maps;
-      metrics.procrustes = {
-        pivot: gp.pivot,
-        iterations: gp.iterations,
-        residual: gp.residual,
-        distanceFromIdentity: Object.fromEntries([...gp.maps].map(([l, W]) => [l, distanceFromIdentity(W, dim)])),
-      };
-      log(`procrustes: pivot ${gp.pivot}, ${gp.iterations} iterations`);
-    }
-    if (o.method === 'linear' || o.method === 'lowrank') {
-      const nNeg = o.hardNegatives ?? 3;
-      const negsOf = new Map<string, { vec: Float64Array; lang: string; key: string }[]>();
-      if (nNeg > 0) {
-        const miningPipeline = o.miningPipeline ?? `dense:${o.encoder}`;
-        log(`mining ${nNeg} hard negatives per pair with ${miningPipeline}`);
-        const mined = await mineHardNegatives(
-          engine,
-          queries,
-          { pipeline: miningPipeline, negatives: nNeg, allowFewer: true, skipTop: 0, maxRank: 30, ...o.mining },
-          { signal: o.signal },
-        );
-        for (const ex of mined.examples) {
-          const key = `${ex.qid}|${ex.positive.docKey ?? `text:${ex.positive.text}`}`;
-          negsOf.set(
-            key,
-            ex.negatives.flatMap((n) => {
-              const r = dv.rowOfChunk.get(n.chunkId);
-              return r === undefined ? [] : [{ vec: prep(m.data.subarray(r * dim, (r + 1) * dim), n.lang), lang: n.lang, key: n.docKey }];
-            }),
-          );
-        }
-        metrics.mining = { pipeline: mined.pipeline, pipelineHash: mined.pipelineHash, stats: mined.stats };
-      }
-      const positivesOfQuery = new Map<number, Set<string>>();
-      for (const p of pairs) {
-        let s = positivesOfQuery.get(p.qi);
-        if (!s) positivesOfQuery.set(p.qi, (s = new Set()));
-        s.add(p.positiveKey);
-        for (const d of p.q.relevant ?? []) s.add(d);
-      }
-      const examples: NceExample[] = pairs.map((p) => ({
-        anchor: Float64Array.from(p.x),
-        anchorLang: p.xLang,
-        positive: Float64Array.from(p.y),
-        positiveLang: p.yLang,
-        positiveKey: p.positiveKey,
-        positiveKeys: positivesOfQuery.get(p.qi)!,
-        group: p.q.text,
-        negatives: negsOf.get(`${p.q.qid}|${p.positiveKey}`) ?? [],
-      }));
-      const res = trainInfoNce(examples, dim, {
-        method: o.method,
-        rank: o.rank,
-        temperature: o.temperature,
-        epochs: o.epochs,
-        batchSize: o.batchSize,
-        lr: o.lr,
-        optimizer: o.optimizer,
-        l2: o.l2,
-        valFraction: o.valFraction,
-        patience: o.patience,
-        seed: o.seed,
-        init: maps,
-        signal: o.signal,
-        onEpoch: (e) => log(`epoch ${e.epoch}: train loss ${e.train.toFixed(4)}${e.val !== undefined ? `, validation loss ${e.val.toFixed(4)}` : ''}`),
-      });
-      metrics.training = {
-        examples: { train: res.train, val: res.val },
-        lossCurve: res.lossCurve,
-        bestEpoch: res.bestEpoch,
-        epochs: res.epochs,
-        stoppedEarly: res.stoppedEarly,
-        ...(res.valAccuracy ? { valAccuracy: res.valAccuracy } : {}),
-      };
-      for (const [l, t] of res.maps) transforms.set(l, { W: f32(t.W), U: f32(t.U), V: f32(t.V), ...(t.rank ? { rank: t.rank } : {}) });
-    } else {
-      for (const [l, W] of maps) transforms.set(l, { W: f32(W) });
+      if ((o.crossOnly ?? true) && yLang === q.lang) continue;
+      pairs.push({ x: prep(a, q.lang!), xLang: q.lang!, y: prep(y, yLang), yLang, q, qi, positiveKey: p.docKey ?? `text:${p.text}` });
     }
   }
+  if (!pairs.length) throw new Error('no usable training pairs (with crossOnly, the two sides must be in different languages)');
+  return pairs;
+}
+
+/** Generalised Procrustes maps per language (recorded in `metrics.procrustes`). */
+function procrustesMaps(pairs: TrainingPair[], dim: number, o: AdapterTrainOptions, metrics: Record<string, unknown>, log: (msg: string) => void): Map<string, Float64Array> {
+  const gp = generalizedProcrustes(pairs, dim, { pivot: o.pivot, reg: o.reg ?? 0 });
+  metrics.procrustes = {
+    pivot: gp.pivot,
+    iterations: gp.iterations,
+    residual: gp.residual,
+    distanceFromIdentity: Object.fromEntries([...gp.maps].map(([l, W]) => [l, distanceFromIdentity(W, dim)])),
+  };
+  log(`procrustes: pivot ${gp.pivot}, ${gp.iterations} iterations`);
+  return gp.maps;
+}
+
+/** Hard negatives per (query id | positive key), mined with the mining pipeline (recorded in `metrics.mining`). */
+async function minedNegatives(
+  engine: TrainingEngine,
+  o: AdapterTrainOptions,
+  queries: MiningQuery[],
+  dv: DocVectors,
+  prep: Prep,
+  metrics: Record<string, unknown>,
+  log: (msg: string) => void,
+): Promise<Map<string, NceExample['negatives']>> {
+  const nNeg = o.hardNegatives ?? 3;
+  const negsOf = new Map<string, NceExample['negatives']>();
+  if (nNeg <= 0) return negsOf;
+  const { m } = dv;
+  const dim = m.dim;
+  const miningPipeline = o.miningPipeline ?? `dense:${o.encoder}`;
+  log(`mining ${nNeg} hard negatives per pair with ${miningPipeline}`);
+  const mined = await mineHardNegatives(
+    engine,
+    queries,
+    { pipeline: miningPipeline, negatives: nNeg, allowFewer: true, skipTop: 0, maxRank: 30, ...o.mining },
+    { signal: o.signal },
+  );
+  for (const ex of mined.examples) {
+    const key = `${ex.qid}|${ex.positive.docKey ?? `text:${ex.positive.text}`}`;
+    negsOf.set(
+      key,
+      ex.negatives.flatMap((n) => {
+        const r = dv.rowOfChunk.get(n.chunkId);
+        return r === undefined ? [] : [{ vec: prep(m.data.subarray(r * dim, (r + 1) * dim), n.lang), lang: n.lang, key: n.docKey }];
+      }),
+    );
+  }
+  metrics.mining = { pipeline: mined.pipeline, pipelineHash: mined.pipelineHash, stats: mined.stats };
+  return negsOf;
+}
+
+/** InfoNCE examples: each pair with the other positives of its query masked and its mined negatives. */
+function nceExamples(pairs: TrainingPair[], negsOf: Map<string, NceExample['negatives']>): NceExample[] {
+  const positivesOfQuery = new Map<number, Set<string>>();
+  for (const p of pairs) {
+    let s = positivesOfQuery.get(p.qi);
+    if (!s) positivesOfQuery.set(p.qi, (s = new Set()));
+    s.add(p.positiveKey);
+    for (const d of p.q.relevant ?? []) s.add(d);
+  }
+  return pairs.map((p) => ({
+    anchor: Float64Array.from(p.x),
+    anchorLang: p.xLang,
+    positive: Float64Array.from(p.y),
+    positiveLang: p.yLang,
+    positiveKey: p.positiveKey,
+    positiveKeys: positivesOfQuery.get(p.qi)!,
+    group: p.q.text,
+    negatives: negsOf.get(`${p.q.qid}|${p.positiveKey}`) ?? [],
+  }));
+}
+
+/** InfoNCE training from the Procrustes (or identity) maps (recorded in `metrics.training`). */
+function contrastiveMaps(
+  examples: NceExample[],
+  dim: number,
+  o: AdapterTrainOptions & { method: 'linear' | 'lowrank' },
+  init: Map<string, Float64Array>,
+  metrics: Record<string, unknown>,
+  log: (msg: string) => void,
+): NceResult['maps'] {
+  const res = trainInfoNce(examples, dim, {
+    method: o.method,
+    rank: o.rank,
+    temperature: o.temperature,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    lr: o.lr,
+    optimizer: o.optimizer,
+    l2: o.l2,
+    valFraction: o.valFraction,
+    patience: o.patience,
+    seed: o.seed,
+    init,
+    signal: o.signal,
+    onEpoch: (e) => log(`epoch ${e.epoch}: train loss ${e.train.toFixed(4)}${e.val !== undefined ? `, validation loss ${e.val.toFixed(4)}` : ''}`),
+  });
+  metrics.training = {
+    examples: { train: res.train, val: res.val },
+    lossCurve: res.lossCurve,
+    bestEpoch: res.bestEpoch,
+    epochs: res.epochs,
+    stoppedEarly: res.stoppedEarly,
+    ...(res.valAccuracy ? { valAccuracy: res.valAccuracy } : {}),
+  };
+  return res.maps;
+}
+
+const f32 = (a?: Float64Array) => (a ? Float32Array.from(a) : undefined);
+
+/**
+ * The learned part of the adapter (procrustes, linear, lowrank): training pairs, Procrustes maps,
+ * then for linear/lowrank mined negatives and InfoNCE. Fills `transforms` and `metrics`; returns the
+ * training-data hash.
+ */
+async function trainTransforms(
+  engine: TrainingEngine,
+  o: AdapterTrainOptions,
+  enc: Encoder,
+  dv: DocVectors,
+  prep: Prep,
+  corpusHash: string,
+  transforms: Map<string, LangTransform>,
+  metrics: Record<string, unknown>,
+  log: (msg: string) => void,
+): Promise<string> {
+  const dim = dv.m.dim;
+  const queries = await trainingQueries(engine, o);
+  const pairs = await trainingPairs(enc, o, queries, dv, prep, log);
+  const dataHash = hashConfig({
+    corpus: corpusHash,
+    pairs: pairs.map((p) => [p.q.text, p.xLang, p.positiveKey, p.yLang]),
+  });
+  const pairLangs: Record<string, number> = {};
+  for (const p of pairs) for (const l of [p.xLang, p.yLang]) pairLangs[l] = (pairLangs[l] ?? 0) + 1;
+  metrics.pairs = pairs.length;
+  metrics.pairLanguages = pairLangs;
+  log(`${pairs.length} training pairs`);
+
+  let maps = new Map<string, Float64Array>();
+  if (o.method === 'procrustes' || (o.init ?? 'procrustes') === 'procrustes') maps = procrustesMaps(pairs, dim, o, metrics, log);
+  if (o.method === 'linear' || o.method === 'lowrank') {
+    const negsOf = await minedNegatives(engine, o, queries, dv, prep, metrics, log);
+    const trained = contrastiveMaps(nceExamples(pairs, negsOf), dim, { ...o, method: o.method }, maps, metrics, log);
+    for (const [l, t] of trained) transforms.set(l, { W: f32(t.W), U: f32(t.U), V: f32(t.V), ...(t.rank ? { rank: t.rank } : {}) });
+  } else {
+    for (const [l, W] of maps) transforms.set(l, { W: f32(W) });
+  }
+  return dataHash;
+}
+
+/** Adds the language means (centring) to the transforms, drops empty ones and makes sure `*` exists. */
+function withMeans(transforms: Map<string, LangTransform>, means: Map<string, Float64Array>, meanOf: (lang: string) => Float64Array | undefined, center: boolean): void {
   // Means for every language with a transform or corpus vectors; `*` for the rest.
   for (const [l, mu] of means) {
     const t = transforms.get(l) ?? {};
@@ -758,6 +498,39 @@ export async function trainAdapter(
     if (!t.mean && !t.W && !t.U) transforms.delete(l);
   }
   if (!transforms.has(DEFAULT_LANG)) transforms.set(DEFAULT_LANG, {});
+}
+
+/** Trains an adapter on the stored corpus vectors of `o.encoder` and stores it under `o.name`. */
+export async function trainAdapter(
+  engine: TrainingEngine,
+  o: AdapterTrainOptions,
+): Promise<{ record: AdapterRecord; model: AdapterModel }> {
+  const started = performance.now();
+  const log = o.log ?? (() => undefined);
+  if (!/^[A-Za-z0-9_.-]+$/.test(o.name)) throw new Error(`adapter name "${o.name}" may only contain letters, digits, _ . -`);
+  const store = new AdapterStore(engine.db);
+  if (store.get(o.name) && !o.replace) throw new Error(`adapter "${o.name}" already exists (delete it or pass replace)`);
+  const enc = await engine.models.encoder(o.encoder, 'bulk');
+  const modelId = engine.vectors.ensureModel(enc.record);
+  const m = engine.vectors.matrix(modelId);
+  if (m.count === 0) throw new Error(`no embeddings for encoder "${o.encoder}" in this index: run \`clir index <folder> --pipeline dense:${o.encoder}\` first`);
+  const dim = m.dim;
+  const dv = docVectors(engine.db, m);
+  const center = o.method === 'center' ? true : o.center ?? true;
+  const means = center ? languageMeans(m.data, dim, dv.chunkLang) : new Map<string, Float64Array>();
+  const { meanOf, prep } = languagePrep(means, dim);
+
+  const config = adapterConfig(o, center);
+  const corpus = engine.corpus.snapshot();
+  const encoderId = { source: enc.record.source, revision: enc.record.revision, dtype: enc.record.dtype, pooling: enc.record.pooling };
+
+  const transforms = new Map<string, LangTransform>();
+  const metrics: Record<string, unknown> = { languages: {} as Record<string, number> };
+  const langCounts = metrics.languages as Record<string, number>;
+  for (const l of dv.chunkLang) langCounts[l] = (langCounts[l] ?? 0) + 1;
+  let dataHash = hashConfig({ corpus: corpus.hash });
+  if (o.method !== 'center') dataHash = await trainTransforms(engine, o, enc, dv, prep, corpus.hash, transforms, metrics, log);
+  withMeans(transforms, means, meanOf, center);
   const model: AdapterModel = { dim, transforms };
   const trainingHash = hashConfig({ config, encoder: encoderId, data: dataHash });
   metrics.seconds = (performance.now() - started) / 1000;

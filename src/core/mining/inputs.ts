@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import type { Qrels, Topic } from '../eval/types';
 import type { Db } from '../store/db';
+import { documentKeyExists } from '../store/mining';
 import type { MiningQuery } from './mine';
 
 export interface PairRow {
@@ -42,7 +43,7 @@ export function readPairsTsv(file: string): PairRow[] {
 
 /** Mining queries from pairs: a positive that is a doc_key of the index is that document, else a text. */
 export function queriesFromPairs(db: Db, rows: PairRow[], qrels?: Qrels): MiningQuery[] {
-  const isDoc = db.prepare('SELECT 1 FROM documents WHERE doc_key = ? LIMIT 1');
+  const isDoc = documentKeyExists(db);
   const byQuery = new Map<string, MiningQuery>();
   for (const r of rows) {
     let q = byQuery.get(r.query);
@@ -50,7 +51,7 @@ export function queriesFromPairs(db: Db, rows: PairRow[], qrels?: Qrels): Mining
       q = { qid: `p${byQuery.size + 1}`, text: r.query, lang: r.queryLang, positives: [], relevant: new Set() };
       byQuery.set(r.query, q);
     }
-    if (isDoc.get(r.positive)) {
+    if (isDoc(r.positive)) {
       q.positives.push({ docKey: r.positive, lang: r.positiveLang });
       q.relevant!.add(r.positive);
     } else q.positives.push({ text: r.positive, lang: r.positiveLang });

@@ -17,6 +17,7 @@ import { SeededRandom } from '../eval/stats/random';
 import { chunkTexts } from '../store/corpus';
 import type { PipelineResult } from '../pipeline/execute';
 import type { Db } from '../store/db';
+import { insertMiningRun, miningDocumentLookups, miningRunRows } from '../store/mining';
 import { detectLanguage } from '../text/langid';
 import type { Reranker } from '../models/types';
 
@@ -147,8 +148,7 @@ export async function mineHardNegatives(
     positiveNotRetrieved: 0,
     dropped: { relevant: 0, language: 0, margin: 0, ratio: 0, judge: 0 },
   };
-  const docInfo = engine.db.prepare('SELECT doc_key, lang FROM documents WHERE id = ?');
-  const docByKey = engine.db.prepare('SELECT id, lang, substr(text, 1, 4000) AS text FROM documents WHERE doc_key = ? ORDER BY id LIMIT 1');
+  const docs = miningDocumentLookups(engine.db);
   const judge = o.judge ? await engine.models.reranker(o.judge) : undefined;
   const rng = new SeededRandom(o.seed);
   const examples: MinedExample[] = [];
@@ -162,7 +162,7 @@ export async function mineHardNegatives(
     hash = res.hash;
     const texts = chunkTexts(engine.db, res.docs.slice(0, o.maxRank).map((d) => d.chunkId));
     const ranked = res.docs.map((d, i) => {
-      const info = docInfo.get(d.docId) as { doc_key: string; lang: string };
+      const info = docs.info(d.docId);
       return { docKey: info.doc_key, chunkId: d.chunkId, lang: info.lang, rank: i + 1, score: d.score, text: texts[i] ?? '' };
     });
     const rankOf = new Map(ranked.map((r) => [r.docKey, r]));
@@ -187,7 +187,7 @@ export async function mineHardNegatives(
           posLang = hit.lang;
         } else {
           stats.positiveNotRetrieved++;
-          const d = docByKey.get(p.docKey) as { id: number; lang: string; text: string } | undefined;
+          const d = docs.byKey(p.docKey);
           if (!d) throw new Error(`positive document "${p.docKey}" of query ${q.qid} is not in the index`);
           posText = d.text;
           posLang = d.lang;
@@ -265,10 +265,13 @@ export async function mineHardNegatives(
 
 /** Records a mining run in `mining_runs`; returns its id. */
 export function recordMiningRun(db: Db, r: MiningResult, extra: Record<string, unknown> = {}): number {
-  const info = db
-    .prepare('INSERT INTO mining_runs(created_at, pipeline, pipeline_hash, options, stats) VALUES (?, ?, ?, ?, ?)')
-    .run(new Date().toISOString(), r.pipeline, r.pipelineHash, JSON.stringify({ ...r.options, ...extra }), JSON.stringify(r.stats));
-  return Number(info.lastInsertRowid);
+  return insertMiningRun(db, {
+    createdAt: new Date().toISOString(),
+    pipeline: r.pipeline,
+    pipelineHash: r.pipelineHash,
+    options: JSON.stringify({ ...r.options, ...extra }),
+    stats: JSON.stringify(r.stats),
+  });
 }
 
 export interface MiningRunRecord {
@@ -281,16 +284,7 @@ export interface MiningRunRecord {
 }
 
 export function listMiningRuns(db: Db): MiningRunRecord[] {
-  return (
-    db.prepare('SELECT id, created_at, pipeline, pipeline_hash, options, stats FROM mining_runs ORDER BY id').all() as {
-      id: number;
-      created_at: string;
-      pipeline: string;
-      pipeline_hash: string;
-      options: string;
-      stats: string;
-    }[]
-  ).map((r) => ({
+  return miningRunRows(db).map((r) => ({
     id: r.id,
     createdAt: r.created_at,
     pipeline: r.pipeline,

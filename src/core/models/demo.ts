@@ -1,14 +1,27 @@
 /**
  * Demo models (tiny generated ONNX models used by the sample, the tests and `demo:` catalogue
  * sources) behind one interface. The generator lives in scripts/demo-models (it needs onnx-proto,
- * a devDependency); this file is the only place in src/core that can reach it, lazily, when no
- * generator was installed with `setDemoModelGenerator` (an entry point may install one).
+ * a devDependency); core never imports it. Each entry point (the CLI, the engine process,
+ * `npm run demo`, the test setup) registers it with `setDemoModelGenerator`
+ * (scripts/demo-models/register.ts); without one, `demo:` sources fail with a clear error.
  */
 
-// Types only (erased at run time): the generator's option and result shapes.
-import type { DemoModelFolders, EnsureDemoModelsOptions } from '../../../scripts/demo-models/index';
+/** The generated model folders. */
+export interface DemoModelFolders {
+  bert: string;
+  xlmr: string;
+  reranker: string;
+  misaligned: string;
+}
 
-export type { DemoModelFolders, EnsureDemoModelsOptions };
+export interface EnsureDemoModelsOptions {
+  /** Default `<repo>/.cache/demo-models`. */
+  outDir?: string;
+  /** Default `<repo>/sample/lexicon.json`; the built-in fallback lexicon is used when that file is missing. */
+  lexiconPath?: string;
+  /** Called with one line per generated model. */
+  log?: (msg: string) => void;
+}
 
 /** Makes (or finds, when up to date) the demo model folders. */
 export interface DemoModelGenerator {
@@ -17,16 +30,12 @@ export interface DemoModelGenerator {
 
 let installed: DemoModelGenerator | undefined;
 
-/** Installs the generator `demo:` sources use (default: scripts/demo-models, loaded on first use). */
+/** Installs the generator `demo:` sources use (an entry point registers scripts/demo-models). */
 export function setDemoModelGenerator(g: DemoModelGenerator | undefined): void {
   installed = g;
 }
 
-async function generator(): Promise<DemoModelGenerator> {
-  // Lazy: the generator (and onnx-proto) is only needed when a demo model is used.
-  return installed ?? ((await import('../../../scripts/demo-models/index.js')) as DemoModelGenerator);
-}
-
 export async function ensureDemoModels(opts: EnsureDemoModelsOptions = {}): Promise<DemoModelFolders> {
-  return (await generator()).ensureDemoModels(opts);
+  if (!installed) throw new Error('demo models are not available in this build (no demo model generator is registered)');
+  return installed.ensureDemoModels(opts);
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
+import { translationCacheStatements, translationCacheSummary } from '../store/translations';
 import type { QueryTranslator, TranslateOptions, TranslationOutput } from './types';
 
 export function textHash(text: string): string {
@@ -19,35 +20,22 @@ export interface CachedTranslation {
 }
 
 export class TranslationCache {
-  private readonly getStmt;
-  private readonly putStmt;
+  private readonly stmts;
   constructor(readonly db: Db) {
-    this.getStmt = db.prepare(
-      'SELECT translated, latency_ms AS latencyMs, created_at AS createdAt FROM translations WHERE translator = ? AND src_lang = ? AND tgt_lang = ? AND text_hash = ?',
-    );
-    this.putStmt = db.prepare(
-      `INSERT INTO translations(translator, src_lang, tgt_lang, text_hash, source_text, translated, latency_ms, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(translator, src_lang, tgt_lang, text_hash) DO UPDATE SET translated = excluded.translated, latency_ms = excluded.latency_ms, created_at = excluded.created_at`,
-    );
+    this.stmts = translationCacheStatements(db);
   }
 
   get(translator: string, src: string, tgt: string, text: string): CachedTranslation | undefined {
-    return this.getStmt.get(translator, src, tgt, textHash(text)) as CachedTranslation | undefined;
+    return this.stmts.get(translator, src, tgt, textHash(text));
   }
 
   put(translator: string, src: string, tgt: string, text: string, translated: string, latencyMs: number): void {
-    this.putStmt.run(translator, src, tgt, textHash(text), text, translated, latencyMs, new Date().toISOString());
+    this.stmts.put(translator, src, tgt, textHash(text), text, translated, latencyMs, new Date().toISOString());
   }
 
   /** Entries and recorded latency per translator and language pair. */
   summary(): { translator: string; srcLang: string; tgtLang: string; entries: number; totalLatencyMs: number; meanLatencyMs: number }[] {
-    return this.db
-      .prepare(
-        `SELECT translator, src_lang AS srcLang, tgt_lang AS tgtLang, COUNT(*) AS entries, SUM(latency_ms) AS totalLatencyMs, AVG(latency_ms) AS meanLatencyMs
-         FROM translations GROUP BY translator, src_lang, tgt_lang ORDER BY translator, src_lang, tgt_lang`,
-      )
-      .all() as never;
+    return translationCacheSummary(this.db);
   }
 }
 

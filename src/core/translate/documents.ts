@@ -15,6 +15,8 @@
  * the next run resumes) and reports progress per document.
  */
 import { bumpVersion, Db } from '../store/db';
+import { documentTranslationStatements, TranslatableChunk, translatableDocuments } from '../store/translations';
+export { documentTranslation, translationStatus } from '../store/translations';
 import { terms } from '../text/terms';
 import { CachedTranslator } from './cache';
 import type { QueryTranslator } from './types';
@@ -57,12 +59,7 @@ export interface HasDb {
   db: Db;
 }
 
-interface ChunkRow {
-  id: number;
-  doc_id: number;
-  lang: string;
-  text: string;
-}
+type ChunkRow = TranslatableChunk;
 
 export async function translateDocuments(
   wb: HasDb,
@@ -86,22 +83,8 @@ export async function translateDocuments(
     recordedLatencyMs: 0,
     cancelled: false,
   };
-  const docs = db.prepare('SELECT id, doc_key, lang FROM documents ORDER BY id').all() as { id: number; doc_key: string; lang: string }[];
-  const chunksOf = db.prepare(
-    `SELECT c.id, c.doc_id, c.lang, substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text
-     FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id = ? ORDER BY c.ord`,
-  );
-  const existing = db.prepare('SELECT text, latency_ms AS latency FROM chunk_translations WHERE chunk_id = ? AND translator = ? AND tgt_lang = ?');
-  const del = db.prepare('DELETE FROM chunk_translations WHERE chunk_id = ? AND translator = ? AND tgt_lang = ?');
-  const ins = db.prepare(
-    'INSERT INTO chunk_translations(chunk_id, translator, tgt_lang, text, translated, latency_ms, n_terms) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insFts = db.prepare('INSERT INTO chunk_translations_fts(rowid, terms) VALUES (?, ?)');
-  const docRow = db.prepare(
-    `INSERT INTO document_translations(doc_id, translator, tgt_lang, text, latency_ms) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT(doc_id, translator, tgt_lang) DO UPDATE SET text = excluded.text, latency_ms = excluded.latency_ms`,
-  );
-  const hasDocRow = db.prepare('SELECT 1 FROM document_translations WHERE doc_id = ? AND translator = ? AND tgt_lang = ?');
+  const docs = translatableDocuments(db);
+  const stmts = documentTranslationStatements(db);
   const langs = opts.languages?.length ? new Set(opts.languages) : undefined;
   const batchSize = Math.max(1, opts.batchSize ?? 16);
   const selected = docs.filter((d) => !langs || langs.has(d.lang) || d.lang === targetLang);
@@ -113,12 +96,12 @@ export async function translateDocuments(
       break;
     }
     report.documents++;
-    const chunks = chunksOf.all(doc.id) as ChunkRow[];
+    const chunks = stmts.chunksOf(doc.id);
     report.chunks += chunks.length;
     const results = new Map<number, { text: string; latency: number; translated: boolean; stored: boolean }>();
     const pending: ChunkRow[] = [];
     for (const c of chunks) {
-      const have = opts.force ? undefined : (existing.get(c.id, tr.id, targetLang) as { text: string; latency: number } | undefined);
+      const have = opts.force ? undefined : stmts.existing(c.id, tr.id, targetLang);
       const lang = c.lang || doc.lang;
       if (have) {
         report.chunksSkipped++;
@@ -164,15 +147,12 @@ export async function translateDocuments(
       for (const c of chunks) {
         const r = results.get(c.id)!;
         if (r.stored) continue;
-        del.run(c.id, tr.id, targetLang);
-        const ts = terms(r.text);
-        const id = Number(ins.run(c.id, tr.id, targetLang, r.text, r.translated ? 1 : 0, r.latency, ts.length).lastInsertRowid);
-        insFts.run(id, ts.join(' '));
+        stmts.storeChunk(c.id, tr.id, targetLang, r.text, r.translated, r.latency, terms(r.text));
       }
-      if (doc.lang !== targetLang && (anyNew || !hasDocRow.get(doc.id, tr.id, targetLang))) {
+      if (doc.lang !== targetLang && (anyNew || !stmts.hasDocument(doc.id, tr.id, targetLang))) {
         const text = chunks.map((c) => results.get(c.id)!.text).join('\n\n');
         const latency = chunks.reduce((a, c) => a + results.get(c.id)!.latency, 0);
-        docRow.run(doc.id, tr.id, targetLang, text, latency);
+        stmts.storeDocument(doc.id, tr.id, targetLang, text, latency);
         report.documentsTranslated++;
       }
       if (anyNew) bumpVersion(db, 'translation_version');
@@ -189,21 +169,3 @@ export async function translateDocuments(
 }
 
 class CancelledError extends Error {}
-
-/** Translation coverage per (translator, target language): chunks stored, how many translated, recorded latency. */
-export function translationStatus(db: Db): { translator: string; tgtLang: string; chunks: number; translated: number; latencyMs: number; documents: number }[] {
-  return db
-    .prepare(
-      `SELECT t.translator, t.tgt_lang AS tgtLang, COUNT(*) AS chunks, SUM(t.translated) AS translated, SUM(t.latency_ms) AS latencyMs,
-              COUNT(DISTINCT c.doc_id) AS documents
-       FROM chunk_translations t JOIN chunks c ON c.id = t.chunk_id GROUP BY t.translator, t.tgt_lang ORDER BY t.translator, t.tgt_lang`,
-    )
-    .all() as never;
-}
-
-/** The stored translation of a document (whole text) and its recorded latency. */
-export function documentTranslation(db: Db, docId: number, translator: string, tgtLang: string): { text: string; latencyMs: number } | undefined {
-  return db
-    .prepare('SELECT text, latency_ms AS latencyMs FROM document_translations WHERE doc_id = ? AND translator = ? AND tgt_lang = ?')
-    .get(docId, translator, tgtLang) as { text: string; latencyMs: number } | undefined;
-}

@@ -5,27 +5,17 @@
  */
 import * as path from 'node:path';
 import type { Db } from '../store/db';
+import { deleteDictionaryRef, dictionaryRef, DictionaryRef, dictionaryRefs, upsertDictionaryRef } from '../store/dictionaries';
 import { BilingualDictionary, loadDictionary, LoadDictionaryOptions } from './dictionary/dictionary';
 
-export interface DictionaryRef {
-  name: string;
-  path: string;
-  format: string;
-  srcLang: string | null;
-  tgtLang: string | null;
-  headwords: number;
-  fileHash: string;
-  createdAt: string;
-}
-
-const COLUMNS = 'name, path, format, src_lang AS srcLang, tgt_lang AS tgtLang, headwords, file_hash AS fileHash, created_at AS createdAt';
+export type { DictionaryRef };
 
 export function listDictionaries(db: Db): DictionaryRef[] {
-  return db.prepare(`SELECT ${COLUMNS} FROM dictionaries ORDER BY name`).all() as DictionaryRef[];
+  return dictionaryRefs(db);
 }
 
 export function getDictionaryRef(db: Db, name: string): DictionaryRef | undefined {
-  return db.prepare(`SELECT ${COLUMNS} FROM dictionaries WHERE name = ?`).get(name) as DictionaryRef | undefined;
+  return dictionaryRef(db, name);
 }
 
 /** Loads (validating) and records a dictionary; replaces an existing reference of the same name. */
@@ -42,14 +32,10 @@ export function importDictionary(db: Db, file: string, opts: LoadDictionaryOptio
     fileHash: dictionary.hash,
     createdAt: new Date().toISOString(),
   };
-  db.prepare(
-    `INSERT INTO dictionaries(name, path, format, src_lang, tgt_lang, headwords, file_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(name) DO UPDATE SET path = excluded.path, format = excluded.format, src_lang = excluded.src_lang, tgt_lang = excluded.tgt_lang,
-       headwords = excluded.headwords, file_hash = excluded.file_hash, created_at = excluded.created_at`,
-  ).run(ref.name, ref.path, ref.format, ref.srcLang, ref.tgtLang, ref.headwords, ref.fileHash, ref.createdAt);
+  upsertDictionaryRef(db, ref);
   return { ref, dictionary };
 }
 
 export function removeDictionary(db: Db, name: string): boolean {
-  return db.prepare('DELETE FROM dictionaries WHERE name = ?').run(name).changes > 0;
+  return deleteDictionaryRef(db, name);
 }

@@ -14,6 +14,7 @@ import type { Bm25Params, ChunkScore } from '../bm25/bm25';
 import { DEFAULT_BM25 } from '../bm25/bm25';
 import type { Aggregation, DocScore } from '../search/aggregate';
 import type { Db } from '../store/db';
+import { translatedChunkCount } from '../store/translations';
 import { detectLanguage } from '../text/langid';
 import { CachedTranslator } from './cache';
 import { DictionaryTranslator, DictionaryTranslatorOptions, loadDictionary } from './dictionary/dictionary';
@@ -151,7 +152,7 @@ export function translatedDocumentsBm25(
   opts: Bm25StageOptions = {},
 ): DocScore[] {
   const view: IndexView = { kind: 'translated', translator: index.translator, tgtLang: index.tgtLang };
-  const n = (db.prepare('SELECT COUNT(*) AS n FROM chunk_translations WHERE translator = ? AND tgt_lang = ?').get(index.translator, index.tgtLang) as { n: number }).n;
+  const n = translatedChunkCount(db, index.translator, index.tgtLang);
   if (n === 0) {
     throw new Error(`no documents translated by ${index.translator} into ${index.tgtLang}: run \`clir translate documents --via … --to ${index.tgtLang}\` first`);
   }

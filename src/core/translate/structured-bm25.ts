@@ -20,10 +20,11 @@
 import { Bm25Params, ChunkScore, DEFAULT_BM25 } from '../bm25/bm25';
 import { aggregate, Aggregation, DocScore, topK } from '../search/aggregate';
 import type { Db } from '../store/db';
+import { PositionsChunkInfo, PositionsView, termPositionStatements } from '../store/term-positions';
 import { terms } from '../text/terms';
 
 /** Which postings to score: the original chunks, or the chunks translated by one translator into one language. */
-export type IndexView = { kind: 'original' } | { kind: 'translated'; translator: string; tgtLang: string };
+export type IndexView = PositionsView;
 
 export const ORIGINAL_INDEX: IndexView = { kind: 'original' };
 
@@ -33,56 +34,26 @@ export interface SynonymSet {
   weight?: number;
 }
 
-interface ChunkInfo {
-  len: number;
-  docId: number;
-  ord: number;
-}
+type ChunkInfo = PositionsChunkInfo;
 
 /** Postings of one index view. */
 class Postings {
-  private readonly instance;
   private readonly info = new Map<number, ChunkInfo>();
-  private readonly infoStmt;
-  private readonly view: IndexView;
+  private readonly stmts;
 
-  constructor(
-    private readonly db: Db,
-    view: IndexView,
-  ) {
-    this.view = view;
-    if (view.kind === 'original') {
-      this.instance = db.prepare('SELECT doc, offset FROM chunks_fts_instance WHERE term = ?');
-      this.infoStmt = db.prepare('SELECT n_terms AS len, doc_id AS docId, ord FROM chunks WHERE id = ?');
-    } else {
-      this.instance = db.prepare(
-        `SELECT t.chunk_id AS doc, i.offset FROM chunk_translations_fts_instance i JOIN chunk_translations t ON t.id = i.doc
-         WHERE i.term = ? AND t.translator = ? AND t.tgt_lang = ?`,
-      );
-      this.infoStmt = db.prepare(
-        `SELECT t.n_terms AS len, c.doc_id AS docId, c.ord FROM chunk_translations t JOIN chunks c ON c.id = t.chunk_id
-         WHERE t.chunk_id = ? AND t.translator = ? AND t.tgt_lang = ?`,
-      );
-    }
-  }
-
-  private args(): unknown[] {
-    return this.view.kind === 'original' ? [] : [this.view.translator, this.view.tgtLang];
+  constructor(db: Db, view: IndexView) {
+    this.stmts = termPositionStatements(db, view);
   }
 
   stats(): { n: number; avgdl: number } {
-    const r = (
-      this.view.kind === 'original'
-        ? this.db.prepare('SELECT COUNT(*) AS n, AVG(n_terms) AS avg FROM chunks').get()
-        : this.db.prepare('SELECT COUNT(*) AS n, AVG(n_terms) AS avg FROM chunk_translations WHERE translator = ? AND tgt_lang = ?').get(...this.args())
-    ) as { n: number; avg: number | null };
+    const r = this.stmts.stats();
     return { n: r.n, avgdl: r.avg ?? 0 };
   }
 
   /** chunk → positions of `term`. */
   positions(term: string): Map<number, number[]> {
     const out = new Map<number, number[]>();
-    for (const [doc, offset] of this.instance.raw().iterate(term, ...this.args()) as Iterable<[number, number]>) {
+    for (const [doc, offset] of this.stmts.occurrences(term)) {
       const l = out.get(doc);
       if (l) l.push(offset);
       else out.set(doc, [offset]);
@@ -112,7 +83,7 @@ class Postings {
   chunk(id: number): ChunkInfo {
     let c = this.info.get(id);
     if (!c) {
-      c = this.infoStmt.get(id, ...this.args()) as ChunkInfo;
+      c = this.stmts.chunk(id);
       this.info.set(id, c);
     }
     return c;

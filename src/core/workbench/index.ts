@@ -8,4 +8,6 @@ export { ImportService } from './imports';
 export { JudgingService } from './judging';
 export { DocumentService } from './documents';
 export { NotebookService } from './notebook';
+export { TranslationService } from './translation';
+export { LeverService } from './levers';
 export type * from './types';

@@ -3,7 +3,9 @@ import { DocumentService } from './documents';
 import { ExperimentService } from './experiments';
 import { ImportService } from './imports';
 import { JudgingService } from './judging';
+import { LeverService } from './levers';
 import { NotebookService } from './notebook';
+import { TranslationService } from './translation';
 import type { Workbench } from './workbench';
 
 export interface WorkbenchServices {
@@ -12,6 +14,8 @@ export interface WorkbenchServices {
   readonly judging: JudgingService;
   readonly documents: DocumentService;
   readonly notebook: NotebookService;
+  readonly translation: TranslationService;
+  readonly levers: LeverService;
 }
 
 export function createServices(wb: Workbench): WorkbenchServices {
@@ -23,5 +27,7 @@ export function createServices(wb: Workbench): WorkbenchServices {
     judging: new JudgingService(wb, () => experiments),
     documents: new DocumentService(wb),
     notebook: new NotebookService(wb),
+    translation: new TranslationService(wb),
+    levers: new LeverService(wb),
   };
 }

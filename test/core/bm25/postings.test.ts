@@ -1,0 +1,293 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Bm25Index } from '../../../src/core/bm25/bm25';
+import { BLOCK, decodePostings, encodePostings } from '../../../src/core/bm25/codec';
+import { formatPipeline, parsePipeline } from '../../../src/core/pipeline/spec';
+import { openWorkbench } from '../../../src/core/workbench';
+import { analyze } from '../../../src/core/text/analyzers';
+import { initLanguageId } from '../../../src/core/text/langid';
+import { referenceBm25 } from '../../helpers/bm25-reference';
+import { tmpDir, writeFiles } from '../../helpers/tmp';
+
+/** Deterministic pseudo-random generator. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function zipfText(r: () => number, words: number, vocab: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) out.push(`w${Math.floor(vocab ** r() ** 1.6)}`);
+  return out.join(' ');
+}
+
+function writeCorpus(file: string, docs: { id: string; text: string }[]): void {
+  fs.writeFileSync(file, docs.map((d) => JSON.stringify({ _id: d.id, title: '', text: d.text })).join('\n') + '\n');
+}
+
+describe('BM25 compact postings', () => {
+  it('round-trips the block codec with per-block max tf and min length', () => {
+    const r = rng(7);
+    const n = 3 * BLOCK + 17;
+    const docs = new Int32Array(n);
+    const tfs = new Int32Array(n);
+    const lens = new Int32Array(n);
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      d += 1 + Math.floor(r() * 1000);
+      docs[i] = d;
+      tfs[i] = 1 + Math.floor(r() * 300);
+      lens[i] = 5 + Math.floor(r() * 5000);
+    }
+    const p = decodePostings(encodePostings(docs, tfs, lens));
+    assert.deepEqual([...p.docs], [...docs]);
+    assert.deepEqual([...p.tfs], [...tfs]);
+    assert.equal(p.blockLast.length, 4);
+    for (let b = 0; b < 4; b++) {
+      const s = b * BLOCK;
+      const e = Math.min(n, s + BLOCK);
+      assert.equal(p.blockLast[b], docs[e - 1]);
+      assert.equal(p.blockMaxTf[b], Math.max(...tfs.slice(s, e)));
+      assert.equal(p.blockMinLen[b], Math.min(...lens.slice(s, e)));
+    }
+  });
+
+  describe('top-k (MaxScore, block bounds) against exhaustive scoring', () => {
+    let wb: ReturnType<typeof openWorkbench>;
+    let root: string;
+    const docs: { id: string; text: string }[] = [];
+    before(async function () {
+      this.timeout(300000);
+      const r = rng(42);
+      // Multi-chunk documents of different lengths, in many batches (several segments and merges).
+      for (let i = 0; i < 1500; i++) docs.push({ id: `d${i}`, text: zipfText(r, 5 + Math.floor(r() * 120), 3000) });
+      root = tmpDir();
+      writeCorpus(path.join(root, 'corpus.jsonl'), docs);
+      wb = openWorkbench(path.join(tmpDir(), 'topk.db'));
+      await wb.index(path.join(root, 'corpus.jsonl'), { chunkTokens: 48, chunkOverlap: 0 });
+    });
+    after(() => wb.close());
+
+    function compare(idx: Bm25Index, q: string, k: number, params: { k1: number; b: number }, allowDoc?: (d: number) => boolean): void {
+      const fast = idx.search(q, k, { params, analyzer: 'standard', allowDoc });
+      const all = new Map<number, { score: number; chunk: number }>();
+      for (const c of idx.scoreChunks(q, params, { analyzer: 'standard', allowDoc })) {
+        const cur = all.get(c.docId);
+        if (!cur || c.score > cur.score) all.set(c.docId, { score: c.score, chunk: c.chunkId });
+      }
+      const ref = [...all].map(([docId, v]) => ({ docId, score: v.score })).sort((a, b) => b.score - a.score || a.docId - b.docId);
+      assert.equal(fast.length, Math.min(k, ref.length), `${q} k=${k}`);
+      fast.forEach((d, i) => {
+        assert.ok(Math.abs(d.score - ref[i].score) < 1e-9, `${q} k=${k} rank ${i}: ${d.score} vs ${ref[i].score}`);
+        // Equal scores may swap only within a floating-point tie.
+        if (d.docId !== ref[i].docId) assert.ok(Math.abs(d.score - ref[i].score) < 1e-12);
+      });
+    }
+
+    it('returns exactly the exhaustive top k, for several k, k1, b and query shapes', () => {
+      const r = rng(3);
+      const idx = new Bm25Index(wb.db);
+      for (let qi = 0; qi < 60; qi++) {
+        const q = zipfText(r, 1 + Math.floor(r() * 8), 3000);
+        for (const k of [1, 10, 100]) for (const p of [{ k1: 0.9, b: 0.4 }, { k1: 1.2, b: 0.75 }]) compare(idx, q, k, p);
+      }
+    });
+
+    it('applies a document filter inside the top-k loop', () => {
+      const idx = new Bm25Index(wb.db);
+      const odd = (d: number): boolean => d % 2 === 1;
+      for (const q of ['w1 w2 w7', 'w30 w31 w1', 'w5']) compare(idx, q, 10, { k1: 0.9, b: 0.4 }, odd);
+    });
+
+    it('keeps results exact after updates and deletions (dead postings, reused chunk ids, merges)', async () => {
+      const r = rng(11);
+      const changed = docs.map((d, i) => (i % 7 === 0 ? { id: d.id, text: zipfText(r, 30, 3000) } : d)).filter((_, i) => i % 5 !== 1);
+      writeCorpus(path.join(root, 'corpus.jsonl'), changed);
+      await wb.index(path.join(root, 'corpus.jsonl'), { chunkTokens: 48, chunkOverlap: 0 });
+      const fresh = openWorkbench(path.join(tmpDir(), 'fresh.db'));
+      try {
+        await fresh.index(path.join(root, 'corpus.jsonl'), { chunkTokens: 48, chunkOverlap: 0 });
+        const key = (w: typeof wb) => {
+          const st = w.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
+          return (id: number) => (st.get(id) as { doc_key: string }).doc_key;
+        };
+        const ka = key(wb);
+        const kb = key(fresh);
+        const q2 = rng(5);
+        const a = new Bm25Index(wb.db);
+        const b = new Bm25Index(fresh.db);
+        for (let qi = 0; qi < 30; qi++) {
+          const q = zipfText(q2, 1 + Math.floor(q2() * 6), 3000);
+          const ra = a.search(q, 20, { analyzer: 'standard' });
+          const rb = b.search(q, 20, { analyzer: 'standard' });
+          // Same scores rank by rank; same documents (ties at the cut-off may differ: ids differ between the two files).
+          assert.deepEqual(ra.map((d) => d.score.toFixed(9)), rb.map((d) => d.score.toFixed(9)), q);
+          const last = ra.length ? ra[ra.length - 1].score : 0;
+          const above = (l: typeof ra, k: (id: number) => string) => l.filter((d) => d.score > last + 1e-9).map((d) => k(d.docId)).sort();
+          assert.deepEqual(above(ra, ka), above(rb, kb), q);
+          compare(a, q, 20, { k1: 0.9, b: 0.4 });
+        }
+        const segs = wb.db.prepare('SELECT COUNT(*) AS n FROM bm25_segments').get() as { n: number };
+        assert.ok(segs.n < 40, `segments are merged (${segs.n})`);
+      } finally {
+        await fresh.close();
+      }
+    });
+  });
+
+  describe('per-language analysis (the default bm25)', () => {
+    const texts = [
+      'The dogs were running in the parks of the city',
+      'A dog runs in the park every morning and evening',
+      'Собаки бегали по паркам города каждое утро',
+      'Собака бежит в парке',
+      'Tesla opened a new factory in 2019 near Berlin',
+      'Tesla открыла новый завод в 2019 году около Берлина',
+      'الكتاب في المكتبة والكتب على الطاولات',
+      'बच्चों ने किताबें पढ़ीं और लड़के खेल रहे थे',
+      '我喜欢喝咖啡和茶',
+    ];
+    let wb: ReturnType<typeof openWorkbench>;
+    before(async () => {
+      await initLanguageId();
+      const root = tmpDir();
+      writeFiles(root, Object.fromEntries(texts.map((t, i) => [`d${i}.txt`, t])));
+      wb = openWorkbench(path.join(tmpDir(), 'lang.db'));
+      await wb.index(root);
+    });
+    after(() => wb.close());
+
+    it('stems and drops stop words per chunk language, and the scores are the textbook formula', () => {
+      const langs = (wb.db.prepare('SELECT c.lang FROM chunks c JOIN documents d ON d.id = c.doc_id ORDER BY d.doc_key').all() as { lang: string }[]).map(
+        (r) => r.lang,
+      );
+      assert.equal(langs[0], 'en');
+      assert.equal(langs[2], 'ru');
+      const analysed = texts.map((t, i) => analyze('lang', t, langs[i]));
+      assert.ok(!analysed[0].includes('the') && analysed[0].includes('dog') && analysed[0].includes('run'), analysed[0].join(' '));
+      const idx = new Bm25Index(wb.db);
+      const key = wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
+      for (const [q, lang] of [
+        ['running dogs', 'en'],
+        ['собака парк', 'ru'],
+        ['Tesla 2019', 'en'],
+        ['كتب', 'ar'],
+        ['किताब', 'hi'],
+      ] as const) {
+        for (const [k1, b] of [
+          [0.9, 0.4],
+          [1.2, 0.75],
+        ]) {
+          const expected = referenceBm25(analysed, analyze('lang', q, lang), k1, b);
+          const got = new Map(
+            idx.search(q, 100, { params: { k1, b }, lang }).map((d) => [(key.get(d.docId) as { doc_key: string }).doc_key, d.score]),
+          );
+          expected.forEach((s, i) => {
+            const g = got.get(`d${i}.txt`) ?? 0;
+            assert.ok(Math.abs(g - s) < 1e-9, `query "${q}" doc d${i}: got ${g}, expected ${s}`);
+          });
+        }
+      }
+    });
+
+    it('matches inflected forms in English, Russian, Arabic and Hindi', async () => {
+      const top = async (q: string) => (await wb.search(q, { pipeline: 'bm25' })).hits.map((h) => h.docId);
+      assert.deepEqual((await top('running dog')).slice(0, 2).sort(), ['d0.txt', 'd1.txt']);
+      assert.deepEqual((await top('собака парки')).slice(0, 2).sort(), ['d2.txt', 'd3.txt']);
+      assert.equal((await top('كتب'))[0], 'd6.txt');
+      assert.equal((await top('किताब लड़कों'))[0], 'd7.txt');
+      // The standard analyzer needs the exact surface form.
+      const std = (await wb.search('собака парки', { pipeline: 'bm25(analyzer=standard)' })).hits.map((h) => h.docId);
+      assert.deepEqual(std, ['d3.txt']);
+    });
+
+    it('matches names and numbers across languages', async () => {
+      const hits = (await wb.search('Tesla 2019', { pipeline: 'bm25' })).hits.map((h) => h.docId).sort();
+      assert.deepEqual(hits, ['d4.txt', 'd5.txt']);
+      const ru = (await wb.search('Tesla 2019 завод', { pipeline: 'bm25' })).hits.map((h) => h.docId);
+      assert.equal(ru[0], 'd5.txt');
+    });
+
+    it('falls back to a language of the index when the query language is unsure or absent from it', () => {
+      const idx = new Bm25Index(wb.db);
+      // A short Hindi query that a detector may call Marathi: Marathi is not in this index, Hindi is.
+      assert.equal(idx.queryLanguage('किताबें'), 'hi');
+      assert.equal(idx.queryLanguage('собаки'), 'ru');
+      assert.equal(idx.queryLanguage('咖啡'), 'zh');
+      assert.equal(idx.queryLanguage('anything', 'standard'), 'und');
+    });
+
+    it('records the analyzer in the pipeline (bm25(analyzer=standard) is another pipeline)', async () => {
+      const a = await wb.retrieve('dogs', { pipeline: 'bm25' });
+      const b = await wb.retrieve('dogs', { pipeline: 'bm25(analyzer=standard)' });
+      assert.notEqual(a.hash, b.hash);
+    });
+  });
+});
+
+describe('parallel indexing (worker threads)', () => {
+  it('writes the same chunks, languages and postings as inline analysis', async function () {
+    this.timeout(300000);
+    const r = rng(99);
+    const words = ['river', 'rivers', 'Fluss', 'Flüsse', 'река', 'реки', 'نهر', 'الأنهار', 'नदी', 'नदियों', 'the', 'and', '2024', 'Amazon'];
+    const docs: { id: string; text: string }[] = [];
+    for (let i = 0; i < 2500; i++) {
+      const lang = i % 5;
+      const base = [
+        'The rivers of the world carry water and sediment to the sea every single day.',
+        'Die Flüsse der Welt tragen jeden Tag Wasser und Sedimente ins Meer hinein.',
+        'Реки мира каждый день несут воду и осадки в море и океан.',
+        'تحمل الأنهار في العالم الماء والرواسب إلى البحر كل يوم.',
+        'दुनिया की नदियाँ हर दिन पानी और तलछट समुद्र तक ले जाती हैं।',
+      ][lang];
+      docs.push({ id: `p${i}`, text: `${base} ${words[Math.floor(r() * words.length)]} ${zipfText(r, 80, 500)} ${base} ${base}` });
+    }
+    const root = tmpDir();
+    const file = path.join(root, 'corpus.jsonl');
+    writeCorpus(file, docs);
+    assert.ok(fs.statSync(file).size > 1 << 20, 'the corpus must be large enough to use the workers');
+    const results: { lengths: string; hits: string[][] }[] = [];
+    for (const workers of ['0', '2']) {
+      const prev = process.env.CLIR_INDEX_WORKERS;
+      process.env.CLIR_INDEX_WORKERS = workers;
+      const w = openWorkbench(path.join(tmpDir(), `par${workers}.db`));
+      try {
+        await w.index(file);
+        const lengths = (
+          w.db
+            .prepare('SELECT d.doc_key, c.ord, c.lang, l.len FROM bm25_lengths l JOIN chunks c ON c.id = l.chunk_id JOIN documents d ON d.id = c.doc_id ORDER BY d.doc_key, c.ord')
+            .raw()
+            .all() as unknown[][]
+        )
+          .map((x) => x.join(':'))
+          .join('\n');
+        const hits: string[][] = [];
+        for (const q of ['rivers sea', 'Flüsse Meer', 'реки море', 'الأنهار البحر', 'नदियों समुद्र', 'Amazon 2024']) {
+          hits.push((await w.search(q, { pipeline: 'bm25', k: 20 })).hits.map((h) => `${h.docId}:${h.score.toFixed(9)}`));
+        }
+        results.push({ lengths, hits });
+      } finally {
+        await w.close();
+        if (prev === undefined) delete process.env.CLIR_INDEX_WORKERS;
+        else process.env.CLIR_INDEX_WORKERS = prev;
+      }
+    }
+    assert.equal(results[0].lengths, results[1].lengths);
+    assert.deepEqual(results[0].hits, results[1].hits);
+    assert.ok(results[0].hits.every((h) => h.length > 0));
+  });
+});
+
+describe('bm25(analyzer=…) in pipeline expressions', () => {
+  it('parses, formats and rejects unknown analyzers', () => {
+    const std = parsePipeline('bm25(analyzer=standard,k1=1.2)');
+    assert.deepEqual(std.stage, { type: 'bm25', k1: 1.2, b: 0.4, aggregate: 'max', analyzer: 'standard' });
+    assert.equal(formatPipeline(std.stage), 'bm25(k1=1.2,analyzer=standard)');
+    assert.deepEqual(parsePipeline('bm25(analyzer=lang)').stage, parsePipeline('bm25').stage);
+    assert.throws(() => parsePipeline('bm25(analyzer=snowball)'), /unknown BM25 analyzer/);
+  });
+});
