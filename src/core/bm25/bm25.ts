@@ -30,7 +30,8 @@ import {
   termBlobs,
   unanalysedChunks,
 } from '../store/postings';
-import { analyze, analyzerId, AnalyzerName, DEFAULT_ANALYZER, stemmedLanguages } from '../text/analyzers';
+import { analyze, analyzerId, AnalyzerName, analyzeTokens, DEFAULT_ANALYZER, stemmedLanguages } from '../text/analyzers';
+import { terms } from '../text/terms';
 import { languageCandidates, languageIdReady } from '../text/langid';
 import { BLOCK, blockTable, decodePostings, Postings } from './codec';
 
@@ -170,10 +171,25 @@ export class Bm25Index {
     return chooseQueryLanguage(query, c.langs);
   }
 
-  /** Query terms → query term frequency, analysed like the chunks. */
+  /**
+   * Query terms → query term frequency, analysed like the chunks. When the query's language cannot be
+   * told (a single word such as "bees" often cannot), each word is looked up in every form the index's
+   * languages give it (as written, and stemmed by each language present), so it still meets the
+   * documents that were stemmed.
+   */
   queryTerms(query: string, analyzer: AnalyzerName = DEFAULT_ANALYZER, lang?: string): Map<string, number> {
     const qterms = new Map<string, number>();
-    for (const t of analyze(analyzer, query, this.queryLanguage(query, analyzer, lang))) qterms.set(t, (qterms.get(t) ?? 0) + 1);
+    const ql = this.queryLanguage(query, analyzer, lang);
+    if (ql === 'und' && analyzer !== 'standard') {
+      const stemmed = new Set(stemmedLanguages());
+      const langs = [...this.table(analyzer).c.langs.keys()].filter((l) => stemmed.has(l));
+      for (const tok of terms(query)) {
+        const forms = new Set([tok, ...langs.map((l) => analyzeTokens(analyzer, [tok], l)[0]).filter((f): f is string => !!f)]);
+        for (const f of forms) qterms.set(f, (qterms.get(f) ?? 0) + 1);
+      }
+      return qterms;
+    }
+    for (const t of analyze(analyzer, query, ql)) qterms.set(t, (qterms.get(t) ?? 0) + 1);
     return qterms;
   }
 

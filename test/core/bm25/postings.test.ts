@@ -221,6 +221,16 @@ describe('BM25 compact postings', () => {
       assert.equal(idx.queryLanguage('anything', 'standard'), 'und');
     });
 
+    it('looks a word of undetectable language up in every form the index languages give it', async () => {
+      const idx = new Bm25Index(wb.db);
+      assert.equal(idx.queryLanguage('dogs'), 'und'); // one short word: the detector has no candidate
+      const forms = [...idx.queryTerms('dogs').keys()];
+      assert.ok(forms.includes('dogs') && forms.includes('dog'), forms.join(' '));
+      // 'dogs' alone meets both English documents, whose chunks were stemmed to 'dog'.
+      const hits = (await wb.search('dogs', { pipeline: 'bm25' })).hits.map((h) => h.docId).sort();
+      assert.deepEqual(hits, ['d0.txt', 'd1.txt']);
+    });
+
     it('records the analyzer in the pipeline (bm25(analyzer=standard) is another pipeline)', async () => {
       const a = await wb.retrieve('dogs', { pipeline: 'bm25' });
       const b = await wb.retrieve('dogs', { pipeline: 'bm25(analyzer=standard)' });
