@@ -62,6 +62,11 @@ export class EngineSession {
     return this.wb;
   }
 
+  /** The workspace folders this engine serves (clir/open's roots); indexing stays inside them. */
+  get roots(): string[] {
+    return this.params?.roots ?? [];
+  }
+
   /** Runs write operations (indexing, experiments, notebook cells) one after another. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.writeChain.then(fn, fn);
