@@ -31,15 +31,30 @@ export function parseDevice(v: string | undefined): DeviceChoice | undefined {
   return v as DeviceChoice;
 }
 
-export function openFromOptions(o: CommonOptions): Workbench {
+let lastDbPath: string | undefined;
+/** The index database the running command opened (named in SQLite errors, see main.ts). */
+export function currentDbPath(): string | undefined {
+  return lastDbPath;
+}
+
+/** Opens the index database; `readonly` for commands that only read (it must exist; nothing is created or written). */
+export function openFromOptions(o: CommonOptions, opts: { readonly?: boolean } = {}): Workbench {
   const log = o.json || o.quiet ? undefined : (msg: string) => process.stderr.write(`clir: ${msg}\n`);
-  return openWorkbench(o.db ?? defaultDbPath(), {
+  lastDbPath = o.db ?? defaultDbPath();
+  return openWorkbench(lastDbPath, {
+    readonly: opts.readonly,
     device: parseDevice(o.device) ?? 'auto',
     modelsCacheDir: o.modelsCache ?? process.env.CLIR_MODELS_CACHE,
     localModelDirs: o.modelsDir ?? (process.env.CLIR_MODELS_DIR ? process.env.CLIR_MODELS_DIR.split(path.delimiter) : undefined),
     pipelinesFile: o.pipelines ?? process.env.CLIR_PIPELINES ?? (fs.existsSync(DEFAULT_PIPELINES_FILE) ? DEFAULT_PIPELINES_FILE : undefined),
     log,
   });
+}
+
+/** Opens an existing index database read-only (eval, compare, analyze: they only read). */
+export function openReadOnly(db: string): Workbench {
+  lastDbPath = db;
+  return openWorkbench(db, { readonly: true });
 }
 
 /** A progress bar on stderr when it is a terminal and output is for humans; otherwise silent. */

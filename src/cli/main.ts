@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors';
+import { currentDbPath } from './context';
+import { describeDbError } from '../core/store/db';
 import { commandModules } from './commands';
 
 /** Builds the `clir` program. Each module in ./commands registers its sub-commands. */
@@ -25,6 +27,9 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version output exit with code 0; usage errors were already printed by commander.
       return err.exitCode;
     }
+    // SQLite errors (locked, read-only, not a database, full disk) name the database and what to do.
+    const db = currentDbPath();
+    if (db && err instanceof Error && /^SQLITE_/.test(String((err as { code?: unknown }).code))) err = describeDbError(err, db);
     const msg = err instanceof Error ? err.message : String(err);
     process.stderr.write(`clir: ${msg.split('\n')[0]}\n`);
     if (process.env.CLIR_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');

@@ -16,8 +16,7 @@ import {
   Run,
 } from '../../core/eval';
 import { detectLanguageSync, initLanguageId } from '../../core/text/langid';
-import { openWorkbench } from '../../core/workbench';
-import { defaultDbPath } from '../context';
+import { defaultDbPath, openReadOnly } from '../context';
 import { CliError } from '../errors';
 import { loadQrelsArg, loadRunArg } from './eval';
 
@@ -47,7 +46,7 @@ async function documentLanguages(o: LangSources): Promise<Map<string, string>> {
   }
   const db = o.db ?? defaultDbPath();
   if (!fs.existsSync(db)) throw new CliError(`document languages unknown: pass --db INDEX (the indexed corpus) or --doc-langs FILE`);
-  const wb = openWorkbench(db);
+  const wb = openReadOnly(db);
   try {
     return wb.documentLanguages();
   } finally {
@@ -66,7 +65,7 @@ async function topicLanguages(o: LangSources): Promise<Map<string, string>> {
   }
   const db = o.db ?? defaultDbPath();
   if (fs.existsSync(db)) {
-    const wb = openWorkbench(db);
+    const wb = openReadOnly(db);
     try {
       const m = wb.judgements.topicLanguages();
       if (m.size) return m;

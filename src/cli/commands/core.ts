@@ -89,7 +89,7 @@ export function register(program: Command): void {
       .option('--lang <code>', 'only documents in this language (repeatable)', collect)
       .option('--path <prefix>', 'only documents whose path starts with this'),
   ).action(async (text: string, o: CommonOptions & Record<string, unknown>) => {
-    const wb = openFromOptions(o);
+    const wb = openFromOptions(o, { readonly: true });
     try {
       const res = await wb.search(text, {
         pipeline: o.pipeline as string,

@@ -38,6 +38,11 @@ export interface WorkbenchOptions {
    */
   pipelinesFile?: string;
   log?: (msg: string) => void;
+  /**
+   * Open the database read-only (commands that only read): it must exist ("no index at …"), nothing
+   * is created or written, and a database in a read-only folder works.
+   */
+  readonly?: boolean;
 }
 
 /** Reads a named-pipelines file; errors name the file and the entry at fault. */
@@ -103,7 +108,7 @@ export class Workbench implements WorkbenchApi {
   private readonly dictionaryVersions = new Map<string, string>();
 
   constructor(readonly dbPath: string, private readonly opts: WorkbenchOptions = {}) {
-    this.db = openDb(dbPath);
+    this.db = openDb(dbPath, { readonly: !!opts.readonly });
     this.corpus = new CorpusStore(this.db);
     this.vectors = new VectorStore(this.db);
     this.bm25 = new Bm25Index(this.db);

@@ -1,0 +1,130 @@
+/**
+ * Bad input from the terminal (issue 16): each case is one line on stderr that names the file or
+ * option at fault, a non-zero exit, and every file the command did not mean to change byte-identical.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { REPO_ROOT, tmpDir, writeFiles } from '../helpers/tmp';
+
+const CLI = path.join(REPO_ROOT, 'bin', 'clir');
+
+function clir(args: string[], env: Record<string, string> = {}): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+function assertOneLineError(r: { code: number; err: string }, pattern: RegExp): void {
+  assert.notEqual(r.code, 0, r.err);
+  assert.equal(r.err.trim().split('\n').length, 1, r.err);
+  assert.match(r.err, /^clir: /);
+  assert.match(r.err, pattern);
+}
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fs.readdirSync(dir)) {
+    const p = path.join(dir, f);
+    if (fs.statSync(p).isFile()) out[f] = fs.readFileSync(p).toString('base64');
+  }
+  return out;
+}
+
+describe('clir: bad input changes nothing and says what is wrong', function () {
+  this.timeout(300_000);
+  const dir = tmpDir('clir-badcli-');
+  const corpus = path.join(dir, 'corpus');
+  const db = path.join(dir, 'good', 'index.db');
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  before(() => {
+    writeFiles(corpus, {
+      '文件 名.txt': 'The glacier melts quickly in the warm summer.',
+      'plain.txt': 'Glaciers and ice sheets cover the poles.',
+    });
+    const r = clir(['index', corpus, '--db', db, '-q']);
+    assert.equal(r.code, 0, r.err);
+  });
+
+  it('a run with document ids that contain spaces exports and imports back (run, runs export, import run)', () => {
+    const topics = path.join(dir, 'topics.tsv');
+    fs.writeFileSync(topics, 'q1\tglacier\n');
+    const out = path.join(dir, 'run.txt');
+    let r = clir(['run', '--topics', topics, '--pipeline', 'bm25', '--out', out, '--db', db, '-q']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(fs.readFileSync(out, 'utf8'), /%20/);
+    r = clir(['import', 'run', out, '--name', 'back', '--db', db, '-q']);
+    assert.equal(r.code, 0, r.err);
+    const exported = path.join(dir, 'exported.txt');
+    r = clir(['runs', 'export', 'back', '-o', exported, '--db', db]);
+    assert.equal(r.code, 0, r.err);
+    const ids = (t: string) => t.trim().split('\n').map((l) => l.split(' ')[2]).sort();
+    assert.deepEqual(ids(fs.readFileSync(exported, 'utf8')), ids(fs.readFileSync(out, 'utf8')));
+    assert.ok(ids(fs.readFileSync(exported, 'utf8')).includes('文件%20名.txt'));
+  });
+
+  it('a database from a newer schema is refused before anything is written', () => {
+    const newer = path.join(dir, 'newer');
+    fs.mkdirSync(newer);
+    const file = path.join(newer, 'index.db');
+    fs.copyFileSync(db, file);
+    const d = new Database(file);
+    d.pragma('journal_mode = DELETE');
+    d.pragma('user_version = 999');
+    d.close();
+    const before = snapshot(newer);
+    for (const args of [['search', 'glacier'], ['index', corpus], ['runs', 'list'], ['import', 'topics', path.join(dir, 'topics.tsv')]]) {
+      assertOneLineError(clir([...args, '--db', file]), /schema version 999, newer than this build supports .*upgrade CLIR Workbench/);
+    }
+    assert.deepEqual(snapshot(newer), before);
+  });
+
+  it('read-only commands open the database read-only: no -wal file, nothing changed', () => {
+    const ro = path.join(dir, 'ro');
+    fs.mkdirSync(ro);
+    const file = path.join(ro, 'index.db');
+    fs.copyFileSync(db, file);
+    const d = new Database(file);
+    d.pragma('journal_mode = DELETE');
+    d.close();
+    const before = snapshot(ro);
+    assert.equal(clir(['search', 'glacier', '--db', file, '--json']).code, 0);
+    assert.equal(clir(['runs', 'list', '--db', file, '--json']).code, 0);
+    assert.deepEqual(snapshot(ro), before);
+  });
+
+  it('read-only commands on a missing database say "no index at" and create nothing', () => {
+    const missing = path.join(dir, 'nope', 'deeper', 'index.db');
+    assertOneLineError(clir(['runs', 'list', '--db', missing]), /no index at .*nope.*deeper.*index\.db/);
+    assertOneLineError(clir(['search', 'x', '--db', missing]), /no index at /);
+    assert.equal(fs.existsSync(path.join(dir, 'nope')), false);
+  });
+
+  it('a file that is not a database is named, and left as it was', () => {
+    const bogus = path.join(dir, 'bogus.db');
+    fs.writeFileSync(bogus, 'this is not sqlite at all, just text that is long enough to fill a header '.repeat(3));
+    const before = fs.readFileSync(bogus);
+    assertOneLineError(clir(['search', 'x', '--db', bogus]), /bogus\.db is not a CLIR index database/);
+    assertOneLineError(clir(['index', corpus, '--db', bogus]), /bogus\.db is not a CLIR index database/);
+    assert.deepEqual(fs.readFileSync(bogus), before);
+  });
+
+  it('a database locked by another writer is named with what to do', () => {
+    const lockedDir = path.join(dir, 'locked');
+    fs.mkdirSync(lockedDir);
+    const file = path.join(lockedDir, 'index.db');
+    fs.copyFileSync(db, file);
+    const holder = new Database(file);
+    holder.pragma('journal_mode = WAL');
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      const r = clir(['import', 'topics', path.join(dir, 'topics.tsv'), '--db', file], { CLIR_BUSY_TIMEOUT_MS: '200' });
+      assertOneLineError(r, /locked[\/\\]index\.db is locked: another clir process .* retry/);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+});
