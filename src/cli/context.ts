@@ -100,6 +100,20 @@ export function positiveInt(name: string) {
   };
 }
 
+/**
+ * A numeric option in [min, max] (integers only when `integer`); anything else — `abc`, `-1`, `1e308`
+ * — is a one-line error that names the option and its range.
+ */
+export function numberIn(name: string, min: number, max: number, opts: { integer?: boolean; unit?: string } = {}) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max || (opts.integer && !Number.isInteger(n))) {
+      throw new CliError(`${name} must be ${opts.integer ? 'an integer' : 'a number'} from ${min} to ${max}${opts.unit ? ' ' + opts.unit : ''}, not "${v}"`);
+    }
+    return n;
+  };
+}
+
 /** Ctrl-C cancels the running operation cleanly (the store stays consistent); a second Ctrl-C exits. */
 export function cancelOnSigint(): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();

@@ -127,4 +127,16 @@ describe('clir: bad input changes nothing and says what is wrong', function () {
       holder.close();
     }
   });
+
+  it('numeric options and pipeline parameters are range-checked with the range in the message', () => {
+    const before = fs.readFileSync(db);
+    assertOneLineError(clir(['index', corpus, '--db', db, '--max-file-size', 'abc']), /--max-file-size must be a number from 0\.001 to 4096 MiB, not "abc"/);
+    assertOneLineError(clir(['index', corpus, '--db', db, '--max-file-size', '-1']), /--max-file-size must be a number from/);
+    assertOneLineError(clir(['index', corpus, '--db', db, '--chunk-overlap', '-5']), /--chunk-overlap must be an integer from 0 to/);
+    assertOneLineError(clir(['index', corpus, '--db', db, '--chunk-overlap', '600', '--chunk-tokens', '512']), /--chunk-overlap \(600\) must be less than --chunk-tokens \(512\)/);
+    assertOneLineError(clir(['search', 'glacier', '--db', db, '-p', 'bm25(k1=1e308,b=1e308)']), /bad value "1e308" for k1 in pipeline parameters: expected a number from 0 to 1000/);
+    assertOneLineError(clir(['search', 'glacier', '--db', db, '-p', 'bm25(b=1.5)']), /for b in pipeline parameters: expected a number from 0 to 1/);
+    assertOneLineError(clir(['search', 'glacier', '--db', db, '-p', 'rrf('.repeat(20000) + 'bm25']), /nested more than 32 levels deep/);
+    assert.deepEqual(fs.readFileSync(db), before);
+  });
 });
