@@ -8,6 +8,7 @@ export const DEFAULT_PIPELINES_FILE = path.join('.clir', 'pipelines.yaml');
 import type { DeviceChoice } from '../core/models/types';
 import { openWorkbench, Workbench } from '../core/workbench';
 import { CliError } from './errors';
+import { rawStderr } from './terminal';
 
 export const DEVICES: DeviceChoice[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
 
@@ -73,7 +74,7 @@ export class Progress {
       this.bar?.stop();
       this.label = label;
       this.bar = new SingleBar(
-        { format: `${label.padEnd(9)} [{bar}] {value}/{total} {detail}`, hideCursor: true, clearOnComplete: false, stream: process.stderr },
+        { format: `${label.padEnd(9)} [{bar}] {value}/{total} {detail}`, hideCursor: true, clearOnComplete: false, stream: rawStderr() },
         Presets.shades_classic,
       );
       this.bar.start(Math.max(total, done, 1), done, { detail });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors';
+import { installOutputEscaping } from './terminal';
 import { currentDbPath } from './context';
 import { describeDbError } from '../core/store/db';
 import { commandModules } from './commands';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; resolves to the process exit code. Errors become one line on stderr. */
 export async function main(argv: string[]): Promise<number> {
+  installOutputEscaping();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -139,4 +139,20 @@ describe('clir: bad input changes nothing and says what is wrong', function () {
     assertOneLineError(clir(['search', 'glacier', '--db', db, '-p', 'rrf('.repeat(20000) + 'bm25']), /nested more than 32 levels deep/);
     assert.deepEqual(fs.readFileSync(db), before);
   });
+
+  it('terminal escape sequences in file names and text are printed escaped, JSON stays exact', () => {
+    const escDir = path.join(dir, 'esc');
+    const name = 'a\x1b[31mred.txt';
+    writeFiles(escDir, { [name]: 'The \x1b]0;PWNED\x07 moraine \x1b[2J melts \x9b1m here.' });
+    const escDb = path.join(dir, 'esc.db');
+    assert.equal(clir(['index', escDir, '--db', escDb, '-q']).code, 0);
+    const r = clir(['search', 'moraine', '--db', escDb]);
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, /[\x1b\x07\x9b]/);
+    assert.match(r.out, /a\\u001b\[31mred\.txt/);
+    assert.match(r.out, /\\u001b\]0;PWNED\\u0007/);
+    const j = clir(['search', 'moraine', '--db', escDb, '--json']);
+    assert.doesNotMatch(j.out, /[\x1b\x07\x9b]/);
+    assert.equal(path.basename(JSON.parse(j.out).hits[0].path), name);
+  });
 });
