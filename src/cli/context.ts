@@ -38,12 +38,12 @@ export function currentDbPath(): string | undefined {
   return lastDbPath;
 }
 
-/** Opens the index database; `readonly` for commands that only read (it must exist; nothing is created or written). */
-export function openFromOptions(o: CommonOptions, opts: { readonly?: boolean } = {}): Workbench {
+/** Opens the index database; `forReading` for commands that read (it must exist; nothing is created). */
+export function openFromOptions(o: CommonOptions, opts: { forReading?: boolean } = {}): Workbench {
   const log = o.json || o.quiet ? undefined : (msg: string) => process.stderr.write(`clir: ${msg}\n`);
   lastDbPath = o.db ?? defaultDbPath();
   return openWorkbench(lastDbPath, {
-    readonly: opts.readonly,
+    forReading: opts.forReading,
     device: parseDevice(o.device) ?? 'auto',
     modelsCacheDir: o.modelsCache ?? process.env.CLIR_MODELS_CACHE,
     localModelDirs: o.modelsDir ?? (process.env.CLIR_MODELS_DIR ? process.env.CLIR_MODELS_DIR.split(path.delimiter) : undefined),
@@ -52,10 +52,10 @@ export function openFromOptions(o: CommonOptions, opts: { readonly?: boolean } =
   });
 }
 
-/** Opens an existing index database read-only (eval, compare, analyze: they only read). */
+/** Opens an existing index database for reading (eval, compare, analyze). */
 export function openReadOnly(db: string): Workbench {
   lastDbPath = db;
-  return openWorkbench(db, { readonly: true });
+  return openWorkbench(db, { forReading: true });
 }
 
 /** A progress bar on stderr when it is a terminal and output is for humans; otherwise silent. */

@@ -81,7 +81,7 @@ describe('clir: bad input changes nothing and says what is wrong', function () {
     assert.deepEqual(snapshot(newer), before);
   });
 
-  it('read-only commands open the database read-only: no -wal file, nothing changed', () => {
+  it('read commands leave the database as it is: no -wal file, journal mode unchanged', () => {
     const ro = path.join(dir, 'ro');
     fs.mkdirSync(ro);
     const file = path.join(ro, 'index.db');
@@ -93,6 +93,28 @@ describe('clir: bad input changes nothing and says what is wrong', function () {
     assert.equal(clir(['search', 'glacier', '--db', file, '--json']).code, 0);
     assert.equal(clir(['runs', 'list', '--db', file, '--json']).code, 0);
     assert.deepEqual(snapshot(ro), before);
+  });
+
+  it('search works on a database in a read-only folder', function () {
+    if (process.platform === 'win32' || process.getuid?.() === 0) this.skip(); // root writes anywhere
+    const ro = path.join(dir, 'ro-folder');
+    fs.mkdirSync(ro);
+    const file = path.join(ro, 'index.db');
+    fs.copyFileSync(db, file);
+    const d = new Database(file);
+    d.pragma('journal_mode = DELETE');
+    d.close();
+    fs.chmodSync(file, 0o444);
+    fs.chmodSync(ro, 0o555);
+    try {
+      const r = clir(['search', 'glacier', '--db', file, '--json']);
+      assert.equal(r.code, 0, r.err);
+      assert.ok(JSON.parse(r.out).hits.length > 0);
+      assertOneLineError(clir(['import', 'topics', path.join(dir, 'topics.tsv'), '--db', file]), /ro-folder[\/\\]index\.db is read-only .*make the file and its folder writable/);
+    } finally {
+      fs.chmodSync(ro, 0o755);
+      fs.chmodSync(file, 0o644);
+    }
   });
 
   it('read-only commands on a missing database say "no index at" and create nothing', () => {
@@ -154,5 +176,16 @@ describe('clir: bad input changes nothing and says what is wrong', function () {
     const j = clir(['search', 'moraine', '--db', escDb, '--json']);
     assert.doesNotMatch(j.out, /[\x1b\x07\x9b]/);
     assert.equal(path.basename(JSON.parse(j.out).hits[0].path), name);
+  });
+
+  it('--lang with no indexed documents, a missing BEIR folder and a run with NaN scores are one-line errors', () => {
+    assertOneLineError(clir(['search', 'glacier', '--db', db, '--lang', 'klingon']), /--lang klingon: no indexed documents in that language; the index has en/);
+    assertOneLineError(clir(['import', 'beir', path.join(dir, 'no-such-beir'), '--db', db]), /BEIR folder .*no-such-beir does not exist/);
+    const nan = path.join(dir, 'nan.run');
+    fs.writeFileSync(nan, 'q1 Q0 plain.txt 1 1.5 t\nq1 Q0 x.txt 2 nan t\n');
+    const before = fs.readFileSync(db);
+    assertOneLineError(clir(['import', 'run', nan, '--db', db]), /nan\.run:2: expected a numeric score in field 5 \(NaN is not a score\)/);
+    assertOneLineError(clir(['eval', '--run', nan, '--qrels', nan]), /nan\.run:/);
+    assert.deepEqual(fs.readFileSync(db), before);
   });
 });

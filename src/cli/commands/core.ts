@@ -92,8 +92,17 @@ export function register(program: Command): void {
       .option('--lang <code>', 'only documents in this language (repeatable)', collect)
       .option('--path <prefix>', 'only documents whose path starts with this'),
   ).action(async (text: string, o: CommonOptions & Record<string, unknown>) => {
-    const wb = openFromOptions(o, { readonly: true });
+    const wb = openFromOptions(o, { forReading: true });
     try {
+      const langs = o.lang as string[] | undefined;
+      if (langs?.length) {
+        const indexed = Object.keys(wb.status().languages).sort();
+        const unknown = langs.filter((l) => !indexed.includes(l));
+        if (unknown.length === langs.length) {
+          throw new CliError(`--lang ${unknown.join(', ')}: no indexed documents in ${unknown.length === 1 ? 'that language' : 'those languages'}; the index has ${indexed.join(', ') || 'no documents'} (ISO 639-1 codes such as en, de, zh)`);
+        }
+        if (unknown.length && !o.json && !o.quiet) process.stderr.write(`clir: warning: --lang ${unknown.join(', ')}: no indexed documents in that language (the index has ${indexed.join(', ')})\n`);
+      }
       const res = await wb.search(text, {
         pipeline: o.pipeline as string,
         k: o.k as number,

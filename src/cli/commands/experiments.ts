@@ -13,7 +13,7 @@ function resolveOrFail(wb: Workbench, ref: string): ExperimentRecord {
   return rec;
 }
 
-async function withWorkbench<T>(o: CommonOptions, fn: (wb: Workbench) => Promise<T> | T, opts: { readonly?: boolean } = {}): Promise<T> {
+async function withWorkbench<T>(o: CommonOptions, fn: (wb: Workbench) => Promise<T> | T, opts: { forReading?: boolean } = {}): Promise<T> {
   const wb = openFromOptions(o, opts);
   try {
     return await fn(wb);
@@ -22,9 +22,9 @@ async function withWorkbench<T>(o: CommonOptions, fn: (wb: Workbench) => Promise
   }
 }
 
-/** `withWorkbench` for commands that only read: the database must exist and is opened read-only. */
+/** `withWorkbench` for commands that only read: the database must exist (see openDb's forReading). */
 function withReader<T>(o: CommonOptions, fn: (wb: Workbench) => Promise<T> | T): Promise<T> {
-  return withWorkbench(o, fn, { readonly: true });
+  return withWorkbench(o, fn, { forReading: true });
 }
 
 function fmtMs(x: number | undefined): string {

@@ -347,6 +347,8 @@ export interface BeirDataset {
  * Pass `loadCorpus: false` to skip the (possibly large) corpus.
  */
 export async function readBeirFolder(dir: string, split = 'test', opts: { loadCorpus?: boolean } = {}): Promise<BeirDataset> {
+  if (!fs.existsSync(dir)) throw new Error(`BEIR folder ${dir} does not exist; pass the folder that holds queries.jsonl and qrels/`);
+  if (!fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder; pass a BEIR folder (queries.jsonl, qrels/${split}.tsv)`);
   const qrelsFile = path.join(dir, 'qrels', `${split}.tsv`);
   if (!fs.existsSync(qrelsFile)) {
     const splits = fs.existsSync(path.join(dir, 'qrels')) ? fs.readdirSync(path.join(dir, 'qrels')).join(', ') : 'none';

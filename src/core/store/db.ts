@@ -84,20 +84,22 @@ function refuseNewer(file: string, version: number): void {
  * and every pending migration applied in its own transaction. The schema version is checked
  * before anything is written, so a database from a newer build is refused unchanged.
  *
- * `readonly`: for commands that only read. The database must exist ("no index at …", nothing is
- * created, not even its folder) and is opened read-only, so it works in a read-only folder; a
- * database that needs a migration is opened for writing once to migrate it.
+ * `forReading`: for commands that read (search, runs list/show/export, eval). The database must
+ * exist ("no index at …": nothing is created, not even its folder). When the file and its folder are
+ * writable it is opened as usual but its journal mode is left as it is (a search does not convert the
+ * file); otherwise it is opened read-only, so reading works in a read-only folder and a command that
+ * does need to write (a dense search embedding new chunks) fails with a message that says so.
  */
-export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
+export function openDb(file: string, opts: { forReading?: boolean } = {}): Db {
   const memory = file === ':memory:';
   const exists = !memory && fs.existsSync(file);
   if (exists) {
     if (!fs.statSync(file).isFile()) throw new DbFileError(file, `${file} is not a file; pass --db with the path of an index database`);
     refuseNewer(file, peekVersion(file));
   }
-  if (opts.readonly && !memory) {
+  if (opts.forReading && !memory) {
     if (!exists) throw new DbFileError(file, `no index at ${file}: run \`clir index <folder>\` first, or pass --db with an existing index`);
-    if (peekVersion(file) === SCHEMA_VERSION) {
+    if (!writable(file) && peekVersion(file) === SCHEMA_VERSION) {
       let db: Db | undefined;
       try {
         db = new Database(file, { readonly: true, fileMustExist: true });
@@ -122,8 +124,10 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   try {
     db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
     refuseNewer(file, db.pragma('user_version', { simple: true }) as number);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    if (!opts.forReading || !exists) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
     db.pragma('foreign_keys = ON');
     migrate(db, file);
   } catch (err) {
@@ -131,6 +135,17 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
     throw describeDbError(err, file);
   }
   return db;
+}
+
+/** True when the database file and its folder (for the journal / -wal files) are writable. */
+function writable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    fs.accessSync(path.dirname(path.resolve(file)), fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function migrate(db: Db, file: string): void {
