@@ -31,7 +31,13 @@ export function serveEngine(conn: MessageConnection, deps: EngineDeps): { dispos
   const svc = () => session.workbench().services;
   /** Registers a request handler whose parameters are validated against ParamSchemas (protocol.ts). */
   const on = <P, R>(type: RequestType<P, R, void>, fn: (p: P, signal: AbortSignal) => Promise<R> | R) =>
-    conn.onRequest(type, handle(fn, type.method));
+    conn.onRequest(type, handle(async (p: P, signal: AbortSignal) => {
+      try {
+        return await fn(p, signal);
+      } catch (e) {
+        throw session.describeError(e);
+      }
+    }, type.method));
   const notify = <P>(type: NotificationType<P>, params: P) => void conn.sendNotification(type, params).catch(() => undefined);
 
   // Lifecycle and indexing ------------------------------------------------------------------------
