@@ -39,6 +39,19 @@ describe('clir: bad input changes nothing and says what is wrong', function () {
   const db = path.join(dir, 'good', 'index.db');
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  /** A copy of the test index in a new folder `name`, in `journal` mode (and `user_version` when given). */
+  function copyDb(name: string, journal: 'DELETE' | 'WAL', userVersion?: number): { folder: string; file: string } {
+    const folder = path.join(dir, name);
+    fs.mkdirSync(folder);
+    const file = path.join(folder, 'index.db');
+    fs.copyFileSync(db, file);
+    const d = new Database(file);
+    d.pragma(`journal_mode = ${journal}`);
+    if (userVersion !== undefined) d.pragma(`user_version = ${userVersion}`);
+    d.close();
+    return { folder, file };
+  }
+
   before(() => {
     writeFiles(corpus, {
       '文件 名.txt': 'The glacier melts quickly in the warm summer.',
@@ -66,14 +79,7 @@ describe('clir: bad input changes nothing and says what is wrong', function () {
   });
 
   it('a database from a newer schema is refused before anything is written', () => {
-    const newer = path.join(dir, 'newer');
-    fs.mkdirSync(newer);
-    const file = path.join(newer, 'index.db');
-    fs.copyFileSync(db, file);
-    const d = new Database(file);
-    d.pragma('journal_mode = DELETE');
-    d.pragma('user_version = 999');
-    d.close();
+    const { folder: newer, file } = copyDb('newer', 'DELETE', 999);
     const before = snapshot(newer);
     for (const args of [['search', 'glacier'], ['index', corpus], ['runs', 'list'], ['import', 'topics', path.join(dir, 'topics.tsv')]]) {
       assertOneLineError(clir([...args, '--db', file]), /schema version 999, newer than this build supports .*upgrade CLIR Workbench/);
@@ -82,13 +88,7 @@ describe('clir: bad input changes nothing and says what is wrong', function () {
   });
 
   it('read commands leave the database as it is: no -wal file, journal mode unchanged', () => {
-    const ro = path.join(dir, 'ro');
-    fs.mkdirSync(ro);
-    const file = path.join(ro, 'index.db');
-    fs.copyFileSync(db, file);
-    const d = new Database(file);
-    d.pragma('journal_mode = DELETE');
-    d.close();
+    const { folder: ro, file } = copyDb('ro', 'DELETE');
     const before = snapshot(ro);
     assert.equal(clir(['search', 'glacier', '--db', file, '--json']).code, 0);
     assert.equal(clir(['runs', 'list', '--db', file, '--json']).code, 0);
@@ -97,13 +97,7 @@ describe('clir: bad input changes nothing and says what is wrong', function () {
 
   it('search works on a database in a read-only folder', function () {
     if (process.platform === 'win32' || process.getuid?.() === 0) this.skip(); // root writes anywhere
-    const ro = path.join(dir, 'ro-folder');
-    fs.mkdirSync(ro);
-    const file = path.join(ro, 'index.db');
-    fs.copyFileSync(db, file);
-    const d = new Database(file);
-    d.pragma('journal_mode = DELETE');
-    d.close();
+    const { folder: ro, file } = copyDb('ro-folder', 'DELETE');
     fs.chmodSync(file, 0o444);
     fs.chmodSync(ro, 0o555);
     try {
@@ -134,12 +128,8 @@ describe('clir: bad input changes nothing and says what is wrong', function () {
   });
 
   it('a database locked by another writer is named with what to do', () => {
-    const lockedDir = path.join(dir, 'locked');
-    fs.mkdirSync(lockedDir);
-    const file = path.join(lockedDir, 'index.db');
-    fs.copyFileSync(db, file);
+    const { file } = copyDb('locked', 'WAL');
     const holder = new Database(file);
-    holder.pragma('journal_mode = WAL');
     holder.exec('BEGIN EXCLUSIVE');
     try {
       const r = clir(['import', 'topics', path.join(dir, 'topics.tsv'), '--db', file], { CLIR_BUSY_TIMEOUT_MS: '200' });
