@@ -20,7 +20,10 @@ const NEXT_HEADER = /content-length[ \t]*:/i;
 const MAX_HEADER = 64 * 1024;
 
 export class FrameGuard extends Transform {
+  /** Bytes of a header (or of a malformed frame being dropped) not yet complete. */
   private buf: Buffer = Buffer.alloc(0);
+  /** Body bytes of the current well-formed frame still to pass through unbuffered. */
+  private remaining = 0;
   /** Set while dropping the body of a malformed frame (the reason of the frame). */
   private dropping: string | undefined;
 
@@ -29,25 +32,39 @@ export class FrameGuard extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     try {
-      this.drain();
+      let data: Buffer = chunk;
+      while (data.length) {
+        if (this.remaining > 0) {
+          const n = Math.min(this.remaining, data.length);
+          this.push(data.subarray(0, n));
+          this.remaining -= n;
+          data = data.subarray(n);
+          continue;
+        }
+        this.buf = this.buf.length ? Buffer.concat([this.buf, data]) : data;
+        data = this.drain();
+      }
       cb();
     } catch (e) {
       cb(e as Error);
     }
   }
 
-  private drain(): void {
+  /**
+   * Consumes headers (and dropped frames) from `buf`. When a well-formed header is complete it is
+   * passed on, `remaining` is set to its body length and the bytes after the header are returned
+   * (the caller passes them through); otherwise it waits for more and returns nothing.
+   */
+  private drain(): Buffer {
     for (;;) {
       if (this.dropping !== undefined) {
         // Drop up to the next header; report once the garbage is complete (next header, or parseable JSON).
-        const text = this.buf.toString('latin1');
-        const m = NEXT_HEADER.exec(text);
+        const m = NEXT_HEADER.exec(this.buf.toString('latin1'));
         const garbageEnd = m ? m.index : -1;
         const garbage = garbageEnd >= 0 ? this.buf.subarray(0, garbageEnd) : this.buf;
         const parsed = tryJson(garbage);
-        if (garbageEnd < 0 && parsed === undefined) return; // wait for more
+        if (garbageEnd < 0 && parsed === undefined) return Buffer.alloc(0); // wait for more
         this.report(this.dropping, parsed);
         this.dropping = undefined;
         this.buf = garbageEnd >= 0 ? this.buf.subarray(garbageEnd) : Buffer.alloc(0);
@@ -59,7 +76,7 @@ export class FrameGuard extends Transform {
           this.dropping = 'headers without an end (\\r\\n\\r\\n)';
           continue;
         }
-        return;
+        return Buffer.alloc(0);
       }
       const headers = this.buf.subarray(0, end).toString('ascii').split('\r\n');
       let length: number | undefined;
@@ -71,15 +88,17 @@ export class FrameGuard extends Transform {
         if (/^\d{1,10}$/.test(v)) length = Number(v);
         else reason = 'a Content-Length header that is not a number';
       }
+      const bodyStart = end + HEADER_END.length;
       if (length === undefined) {
-        this.buf = this.buf.subarray(end + HEADER_END.length);
+        this.buf = this.buf.subarray(bodyStart);
         this.dropping = reason;
         continue;
       }
-      const total = end + HEADER_END.length + length;
-      if (this.buf.length < total) return;
-      this.push(this.buf.subarray(0, total));
-      this.buf = this.buf.subarray(total);
+      this.push(this.buf.subarray(0, bodyStart));
+      this.remaining = length;
+      const rest = this.buf.subarray(bodyStart);
+      this.buf = Buffer.alloc(0);
+      return rest;
     }
   }
 
