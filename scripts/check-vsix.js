@@ -139,7 +139,7 @@ console.log('check-vsix: contents OK');
   const client = new EngineClient({
     enginePath: path.join(ext, 'dist', 'engine.js'),
     execPath: path.join(ext, 'runtime', exe),
-    openParams: () => ({ dbPath: path.join(tmp, 'index.db'), device: 'cpu' }),
+    openParams: () => ({ dbPath: path.join(tmp, 'index.db'), roots: [corpus], device: 'cpu' }),
     name: 'vsix-smoke',
     restart: { maxRestarts: 0 },
   });

@@ -8,6 +8,7 @@ export const DEFAULT_PIPELINES_FILE = path.join('.clir', 'pipelines.yaml');
 import type { DeviceChoice } from '../core/models/types';
 import { openWorkbench, Workbench } from '../core/workbench';
 import { CliError } from './errors';
+import { rawStderr } from './terminal';
 
 export const DEVICES: DeviceChoice[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
 
@@ -31,15 +32,30 @@ export function parseDevice(v: string | undefined): DeviceChoice | undefined {
   return v as DeviceChoice;
 }
 
-export function openFromOptions(o: CommonOptions): Workbench {
+let lastDbPath: string | undefined;
+/** The index database the running command opened (named in SQLite errors, see main.ts). */
+export function currentDbPath(): string | undefined {
+  return lastDbPath;
+}
+
+/** Opens the index database; `forReading` for commands that read (it must exist; nothing is created). */
+export function openFromOptions(o: CommonOptions, opts: { forReading?: boolean } = {}): Workbench {
   const log = o.json || o.quiet ? undefined : (msg: string) => process.stderr.write(`clir: ${msg}\n`);
-  return openWorkbench(o.db ?? defaultDbPath(), {
+  lastDbPath = o.db ?? defaultDbPath();
+  return openWorkbench(lastDbPath, {
+    forReading: opts.forReading,
     device: parseDevice(o.device) ?? 'auto',
     modelsCacheDir: o.modelsCache ?? process.env.CLIR_MODELS_CACHE,
     localModelDirs: o.modelsDir ?? (process.env.CLIR_MODELS_DIR ? process.env.CLIR_MODELS_DIR.split(path.delimiter) : undefined),
     pipelinesFile: o.pipelines ?? process.env.CLIR_PIPELINES ?? (fs.existsSync(DEFAULT_PIPELINES_FILE) ? DEFAULT_PIPELINES_FILE : undefined),
     log,
   });
+}
+
+/** Opens an existing index database for reading (eval, compare, analyze). */
+export function openReadOnly(db: string): Workbench {
+  lastDbPath = db;
+  return openWorkbench(db, { forReading: true });
 }
 
 /** A progress bar on stderr when it is a terminal and output is for humans; otherwise silent. */
@@ -58,7 +74,7 @@ export class Progress {
       this.bar?.stop();
       this.label = label;
       this.bar = new SingleBar(
-        { format: `${label.padEnd(9)} [{bar}] {value}/{total} {detail}`, hideCursor: true, clearOnComplete: false, stream: process.stderr },
+        { format: `${label.padEnd(9)} [{bar}] {value}/{total} {detail}`, hideCursor: true, clearOnComplete: false, stream: rawStderr() },
         Presets.shades_classic,
       );
       this.bar.start(Math.max(total, done, 1), done, { detail });
@@ -81,6 +97,20 @@ export function positiveInt(name: string) {
   return (v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new CliError(`${name} must be a positive integer, not "${v}"`);
+    return n;
+  };
+}
+
+/**
+ * A numeric option in [min, max] (integers only when `integer`); anything else — `abc`, `-1`, `1e308`
+ * — is a one-line error that names the option and its range.
+ */
+export function numberIn(name: string, min: number, max: number, opts: { integer?: boolean; unit?: string } = {}) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max || (opts.integer && !Number.isInteger(n))) {
+      throw new CliError(`${name} must be ${opts.integer ? 'an integer' : 'a number'} from ${min} to ${max}${opts.unit ? ' ' + opts.unit : ''}, not "${v}"`);
+    }
     return n;
   };
 }

@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors';
+import { installOutputEscaping } from './terminal';
+import { currentDbPath } from './context';
+import { describeDbError } from '../core/store/db';
 import { commandModules } from './commands';
 import { registerDemoModels } from '../../scripts/demo-models/register';
 
@@ -20,6 +23,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; resolves to the process exit code. Errors become one line on stderr. */
 export async function main(argv: string[]): Promise<number> {
+  installOutputEscaping();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -29,6 +33,9 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version output exit with code 0; usage errors were already printed by commander.
       return err.exitCode;
     }
+    // SQLite errors (locked, read-only, not a database, full disk) name the database and what to do.
+    const db = currentDbPath();
+    if (db && err instanceof Error && /^SQLITE_/.test(String((err as { code?: unknown }).code))) err = describeDbError(err, db);
     const msg = err instanceof Error ? err.message : String(err);
     process.stderr.write(`clir: ${msg.split('\n')[0]}\n`);
     if (process.env.CLIR_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');

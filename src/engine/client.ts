@@ -78,6 +78,13 @@ export interface EngineClientOptions {
   restart?: Partial<RestartPolicy>;
   /** Label used in messages (e.g. the workspace folder name). */
   name?: string;
+  /**
+   * Liveness: when requests are pending and the engine has sent nothing (no response, progress or log)
+   * for `silenceMs`, the client pings it; no answer within `pingTimeoutMs` means the engine is stuck:
+   * it is killed and restarted, and the pending requests fail with a message that says so. Long
+   * requests (index, runExperiment) send progress, so this times out on silence, not on duration.
+   */
+  watchdog?: { silenceMs?: number; pingTimeoutMs?: number };
 }
 
 export interface RestartEvent {
@@ -112,6 +119,10 @@ export class EngineClient {
   private _info?: OpenResult;
   private readonly policy: RestartPolicy;
   private stderrTail: string[] = [];
+  private lastActivity = Date.now();
+  private watchdogTimer?: NodeJS.Timeout;
+  private pinging = false;
+  private killReason?: string;
 
   private readonly _onState = new Emitter<EngineState>();
   readonly onDidChangeState: Event<EngineState> = this._onState.event;
@@ -208,9 +219,9 @@ export class EngineClient {
       if (tail.length > 40) tail.shift();
       this.log(l);
     });
-    conn.onNotification(Notifications.progress, (n) => this.progressHandlers.get(n.token)?.(n.progress));
-    conn.onNotification(Notifications.log, (n) => this._onLog.fire(n));
-    conn.onNotification(Notifications.taskProgress, (n) => this.taskHandlers.get(n.token)?.(n.done, n.total));
+    conn.onNotification(Notifications.progress, (n) => (this.alive(), this.progressHandlers.get(n.token)?.(n.progress)));
+    conn.onNotification(Notifications.log, (n) => (this.alive(), this._onLog.fire(n)));
+    conn.onNotification(Notifications.taskProgress, (n) => (this.alive(), this.taskHandlers.get(n.token)?.(n.done, n.total)));
     conn.onError(([e]) => this.log(`[client] connection error: ${e.message}`));
     child.stdin!.on('error', () => undefined);
 
@@ -269,7 +280,9 @@ export class EngineClient {
     this.child = undefined;
     this.conn = undefined;
     conn.dispose();
-    const message = `${this.label} stopped unexpectedly (exit code ${code}${signal ? `, signal ${signal}` : ''})`;
+    const reason = this.killReason;
+    this.killReason = undefined;
+    const message = reason ? `${this.label} ${reason} and was stopped` : `${this.label} stopped unexpectedly (exit code ${code}${signal ? `, signal ${signal}` : ''})`;
     if (Date.now() - this.startedAt >= this.policy.stableAfterMs) this.crashes = 0;
     this.crashes++;
     const gaveUp = this.crashes > this.policy.maxRestarts;
@@ -318,12 +331,14 @@ export class EngineClient {
     signal?.addEventListener('abort', onAbort);
     return new Promise((resolve, reject) => {
       const entry: Pending = { method: type.method, reject };
+      if (!this.pending.size) this.alive();
       this.pending.add(entry);
+      this.armWatchdog();
       const p = hasParams
         ? conn.sendRequest(type as RequestType<unknown, unknown, void>, params, cts.token)
         : conn.sendRequest(type as RequestType0<unknown, void>, cts.token);
       p.then(
-        (r) => resolve(r),
+        (r) => (this.alive(), resolve(r)),
         (e: unknown) => reject(isCancelled(e) ? new CancelledError() : e instanceof ResponseError ? new Error(e.message) : e),
       ).finally(() => {
         this.pending.delete(entry);
@@ -331,6 +346,39 @@ export class EngineClient {
         cts.dispose();
       });
     });
+  }
+
+  private alive(): void {
+    this.lastActivity = Date.now();
+  }
+
+  /** Starts the liveness check while requests are pending (see EngineClientOptions.watchdog). */
+  private armWatchdog(): void {
+    if (this.watchdogTimer) return;
+    const silenceMs = this.opts.watchdog?.silenceMs ?? 30_000;
+    const pingTimeoutMs = this.opts.watchdog?.pingTimeoutMs ?? 30_000;
+    this.watchdogTimer = setInterval(() => {
+      if (!this.pending.size || this._state === 'disposed') {
+        clearInterval(this.watchdogTimer);
+        this.watchdogTimer = undefined;
+        return;
+      }
+      const conn = this.conn;
+      const child = this.child;
+      if (this.pinging || !conn || !child || Date.now() - this.lastActivity < silenceMs) return;
+      this.pinging = true;
+      const pong = conn.sendRequest(Requests.ping).then(() => true, () => false);
+      void Promise.race([pong, delay(pingTimeoutMs).then(() => false)]).then((ok) => {
+        this.pinging = false;
+        if (ok) return this.alive();
+        if (this.child !== child) return;
+        const secs = Math.round((Date.now() - this.lastActivity) / 1000);
+        this.killReason = `did not answer for ${secs} s (no response, progress or ping reply)`;
+        this.log(`[client] ${this.label} ${this.killReason}; killing pid ${child.pid} and restarting it`);
+        child.kill('SIGKILL');
+      });
+    }, Math.max(10, Math.min(silenceMs, pingTimeoutMs) / 4));
+    this.watchdogTimer.unref?.();
   }
 
   // Typed helpers -----------------------------------------------------------------------------
@@ -466,6 +514,7 @@ export class EngineClient {
     const child = this.child;
     this.setState('disposed');
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.watchdogTimer) clearInterval(this.watchdogTimer);
     for (const p of [...this.pending]) p.reject(new EngineCrashedError(`${this.label} was shut down`));
     this.pending.clear();
     if (conn && child) {

@@ -4,6 +4,7 @@
  */
 import { openWorkbench } from '../core/workbench';
 import { listModels } from '../core/models/catalogue';
+import { describeDbError } from '../core/store/db';
 import type { EngineDeps, OpenWorkbenchOptions } from './session';
 
 /** Optional engine methods this build provides (the extension enables the matching commands). */
@@ -16,5 +17,6 @@ export function loadCore(): Omit<EngineDeps, 'log'> {
     openWorkbench: (dbPath: string, opts?: OpenWorkbenchOptions) => openWorkbench(dbPath, opts),
     listModels: (opts: OpenWorkbenchOptions) => listModels(opts.localModelDirs ?? []),
     capabilities: CAPABILITIES,
+    describeDbError,
   };
 }

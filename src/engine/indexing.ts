@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import type { IndexOptions, IndexProgress, IndexReport } from '../core/api';
 import type { DeviceChoice } from '../core/models/types';
+import * as path from 'node:path';
+import { assertInside, isInside, resolveReal } from '../core/ingest/boundary';
 import { PathFilter } from './filter';
 import { throwIfCancelled } from './handler';
 import { IndexFileParams, IndexFilesResult, IndexParams, IndexSettings } from './protocol';
@@ -58,6 +60,7 @@ export function throttledProgress(send: (p: IndexProgress) => void): { onProgres
 
 /** `clir/index`: indexes a root (incremental). */
 export async function indexRoot(session: EngineSession, p: IndexParams, signal: AbortSignal, send: (p: IndexProgress) => void): Promise<IndexReport> {
+  assertInside(session.roots, p.root);
   const progress = throttledProgress(send);
   try {
     const report = await session.workbench().index(p.root, {
@@ -75,13 +78,38 @@ export async function indexRoot(session: EngineSession, p: IndexParams, signal: 
 
 /** `clir/indexFile` and `clir/remove`: a batch of watcher events. */
 export async function indexPaths(session: EngineSession, kind: 'index' | 'remove', p: IndexFileParams, signal: AbortSignal): Promise<IndexFilesResult> {
+  const realRoot = assertInside(session.roots, p.root);
   const filter = new PathFilter(p.root, p.settings ?? {});
-  const result: IndexFilesResult = { indexed: [], filtered: [], reports: [], documents: 0, chunks: 0 };
+  const result: IndexFilesResult = { indexed: [], filtered: [], refused: [], reports: [], documents: 0, chunks: 0 };
   const opts = indexOptions(p.settings, session.device);
   for (const file of [...new Set(p.paths)]) {
     throwIfCancelled(signal);
+    // The boundary: a path must resolve (through symlinks, its folders' included) inside the root, and
+    // a symlink itself is not followed (like the folder walk), so a link to /etc/passwd is never read.
+    const refuse = (reason: string) => {
+      result.refused!.push({ path: file, reason });
+      session.log(`not indexed: ${file}: ${reason}`, p.progressToken, 'warn');
+    };
+    if (typeof file !== 'string' || !path.isAbsolute(file)) {
+      refuse('not an absolute path');
+      continue;
+    }
+    let lst: fs.Stats | undefined;
+    try {
+      lst = fs.lstatSync(file);
+    } catch {
+      lst = undefined;
+    }
+    if (!isInside(realRoot, resolveReal(file))) {
+      refuse(`outside the folder ${p.root}`);
+      continue;
+    }
+    if (kind === 'index' && lst?.isSymbolicLink()) {
+      refuse('symbolic link (not followed)');
+      continue;
+    }
     // A removed path is handed over even when filtered now (it may have been indexed before).
-    const exists = fs.existsSync(file);
+    const exists = lst !== undefined;
     if (kind === 'index' && exists && filter.reject(file)) {
       result.filtered.push(file);
       continue;

@@ -38,6 +38,8 @@ process.stdout.write = ((chunk: unknown, enc?: unknown, cb?: unknown) =>
 console.log = console.error;
 console.info = console.error;
 
+const log = (msg: string) => process.stderr.write(`[engine ${process.pid}] ${msg}\n`);
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { StreamMessageReader, StreamMessageWriter, createMessageConnection } = require('vscode-jsonrpc/node') as typeof import('vscode-jsonrpc/node');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -45,9 +47,22 @@ const { serveEngine } = require('./server') as typeof import('./server');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { loadCore } = require('./core') as typeof import('./core');
 
-const log = (msg: string) => process.stderr.write(`[engine ${process.pid}] ${msg}\n`);
 
-const conn = createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(protocolOut));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { FrameGuard } = require('./framing') as typeof import('./framing');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ErrorCodes } = require('./protocol') as typeof import('./protocol');
+
+const writer = new StreamMessageWriter(protocolOut);
+// Malformed frames are dropped (later requests are still read) and answered when their id is known.
+const guard = new FrameGuard((bad) => {
+  log(`malformed frame dropped: ${bad.reason}`);
+  const message = `invalid frame: ${bad.reason}; every message needs a "Content-Length: N" header, a blank line, and N bytes of JSON`;
+  if (bad.id !== undefined) void writer.write({ jsonrpc: '2.0', id: bad.id, error: { code: ErrorCodes.InvalidRequest, message } } as never).catch(() => undefined);
+  else void writer.write({ jsonrpc: '2.0', method: 'clir/log', params: { level: 'error', message } } as never).catch(() => undefined);
+});
+process.stdin.pipe(guard);
+const conn = createMessageConnection(new StreamMessageReader(guard), writer);
 const core = loadCore();
 const server = serveEngine(conn, { ...core, log });
 

@@ -21,6 +21,12 @@ export const PROTOCOL_VERSION = 2;
 /** Sent once after the process starts (and again after every restart). */
 export interface OpenParams {
   dbPath: string;
+  /**
+   * The workspace folders this engine serves. clir/index, clir/indexFile and clir/remove accept only
+   * roots and files that resolve (through symlinks) inside one of them; an engine opened without
+   * roots indexes nothing. Imports (topics, qrels, runs, BEIR) read any file the user picked.
+   */
+  roots?: string[];
   modelsCacheDir?: string;
   localModelDirs?: string[];
   device?: DeviceChoice;
@@ -59,6 +65,8 @@ export interface IndexFilesResult {
   /** Paths that were handed to the engine (others were filtered by include/exclude/.gitignore). */
   indexed: string[];
   filtered: string[];
+  /** Paths refused: symbolic links (not followed, like the folder walk) and paths that resolve outside the root. */
+  refused?: { path: string; reason: string }[];
   reports: IndexReport[];
   documents: number;
   chunks: number;
@@ -157,7 +165,66 @@ export const Requests = {
   /** The engine's full start-up self-check (runtime, SQLite, FTS5, ONNX Runtime); needs no clir/open. */
   selfCheck: new RequestType0<SelfCheckReport, void>('clir/selfCheck'),
   shutdown: new RequestType0<void, void>('clir/shutdown'),
+  /** Liveness check (needs no clir/open): the client pings an engine that has been silent while requests are pending. */
+  ping: new RequestType0<{ pid: number }, void>('clir/ping'),
 } as const;
+
+// Parameter schemas ---------------------------------------------------------------------------------
+// One JSON schema per request with parameters, checked by ./handler.ts before the handler runs: a
+// malformed request is answered with InvalidParams naming the field, never silently with 0 hits.
+
+type Schema = Record<string, unknown>;
+const str: Schema = { type: 'string' };
+const nonEmpty: Schema = { type: 'string', minLength: 1 };
+const strs: Schema = { type: 'array', items: str };
+const bool: Schema = { type: 'boolean' };
+const int = (minimum: number, maximum = Number.MAX_SAFE_INTEGER): Schema => ({ type: 'integer', minimum, maximum });
+const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required });
+const id = int(0);
+export const DEVICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
+const device: Schema = { enum: [...DEVICES] };
+const indexSettings = obj({
+  include: strs, exclude: strs, maxFileBytes: int(1), chunkTokens: int(8, 100_000), chunkOverlap: int(0, 100_000),
+  pipeline: str, device, batchSize: int(1, 100_000), useGitignore: bool,
+});
+const topic = obj({ id: nonEmpty, text: str, lang: str }, ['id', 'text']);
+
+/** Parameter schema of each request method (requests without parameters have none). */
+export const ParamSchemas: Record<string, Schema> = {
+  'clir/open': obj({ dbPath: nonEmpty, roots: strs, modelsCacheDir: str, localModelDirs: strs, device, rerankDepth: int(1, 100_000) }, ['dbPath']),
+  'clir/index': obj({ root: nonEmpty, settings: indexSettings, progressToken: str }, ['root']),
+  'clir/indexFile': obj({ root: nonEmpty, paths: strs, settings: indexSettings, progressToken: str }, ['root', 'paths']),
+  'clir/remove': obj({ root: nonEmpty, paths: strs, settings: indexSettings, progressToken: str }, ['root', 'paths']),
+  'clir/search': obj({ query: str, pipeline: str, k: int(1, 100_000), languages: strs, pathPrefix: str, device, rerankDepth: int(1, 100_000) }, ['query']),
+  'clir/setDevice': obj({ device }, ['device']),
+  'clir/runExperiment': obj({
+    pipeline: nonEmpty, k: int(1, 100_000), name: str, topics: { type: 'array', items: topic }, topicsFile: str, importTopics: bool,
+    qids: strs, topicsSource: str, progressToken: str,
+  }, ['pipeline']),
+  'clir/deleteExperiments': obj({ ids: { type: 'array', items: id } }, ['ids']),
+  'clir/exportRun': obj({ id }, ['id']),
+  'clir/loadRun': obj({ id }, ['id']),
+  'clir/importTopics': obj({ file: nonEmpty }, ['file']),
+  'clir/importQrels': obj({ file: nonEmpty }, ['file']),
+  'clir/importRun': obj({ file: nonEmpty, name: str }, ['file']),
+  'clir/importBeir': obj({ folder: nonEmpty, split: nonEmpty }, ['folder']),
+  'clir/exportQrels': obj({ assessor: str }),
+  'clir/judge': obj({ assessor: nonEmpty, qid: nonEmpty, docKey: nonEmpty, grade: int(-1, 100), note: { type: ['string', 'null'] }, poolId: { anyOf: [id, { type: 'null' }] } },
+    ['assessor', 'qid', 'docKey', 'grade']),
+  'clir/undoJudgement': obj({ id }, ['id']),
+  'clir/clearJudgement': obj({ assessor: nonEmpty, qid: nonEmpty, docKey: nonEmpty }, ['assessor', 'qid', 'docKey']),
+  'clir/judgements': obj({ assessor: str, qids: strs }),
+  'clir/createPool': obj({ name: str, depth: int(1, 100_000), experimentIds: { type: 'array', items: id, minItems: 1 }, qids: strs }, ['depth', 'experimentIds']),
+  'clir/poolItems': obj({ poolId: id }, ['poolId']),
+  'clir/setPoolPosition': obj({ poolId: id, position: int(0) }, ['poolId', 'position']),
+  'clir/deletePool': obj({ poolId: id }, ['poolId']),
+  'clir/documents': obj({ docids: strs, query: str }, ['docids']),
+  'clir/sleep': obj({ ms: int(0, 3_600_000) }, ['ms']),
+  'clir/notebook/executeCell': obj({
+    request: obj({ source: str, cellIndex: int(0), baseDir: str, collection: { type: 'object' }, pipelines: { type: 'object', additionalProperties: str } }, ['source', 'cellIndex', 'baseDir', 'pipelines']),
+    progressToken: str,
+  }, ['request']),
+};
 
 /** Requests of the notebook workbench. */
 export const NotebookRequests = {
@@ -179,6 +246,10 @@ export const ErrorCodes = {
   InternalError: -32603,
   /** A request came before clir/open. */
   NotOpened: -32002,
+  /** The parameters do not match the request's schema (`ParamSchemas`); the message names the field. */
+  InvalidParams: -32602,
+  /** A frame the engine could not read (no Content-Length header, or not JSON). */
+  InvalidRequest: -32600,
 } as const;
 
 /** Error code used when a request was cancelled (LSP's RequestCancelled). */

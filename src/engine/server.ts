@@ -4,7 +4,7 @@
  * cancellation path and error mapping). Writes (index, indexFile, remove, clear, setDevice,
  * runExperiment, notebook cells) run one at a time so watcher updates never race a full index.
  */
-import type { MessageConnection, NotificationType } from 'vscode-jsonrpc';
+import type { MessageConnection, NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { SearchOptions } from '../core/api';
 import { cancelled, handle, handle0 } from './handler';
 import { fullSelfCheck } from './selfcheck';
@@ -26,70 +26,80 @@ function throttle(ms: number, send: (done: number, total: number) => void): (don
 
 export function serveEngine(conn: MessageConnection, deps: EngineDeps): { dispose(): Promise<void> } {
   const session = new EngineSession(conn, deps);
+  conn.onRequest(Requests.ping, handle0(() => ({ pid: process.pid })));
   const wb = () => session.workbench();
   const svc = () => session.workbench().services;
+  /** Registers a request handler whose parameters are validated against ParamSchemas (protocol.ts). */
+  const on = <P, R>(type: RequestType<P, R, void>, fn: (p: P, signal: AbortSignal) => Promise<R> | R) =>
+    conn.onRequest(type, handle(async (p: P, signal: AbortSignal) => {
+      try {
+        return await fn(p, signal);
+      } catch (e) {
+        throw session.describeError(e);
+      }
+    }, type.method));
   const notify = <P>(type: NotificationType<P>, params: P) => void conn.sendNotification(type, params).catch(() => undefined);
 
   // Lifecycle and indexing ------------------------------------------------------------------------
-  conn.onRequest(Requests.open, handle((p) => session.open(p)));
-  conn.onRequest(Requests.index, handle((p, signal) => session.exclusive(() =>
-    indexRoot(session, p, signal, (progress) => notify(Notifications.progress, { token: p.progressToken!, progress })))));
-  conn.onRequest(Requests.indexFile, handle((p, signal) => session.exclusive(() => indexPaths(session, 'index', p, signal))));
-  conn.onRequest(Requests.remove, handle((p, signal) => session.exclusive(() => indexPaths(session, 'remove', p, signal))));
+  on(Requests.open, (p) => session.open(p));
+  on(Requests.index, (p, signal) => session.exclusive(() =>
+    indexRoot(session, p, signal, (progress) => notify(Notifications.progress, { token: p.progressToken!, progress }))));
+  on(Requests.indexFile, (p, signal) => session.exclusive(() => indexPaths(session, 'index', p, signal)));
+  on(Requests.remove, (p, signal) => session.exclusive(() => indexPaths(session, 'remove', p, signal)));
   conn.onRequest(Requests.status, handle0(() => session.status()));
   conn.onRequest(Requests.selfCheck, handle0(() => fullSelfCheck()));
   conn.onRequest(Requests.clear, handle0(() => session.exclusive(async () => (wb().clear(), wb().status()))));
   conn.onRequest(Requests.listModels, handle0(() => session.listModels()));
-  conn.onRequest(Requests.setDevice, handle((p) => session.exclusive(() => session.setDevice(p.device))));
+  on(Requests.setDevice, (p) => session.exclusive(() => session.setDevice(p.device)));
 
   // Search ----------------------------------------------------------------------------------------
-  conn.onRequest(Requests.search, handle(async (p, signal) => {
+  on(Requests.search, async (p, signal) => {
     const opts: SearchOptions = { signal, device: p.device ?? session.device, pipeline: p.pipeline || undefined, k: p.k || undefined,
       languages: p.languages?.length ? p.languages : undefined, pathPrefix: p.pathPrefix || undefined, rerankDepth: p.rerankDepth || undefined };
     const r = await wb().search(p.query, opts);
     session.noteProvider(r.provider);
     return r;
-  }));
+  });
 
   // Experiments (an experiment reads the index: it waits for indexing and watcher updates, and they wait for it)
   conn.onRequest(Requests.listExperiments, handle0(() => svc().experiments.list()));
-  conn.onRequest(Requests.runExperiment, handle((p, signal) => session.exclusive(async () => {
+  on(Requests.runExperiment, (p, signal) => session.exclusive(async () => {
     const onProgress = throttle(50, (done, total) => p.progressToken && notify(Notifications.taskProgress, { token: p.progressToken, done, total }));
     const r = await svc().experiments.run(p, { signal, onProgress });
     session.noteProvider(r.experiment.provider);
     return r;
-  })));
-  conn.onRequest(Requests.deleteExperiments, handle((p) => svc().experiments.delete(p.ids)));
-  conn.onRequest(Requests.exportRun, handle((p) => svc().experiments.exportRun(p.id)));
-  conn.onRequest(Requests.loadRun, handle((p) => svc().experiments.loadRun(p.id)));
+  }));
+  on(Requests.deleteExperiments, (p) => svc().experiments.delete(p.ids));
+  on(Requests.exportRun, (p) => svc().experiments.exportRun(p.id));
+  on(Requests.loadRun, (p) => svc().experiments.loadRun(p.id));
 
   // Imports ---------------------------------------------------------------------------------------
-  conn.onRequest(Requests.importTopics, handle((p) => svc().imports.importTopics(p.file)));
-  conn.onRequest(Requests.importQrels, handle((p) => svc().imports.importQrels(p.file)));
-  conn.onRequest(Requests.importRun, handle((p) => svc().imports.importRun(p.file, p.name)));
-  conn.onRequest(Requests.importBeir, handle((p) => svc().imports.importBeir(p.folder, p.split)));
+  on(Requests.importTopics, (p) => svc().imports.importTopics(p.file));
+  on(Requests.importQrels, (p) => svc().imports.importQrels(p.file));
+  on(Requests.importRun, (p) => svc().imports.importRun(p.file, p.name));
+  on(Requests.importBeir, (p) => svc().imports.importBeir(p.folder, p.split));
 
   // Judging ---------------------------------------------------------------------------------------
   conn.onRequest(Requests.listJudgements, handle0(() => svc().judging.overview()));
-  conn.onRequest(Requests.exportQrels, handle((p) => svc().judging.exportQrels(p.assessor)));
+  on(Requests.exportQrels, (p) => svc().judging.exportQrels(p.assessor));
   conn.onRequest(Requests.topics, handle0(() => svc().judging.topics()));
   conn.onRequest(Requests.qrels, handle0(() => svc().judging.importedQrels()));
-  conn.onRequest(Requests.judge, handle((p) => svc().judging.judge(p)));
-  conn.onRequest(Requests.undoJudgement, handle((p) => svc().judging.undo(p.id)));
-  conn.onRequest(Requests.clearJudgement, handle((p) => svc().judging.clear(p.assessor, p.qid, p.docKey)));
-  conn.onRequest(Requests.judgements, handle((p) => svc().judging.current(p ?? {})));
-  conn.onRequest(Requests.createPool, handle((p) => svc().judging.createPool(p)));
+  on(Requests.judge, (p) => svc().judging.judge(p));
+  on(Requests.undoJudgement, (p) => svc().judging.undo(p.id));
+  on(Requests.clearJudgement, (p) => svc().judging.clear(p.assessor, p.qid, p.docKey));
+  on(Requests.judgements, (p) => svc().judging.current(p ?? {}));
+  on(Requests.createPool, (p) => svc().judging.createPool(p));
   conn.onRequest(Requests.pools, handle0(() => svc().judging.pools()));
-  conn.onRequest(Requests.poolItems, handle((p) => svc().judging.poolItems(p.poolId)));
-  conn.onRequest(Requests.setPoolPosition, handle((p) => svc().judging.setPoolPosition(p.poolId, p.position)));
-  conn.onRequest(Requests.deletePool, handle((p) => svc().judging.deletePool(p.poolId)));
+  on(Requests.poolItems, (p) => svc().judging.poolItems(p.poolId));
+  on(Requests.setPoolPosition, (p) => svc().judging.setPoolPosition(p.poolId, p.position));
+  on(Requests.deletePool, (p) => svc().judging.deletePool(p.poolId));
 
   // Documents -------------------------------------------------------------------------------------
-  conn.onRequest(Requests.documents, handle((p) => svc().documents.info(p.docids, p.query)));
+  on(Requests.documents, (p) => svc().documents.info(p.docids, p.query));
   conn.onRequest(Requests.documentLanguages, handle0(() => [...svc().documents.languages()]));
 
   // Notebook cells (progress: `clir/log` notifications with the request's token, at most every 100 ms)
-  conn.onRequest(NotebookRequests.executeCell, handle((p, signal) => session.exclusive(() => {
+  on(NotebookRequests.executeCell, (p, signal) => session.exclusive(() => {
     if (signal.aborted) throw cancelled();
     let last = 0;
     return svc().notebook.execute(p.request, {
@@ -100,16 +110,16 @@ export function serveEngine(conn: MessageConnection, deps: EngineDeps): { dispos
         notify(Notifications.log, { token: p.progressToken, level: 'info', message: PROGRESS_PREFIX + message });
       },
     });
-  })));
+  }));
 
   // Test hook and shutdown ------------------------------------------------------------------------
-  conn.onRequest(Requests.sleep, handle((p, signal) => new Promise<{ cancelled: boolean }>((resolve, reject) => {
+  on(Requests.sleep, (p, signal) => new Promise<{ cancelled: boolean }>((resolve, reject) => {
     const t = setTimeout(() => resolve({ cancelled: false }), p.ms);
     signal.addEventListener('abort', () => {
       clearTimeout(t);
       reject(cancelled());
     });
-  })));
+  }));
   conn.onRequest(Requests.shutdown, handle0(() => session.dispose()));
 
   return { dispose: () => session.dispose() };

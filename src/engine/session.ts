@@ -22,6 +22,8 @@ export interface EngineDeps {
   listModels(opts: OpenWorkbenchOptions): ModelPreset[] | Promise<ModelPreset[]>;
   /** Names of optional engine capabilities available in this build. */
   capabilities?: string[];
+  /** Turns an SQLite error into one that names the database file and what to do. */
+  describeDbError?(err: unknown, file: string): Error;
   log(msg: string): void;
 }
 
@@ -60,6 +62,18 @@ export class EngineSession {
       this.deps.log(`opened index ${params.dbPath} (device ${this.device})`);
     }
     return this.wb;
+  }
+
+  /** The workspace folders this engine serves (clir/open's roots); indexing stays inside them. */
+  get roots(): string[] {
+    return this.params?.roots ?? [];
+  }
+
+  /** An SQLite failure (locked, read-only, not a database, …) as an error naming the database and what to do. */
+  describeError(e: unknown): unknown {
+    const code = (e as { code?: unknown } | undefined)?.code;
+    if (this.params && this.deps.describeDbError && typeof code === 'string' && code.startsWith('SQLITE_')) return this.deps.describeDbError(e, this.params.dbPath);
+    return e;
   }
 
   /** Runs write operations (indexing, experiments, notebook cells) one after another. */

@@ -41,6 +41,7 @@ export class FolderEngine implements vscode.Disposable {
       execPathFromSetting: runtime.fromSetting,
       openParams: () => ({
         dbPath,
+        roots: [folder.uri.fsPath],
         modelsCacheDir: manager.modelsCacheDir(),
         localModelDirs: localModelDirs(folder),
         device: device(),

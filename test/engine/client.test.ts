@@ -51,7 +51,7 @@ describe('engine process (JSON-RPC over stdio)', function () {
     writeCorpus(corpus);
     client = new EngineClient({
       enginePath: ENGINE,
-      openParams: () => ({ dbPath: path.join(tmp, 'store', 'index.db'), device: 'cpu' }),
+      openParams: () => ({ dbPath: path.join(tmp, 'store', 'index.db'), roots: [tmp], device: 'cpu' }),
       log: (l) => logs.push(l),
       restart: { initialDelayMs: 50, maxDelayMs: 200, maxRestarts: 3 },
       name: 'test',
@@ -176,7 +176,7 @@ describe('engine process: experiments, imports, judgements and pools', function 
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clir-engine-exp-'));
     client = new EngineClient({
       enginePath: ENGINE,
-      openParams: () => ({ dbPath: path.join(tmp, 'index.db'), device: 'cpu' }),
+      openParams: () => ({ dbPath: path.join(tmp, 'index.db'), roots: [SAMPLE], device: 'cpu' }),
       name: 'experiments',
     });
     await client.start();

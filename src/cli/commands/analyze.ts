@@ -16,8 +16,7 @@ import {
   Run,
 } from '../../core/eval';
 import { detectLanguageSync, initLanguageId } from '../../core/text/langid';
-import { openWorkbench } from '../../core/workbench';
-import { defaultDbPath } from '../context';
+import { defaultDbPath, openReadOnly, positiveInt } from '../context';
 import { CliError } from '../errors';
 import { loadQrelsArg, loadRunArg } from './eval';
 
@@ -47,7 +46,7 @@ async function documentLanguages(o: LangSources): Promise<Map<string, string>> {
   }
   const db = o.db ?? defaultDbPath();
   if (!fs.existsSync(db)) throw new CliError(`document languages unknown: pass --db INDEX (the indexed corpus) or --doc-langs FILE`);
-  const wb = openWorkbench(db);
+  const wb = openReadOnly(db);
   try {
     return wb.documentLanguages();
   } finally {
@@ -66,7 +65,7 @@ async function topicLanguages(o: LangSources): Promise<Map<string, string>> {
   }
   const db = o.db ?? defaultDbPath();
   if (fs.existsSync(db)) {
-    const wb = openWorkbench(db);
+    const wb = openReadOnly(db);
     try {
       const m = wb.judgements.topicLanguages();
       if (m.size) return m;
@@ -152,15 +151,17 @@ export function register(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (a: string, b: string, o: { qrels?: string; db?: string; measure: string; n: string; k: string; query?: string[]; json?: boolean }) => {
       const measure = parseMeasures([o.measure])[0];
+      const k = positiveInt('-k')(o.k);
+      positiveInt('-n')(o.n);
       const qrels = await loadQrelsArg(o.qrels, o.db);
       const runA: Run = await loadRunArg(a, o.db);
       const runB: Run = await loadRunArg(b, o.db);
       const ea = evaluate(qrels, runA, [measure]);
       const eb = evaluate(qrels, runB, [measure]);
       const deltas = queryDeltas(ea, eb, measure.name);
-      const top = largestDifferences(ea, eb, measure.name, Number(o.n));
+      const top = largestDifferences(ea, eb, measure.name, positiveInt('-n')(o.n));
       const qids = o.query?.length ? o.query : top.map((d) => d.qid);
-      const moves = qids.map((qid) => ({ qid, docs: documentMovements(runA, runB, qid, Number(o.k), qrels) }));
+      const moves = qids.map((qid) => ({ qid, docs: documentMovements(runA, runB, qid, k, qrels) }));
       if (o.json) {
         process.stdout.write(JSON.stringify({ measure: measure.name, deltas, largest: top, movements: moves }, null, 2) + '\n');
         return;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { trecRunText } from '../../core/store/experiments';
 import { listModels } from '../../core/models';
 import { CliError } from '../errors';
-import { cancelOnSigint, collect, CommonOptions, defaultDbPath, openFromOptions, positiveInt, Progress } from '../context';
+import { cancelOnSigint, collect, CommonOptions, defaultDbPath, numberIn, openFromOptions, positiveInt, Progress } from '../context';
 
 export function common(cmd: Command): Command {
   return cmd
@@ -27,12 +27,15 @@ export function register(program: Command): void {
       .option('-p, --pipeline <name>', 'pipeline whose stages need index-time work, e.g. dense:e5-small', 'bm25')
       .option('--include <glob>', 'only files matching this glob (repeatable)', collect)
       .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect)
-      .option('--max-file-size <MiB>', 'skip files larger than this', Number, 20)
+      .option('--max-file-size <MiB>', 'skip files larger than this', numberIn('--max-file-size', 0.001, 4096, { unit: 'MiB' }), 20)
       .option('--chunk-tokens <n>', 'maximum tokens per chunk (capped by the encoder max length)', positiveInt('--chunk-tokens'), 512)
-      .option('--chunk-overlap <n>', 'tokens of overlap between chunks', Number, 32)
+      .option('--chunk-overlap <n>', 'tokens of overlap between chunks (less than --chunk-tokens)', numberIn('--chunk-overlap', 0, 100_000, { integer: true }), 32)
       .option('--batch-size <n>', 'encoder batch size', positiveInt('--batch-size'), 32),
   ).action(async (source: string, o: CommonOptions & Record<string, unknown>) => {
     if (!fs.existsSync(source)) throw new CliError(`cannot index ${source}: no such file or folder`);
+    if ((o.chunkOverlap as number) >= (o.chunkTokens as number)) {
+      throw new CliError(`--chunk-overlap (${o.chunkOverlap}) must be less than --chunk-tokens (${o.chunkTokens})`);
+    }
     const wb = openFromOptions(o);
     const progress = Progress.for(o);
     const cancel = cancelOnSigint();
@@ -89,8 +92,17 @@ export function register(program: Command): void {
       .option('--lang <code>', 'only documents in this language (repeatable)', collect)
       .option('--path <prefix>', 'only documents whose path starts with this'),
   ).action(async (text: string, o: CommonOptions & Record<string, unknown>) => {
-    const wb = openFromOptions(o);
+    const wb = openFromOptions(o, { forReading: true });
     try {
+      const langs = o.lang as string[] | undefined;
+      if (langs?.length) {
+        const indexed = Object.keys(wb.status().languages).sort();
+        const unknown = langs.filter((l) => !indexed.includes(l));
+        if (unknown.length === langs.length) {
+          throw new CliError(`--lang ${unknown.join(', ')}: no indexed documents in ${unknown.length === 1 ? 'that language' : 'those languages'}; the index has ${indexed.join(', ') || 'no documents'} (ISO 639-1 codes such as en, de, zh)`);
+        }
+        if (unknown.length && !o.json && !o.quiet) process.stderr.write(`clir: warning: --lang ${unknown.join(', ')}: no indexed documents in that language (the index has ${indexed.join(', ')})\n`);
+      }
       const res = await wb.search(text, {
         pipeline: o.pipeline as string,
         k: o.k as number,

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import * as fs from 'node:fs';
-import { openWorkbench } from '../../core/workbench';
-import { defaultDbPath } from '../context';
+import { defaultDbPath, openReadOnly } from '../context';
 import { CliError } from '../errors';
 import {
   DEFAULT_MEASURES,
@@ -34,7 +33,7 @@ export async function loadRunArg(arg: string, dbPath?: string): Promise<Run> {
   if (!fs.existsSync(arg)) {
     const db = dbPath ?? defaultDbPath();
     if (fs.existsSync(db)) {
-      const wb = openWorkbench(db);
+      const wb = openReadOnly(db);
       try {
         const rec = wb.experiments.resolve(arg);
         if (rec) return wb.experiments.toRun(rec.id);
@@ -54,7 +53,7 @@ export async function loadQrelsArg(file: string | undefined, dbPath?: string): P
   if (file) return loadQrels(file);
   const db = dbPath ?? defaultDbPath();
   if (!fs.existsSync(db)) throw new CliError(`--qrels is required (no index database at ${db} to read judgements from)`);
-  const wb = openWorkbench(db);
+  const wb = openReadOnly(db);
   try {
     const qrels = wb.judgements.qrels();
     if (qrels.size === 0) throw new CliError(`${db} holds no judgements: pass --qrels FILE or \`clir import qrels FILE\``);

@@ -13,13 +13,18 @@ function resolveOrFail(wb: Workbench, ref: string): ExperimentRecord {
   return rec;
 }
 
-async function withWorkbench<T>(o: CommonOptions, fn: (wb: Workbench) => Promise<T> | T): Promise<T> {
-  const wb = openFromOptions(o);
+async function withWorkbench<T>(o: CommonOptions, fn: (wb: Workbench) => Promise<T> | T, opts: { forReading?: boolean } = {}): Promise<T> {
+  const wb = openFromOptions(o, opts);
   try {
     return await fn(wb);
   } finally {
     await wb.close();
   }
+}
+
+/** `withWorkbench` for commands that only read: the database must exist (see openDb's forReading). */
+function withReader<T>(o: CommonOptions, fn: (wb: Workbench) => Promise<T> | T): Promise<T> {
+  return withWorkbench(o, fn, { forReading: true });
 }
 
 function fmtMs(x: number | undefined): string {
@@ -30,7 +35,7 @@ export function register(program: Command): void {
   const runs = program.command('runs').description('stored experiment runs');
 
   common(runs.command('list').description('list stored experiments')).action((o: CommonOptions) =>
-    withWorkbench(o, (wb) => {
+    withReader(o, (wb) => {
       const list = wb.services.experiments.records();
       if (o.json) {
         process.stdout.write(JSON.stringify(list.map(({ timings, config, models, ...r }) => ({ ...r, latencyMs: timings.stages.total })), null, 2) + '\n');
@@ -53,7 +58,7 @@ export function register(program: Command): void {
 
   common(runs.command('show').argument('<ref>', 'experiment id (#N) or name').description('show everything recorded about an experiment')).action(
     (ref: string, o: CommonOptions) =>
-      withWorkbench(o, (wb) => {
+      withReader(o, (wb) => {
         const r = resolveOrFail(wb, ref);
         if (o.json) {
           process.stdout.write(JSON.stringify(r, null, 2) + '\n');
@@ -95,7 +100,7 @@ export function register(program: Command): void {
       .option('-o, --out <file>', 'write to this file instead of stdout')
       .description('export an experiment as a TREC run file'),
   ).action((ref: string, o: CommonOptions & { out?: string }) =>
-    withWorkbench(o, (wb) => {
+    withReader(o, (wb) => {
       const r = resolveOrFail(wb, ref);
       const { text, lines } = wb.services.experiments.exportRun(r.id);
       if (o.out) {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { forEachLine, forEachLineOfString, isBlankOrComment, splitFields } from './lines';
+import { decodeTrecId } from './trecid';
 import { CorpusDoc, EvalParseError, EvalWarning, Qrels, Run, RunQuery, Topic } from './types';
 
 /*
@@ -34,11 +35,14 @@ export function parseAtof(token: string): { value: number; exact: boolean } | un
 }
 
 const INT = /^[+-]?\d+(?:\.0*)?$/;
+/** The largest relevance grade accepted (trec_eval reads grades into a C long; real grades are small). */
+export const MAX_REL = 2147483647;
 
-/** Parses a relevance value: an integer (`2`, `-1`, also `1.0`); anything else is rejected. */
+/** Parses a relevance value: an integer (`2`, `-1`, also `1.0`) within ±MAX_REL; anything else is rejected. */
 export function parseRelevance(token: string): number | undefined {
   if (!INT.test(token)) return undefined;
-  return Math.trunc(Number(token));
+  const v = Math.trunc(Number(token));
+  return Math.abs(v) <= MAX_REL ? v : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -81,8 +85,8 @@ class QrelsBuilder {
       throw new EvalParseError(this.file, lineNo, `4 whitespace-separated fields "qid iter docid rel" (found ${f.length})`, line);
     }
     const rel = parseRelevance(f[3]);
-    if (rel === undefined) throw new EvalParseError(this.file, lineNo, 'an integer relevance value in field 4', f[3]);
-    this.add(f[0], f[2], rel);
+    if (rel === undefined) throw new EvalParseError(this.file, lineNo, `an integer relevance value in field 4 (between ${-MAX_REL} and ${MAX_REL})`, f[3]);
+    this.add(decodeTrecId(f[0]), decodeTrecId(f[2]), rel);
   }
 
   beirLine(line: string, lineNo: number): void {
@@ -93,7 +97,7 @@ class QrelsBuilder {
       throw new EvalParseError(this.file, lineNo, '3 tab-separated fields "query-id corpus-id score"', line);
     }
     const rel = parseRelevance(f[2]);
-    if (rel === undefined) throw new EvalParseError(this.file, lineNo, 'an integer score in field 3', f[2]);
+    if (rel === undefined) throw new EvalParseError(this.file, lineNo, `an integer score in field 3 (between ${-MAX_REL} and ${MAX_REL})`, f[2]);
     this.add(f[0], f[1], rel);
   }
 
@@ -171,6 +175,8 @@ class RunBuilder {
     }
     const sc = parseAtof(f[4]);
     if (sc === undefined) throw new EvalParseError(this.file, lineNo, 'a numeric score in field 5', f[4]);
+    // One rule for eval and import: NaN is not a score (it cannot be ranked or stored); ±inf is.
+    if (Number.isNaN(sc.value)) throw new EvalParseError(this.file, lineNo, 'a numeric score in field 5 (NaN is not a score)', f[4]);
     if (!sc.exact && this.warnings.length < 100) {
       this.warnings.push({
         code: 'other',
@@ -179,8 +185,8 @@ class RunBuilder {
         message: `${this.file}:${lineNo}: score "${f[4]}" read as ${sc.value} (trailing characters ignored, like C atof)`,
       });
     }
-    const qid = f[0];
-    const docid = f[2];
+    const qid = decodeTrecId(f[0]);
+    const docid = decodeTrecId(f[2]);
     this.tag = f[5];
     if (qid !== this.curQid) this.switchTo(qid);
     const q = this.cur as RunQuery;
@@ -341,6 +347,8 @@ export interface BeirDataset {
  * Pass `loadCorpus: false` to skip the (possibly large) corpus.
  */
 export async function readBeirFolder(dir: string, split = 'test', opts: { loadCorpus?: boolean } = {}): Promise<BeirDataset> {
+  if (!fs.existsSync(dir)) throw new Error(`BEIR folder ${dir} does not exist; pass the folder that holds queries.jsonl and qrels/`);
+  if (!fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder; pass a BEIR folder (queries.jsonl, qrels/${split}.tsv)`);
   const qrelsFile = path.join(dir, 'qrels', `${split}.tsv`);
   if (!fs.existsSync(qrelsFile)) {
     const splits = fs.existsSync(path.join(dir, 'qrels')) ? fs.readdirSync(path.join(dir, 'qrels')).join(', ') : 'none';

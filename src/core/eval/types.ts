@@ -53,10 +53,9 @@ export class EvalParseError extends Error {
     readonly expected: string,
     readonly got?: string,
   ) {
-    super(
-      `${file}:${line}: expected ${expected}` +
-        (got !== undefined ? `, got ${JSON.stringify(got.length > 80 ? got.slice(0, 77) + '...' : got)}` : ''),
-    );
+    // The message never quotes the file's content (`got` keeps it for callers that want it): a
+    // file picked by mistake (a key, /etc/shadow) must not end up in logs or on screen.
+    super(`${file}:${line}: expected ${expected}`);
     this.name = 'EvalParseError';
   }
 }

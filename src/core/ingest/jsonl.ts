@@ -20,7 +20,9 @@ export async function* readCorpusJsonl(file: string, onBadLine: (line: number, r
     try {
       obj = JSON.parse(s);
     } catch (err) {
-      onBadLine(line, `not valid JSON (${(err as Error).message})`);
+      // Node's JSON.parse message quotes the text; name the position only (errors never echo content).
+      const at = /position (\d+)/.exec((err as Error).message);
+      onBadLine(line, `not valid JSON${at ? ` (at character ${Number(at[1]) + 1})` : ''}`);
       continue;
     }
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {

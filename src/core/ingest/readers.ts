@@ -140,7 +140,8 @@ export async function pdfToText(bytes: Uint8Array): Promise<Extracted> {
   const unpdf = await import('unpdf');
   let pdf;
   try {
-    pdf = await unpdf.getDocumentProxy(new Uint8Array(bytes));
+    // verbosity 0: pdf.js prints font warnings with console.log (stdout), which would mix into --json output and ignore -q.
+    pdf = await unpdf.getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   } catch (err) {
     throw new UnreadableFile(`not a readable PDF: ${(err as Error).message}`);
   }

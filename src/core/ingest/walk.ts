@@ -1,7 +1,9 @@
 /**
  * Lists the files of a folder to index: include/exclude globs (fast-glob), every `.gitignore` in the
  * tree honoured relative to its own folder (the `ignore` package implements git's rules), and
- * built-in excludes for VCS/dependency/build folders. Symbolic links are not followed.
+ * built-in excludes for VCS/dependency/build folders. Symbolic links are not followed: they, FIFOs,
+ * sockets and devices, and folders that could not be read are listed in `errors` with the reason
+ * (the indexer's skip list).
  */
 import fg from 'fast-glob';
 import ignore, { Ignore } from 'ignore';
@@ -40,22 +42,39 @@ export interface WalkResult {
 export async function walkFolder(root: string, opts: WalkOptions = {}): Promise<WalkResult> {
   const include = opts.include?.length ? opts.include : ['**/*'];
   const exclude = [...DEFAULT_EXCLUDES, ...(opts.exclude ?? [])];
+  // Folders that cannot be read are skipped by fast-glob (suppressErrors); note them for the report.
+  const unreadable: { dir: string; code: string }[] = [];
+  const readdir = ((p: string, o: unknown, cb: (err: NodeJS.ErrnoException | null, r?: unknown) => void) =>
+    (fs.readdir as unknown as (p: string, o: unknown, cb: (err: NodeJS.ErrnoException | null, r?: unknown) => void) => void)(p, o, (err, r) => {
+      if (err && err.code !== 'ENOENT') unreadable.push({ dir: p, code: err.code ?? err.message });
+      cb(err, r);
+    })) as unknown as typeof fs.readdir;
   const entries = await fg(include, {
     cwd: root,
     ignore: exclude,
     dot: true,
-    onlyFiles: true,
+    onlyFiles: false,
     followSymbolicLinks: false,
     suppressErrors: true,
     stats: true,
+    fs: { readdir },
   });
   const rules = opts.gitignore === false ? [] : await loadGitignores(root, exclude);
   const result: WalkResult = { files: [], unsupported: {}, gitignored: 0, errors: [] };
   for (const e of entries) {
+    if (e.dirent.isDirectory()) continue;
     const rel = e.path.split(path.sep).join('/');
     if (path.posix.basename(rel) === '.gitignore') continue;
     if (isGitignored(rel, rules)) {
       result.gitignored++;
+      continue;
+    }
+    if (e.dirent.isSymbolicLink()) {
+      result.errors.push({ rel, reason: 'symbolic link, not followed (only files inside the folder are indexed)' });
+      continue;
+    }
+    if (!e.dirent.isFile()) {
+      result.errors.push({ rel, reason: 'not a regular file (FIFO, socket or device)' });
       continue;
     }
     const kind = kindOf(rel);
@@ -70,6 +89,10 @@ export async function walkFolder(root: string, opts: WalkOptions = {}): Promise<
       continue;
     }
     result.files.push({ rel, abs: path.join(root, e.path), kind, size: st.size, mtimeMs: st.mtimeMs });
+  }
+  for (const u of unreadable) {
+    const rel = path.relative(root, u.dir).split(path.sep).join('/') || '.';
+    result.errors.push({ rel: rel + '/', reason: `folder could not be read (${u.code}); its files were not indexed` });
   }
   result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return result;

@@ -84,6 +84,7 @@ class Parser {
   private i = 0;
   /** Inside the stage of a qt(…): another qt(…) is an error. */
   private inQt = false;
+  private nesting = 0;
   constructor(private readonly s: string, private readonly rerankDepth: number) {}
 
   done(): boolean {
@@ -92,11 +93,12 @@ class Parser {
 
   fail(what: string): never {
     throw new PipelineSyntaxError(
-      `pipeline "${this.s}": ${what} at character ${this.i + 1}; expected e.g. bm25, dense:MODEL, hybrid:MODEL, rrf(A,B), A+rerank:MODEL[@N], dense:MODEL+adapter:NAME, qt(dict:NAME)>bm25, dt(mt:MODEL,LANG)>bm25`,
+      `pipeline "${this.s.length > 120 ? this.s.slice(0, 117) + '...' : this.s}": ${what} at character ${this.i + 1}; expected e.g. bm25, dense:MODEL, hybrid:MODEL, rrf(A,B), A+rerank:MODEL[@N], dense:MODEL+adapter:NAME, qt(dict:NAME)>bm25, dt(mt:MODEL,LANG)>bm25`,
     );
   }
 
   pipeline(): StageConfig {
+    if (++this.nesting > MAX_NESTING) this.fail(`pipeline nested more than ${MAX_NESTING} levels deep`);
     let stage = this.first();
     for (;;) {
       const op = POSTFIX_STAGES.find((o) => this.s.startsWith(o.prefix, this.i));
@@ -104,6 +106,7 @@ class Parser {
       this.i += op.prefix.length;
       stage = op.parse(this, stage);
     }
+    this.nesting--;
     return stage;
   }
 
@@ -182,8 +185,8 @@ class Parser {
     }
     return {
       type: 'bm25',
-      k1: num(params.k1, 0.9),
-      b: num(params.b, 0.4),
+      k1: num(params.k1, 0.9, 'k1', K1_MAX),
+      b: num(params.b, 0.4, 'b', 1),
       aggregate: agg(params.agg, this),
       ...(params.analyzer === 'standard' ? { analyzer: 'standard' as const } : {}),
     };
@@ -284,10 +287,17 @@ class Parser {
   }
 }
 
-function num(v: string | undefined, dflt: number): number {
+/** Largest BM25 k1 accepted (usual values are 0.5–3; beyond this scores overflow to NaN). */
+const K1_MAX = 1000;
+/** Deepest nesting of rrf(…) / qt(…) accepted (a real pipeline nests two or three levels). */
+const MAX_NESTING = 32;
+
+function num(v: string | undefined, dflt: number, name: string, max: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new PipelineSyntaxError(`bad number "${v}" in pipeline parameters`);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > max) {
+    throw new PipelineSyntaxError(`bad value "${v}" for ${name} in pipeline parameters: expected a number from 0 to ${max}`);
+  }
   return n;
 }
 

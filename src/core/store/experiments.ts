@@ -3,6 +3,7 @@
  * configuration + hash, models with revisions and dtype, execution provider, corpus snapshot,
  * topics, code version, per-stage timings) and the ranking itself.
  */
+import { encodeTrecId } from '../eval/trecid';
 import { createHash } from 'node:crypto';
 import type { Run } from '../eval/types';
 import type { ModelRecord } from '../models/types';
@@ -256,14 +257,18 @@ export class ExperimentStore {
   }
 }
 
-/** One line of a TREC run file: `qid Q0 docid rank score tag`. */
+/**
+ * One line of a TREC run file: `qid Q0 docid rank score tag`. Ids with whitespace, control
+ * characters or `%` are percent-encoded (../eval/trecid.ts), so the line always has 6 fields and
+ * `clir import run` reads back exactly the ids written.
+ */
 export function trecRunLine(qid: string, docKey: string, rank: number, score: number, tag: string): string {
-  return `${qid} Q0 ${docKey} ${rank} ${score.toFixed(6)} ${tag}`;
+  return `${encodeTrecId(qid)} Q0 ${encodeTrecId(docKey)} ${rank} ${score.toFixed(6)} ${tag}`;
 }
 
 /** TREC run file text for ranked lists (ranks from 1; whitespace in the tag becomes `_`). */
 export function trecRunText(lists: RankedList[], tag: string): string {
-  const t = tag.replace(/\s+/g, '_');
+  const t = tag.replace(/\s+/g, '_').replace(/[\x00-\x1f\x7f]/g, '_') || 'clir';
   const lines: string[] = [];
   for (const l of lists) l.docs.forEach((d, i) => lines.push(trecRunLine(l.qid, d.docKey, i + 1, d.score, t)));
   return lines.join('\n') + (lines.length ? '\n' : '');

@@ -1,4 +1,4 @@
-export { openDb, getMeta, setMeta, bumpVersion, SCHEMA_VERSION } from './db';
+export { openDb, getMeta, setMeta, bumpVersion, SCHEMA_VERSION, DbFileError, describeDbError } from './db';
 export type { Db } from './db';
 export { CorpusStore, CHUNK_TEXT_SQL, chunkTexts } from './corpus';
 export type { NewDocument, NewChunk, DocState, RootRow, ChunkHitRow, DocumentRow } from './corpus';

@@ -30,6 +30,7 @@ export class TranslationCache {
   }
 
   put(translator: string, src: string, tgt: string, text: string, translated: string, latencyMs: number): void {
+    if (this.db.readonly) return; // a read-only command (search) translates without caching
     this.stmts.put(translator, src, tgt, textHash(text), text, translated, latencyMs, new Date().toISOString());
   }
 

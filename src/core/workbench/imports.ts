@@ -50,7 +50,7 @@ export class ImportService {
 
   /** A BEIR folder's queries and `qrels/<split>.tsv` (its corpus is indexed separately). */
   async importBeir(folder: string, split = 'test'): Promise<ImportResult> {
-    const abs = this.checkFile(folder);
+    const abs = path.resolve(folder);
     const beir = await readBeirFolder(abs, split, { loadCorpus: false });
     const topics = await this.storeTopics(beir.queries, path.join(abs, 'queries.jsonl'));
     const qrels = this.wb.judgements.importQrels(beir.qrels, path.join(abs, 'qrels', `${split}.tsv`));

@@ -2,6 +2,7 @@
  * Relevance judging: stored topics and qrels, judgements (an append-only log per assessor), depth-k
  * pools built from stored experiments, and the overview the Judgements view shows.
  */
+import { encodeTrecId } from '../eval/trecid';
 import type { Topic } from '../eval/types';
 import type { ExperimentService } from './experiments';
 import type { CreatePoolParams, JudgementDto, JudgementsOverview, JudgeParams, PoolItem, PoolSummary } from './types';
@@ -33,7 +34,7 @@ export class JudgingService {
     const lines: string[] = [];
     for (const qid of qids) {
       const m = q.get(qid)!;
-      for (const d of [...m.keys()].sort()) lines.push(`${qid} 0 ${d} ${m.get(d)}`);
+      for (const d of [...m.keys()].sort()) lines.push(`${encodeTrecId(qid)} 0 ${encodeTrecId(d)} ${m.get(d)}`);
     }
     return { text: lines.length ? lines.join('\n') + '\n' : '', pairs: lines.length, queries: qids.length };
   }

@@ -38,6 +38,12 @@ export interface WorkbenchOptions {
    */
   pipelinesFile?: string;
   log?: (msg: string) => void;
+  /**
+   * For commands that read (search, runs, eval): the database must exist ("no index at …"), nothing
+   * is created, its journal mode is left alone, and it is opened read-only when its file or folder is
+   * not writable (see openDb).
+   */
+  forReading?: boolean;
 }
 
 /** Reads a named-pipelines file; errors name the file and the entry at fault. */
@@ -103,7 +109,7 @@ export class Workbench implements WorkbenchApi {
   private readonly dictionaryVersions = new Map<string, string>();
 
   constructor(readonly dbPath: string, private readonly opts: WorkbenchOptions = {}) {
-    this.db = openDb(dbPath);
+    this.db = openDb(dbPath, { forReading: !!opts.forReading });
     this.corpus = new CorpusStore(this.db);
     this.vectors = new VectorStore(this.db);
     this.bm25 = new Bm25Index(this.db);

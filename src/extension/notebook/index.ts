@@ -17,6 +17,7 @@ import type { EngineClient } from '../../engine/client';
 import { engineRuntime } from '../engineRuntime';
 import { cfg, device, localModelDirs, rerankDepth } from '../config';
 import { EngineCellBackend } from './backend';
+import { resolveHitToOpen, UNTRUSTED_CELL_MESSAGE } from './trust';
 import { fromNotebookData, fromNotebookDocument, toNotebookData, toVsOutput } from './convert';
 
 export const CONTROLLER_ID = 'clir-notebook-controller';
@@ -171,6 +172,18 @@ export function registerNotebooks(context: vscode.ExtensionContext): NotebookApi
   };
 
   controller.executeHandler = async (cells, doc) => {
+    if (!vscode.workspace.isTrusted) {
+      // Restricted Mode: no cell runs (a cell may name any folder to index and loads native models).
+      for (const cell of cells) {
+        if (cell.kind !== vscode.NotebookCellKind.Code) continue;
+        const exec = controller.createNotebookCellExecution(cell);
+        exec.start(Date.now());
+        await exec.replaceOutput([toVsOutput(errorOutput(UNTRUSTED_CELL_MESSAGE))]);
+        exec.end(false, Date.now());
+      }
+      void vscode.window.showWarningMessage(UNTRUSTED_CELL_MESSAGE, 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      return;
+    }
     const plans = planNotebook(planCells(doc), baseDir(doc));
     const state = { failed: false };
     for (const cell of cells) {
@@ -236,7 +249,13 @@ export function registerNotebooks(context: vscode.ExtensionContext): NotebookApi
     const m = message as { type?: string; path?: string; start?: number; end?: number };
     if (m?.type !== 'open' || typeof m.path !== 'string') return;
     try {
-      const file = path.resolve(baseDir(editor.notebook), m.path);
+      // Saved outputs are not trusted: open only a regular file inside the workspace folders.
+      const target = resolveHitToOpen((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), baseDir(editor.notebook), m.path);
+      if ('error' in target) {
+        void vscode.window.showWarningMessage(`CLIR: not opening ${m.path}: ${target.error}.`);
+        return;
+      }
+      const file = target.file;
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
       const len = doc.getText().length;
       const start = doc.positionAt(Math.min(len, Math.max(0, m.start ?? 0)));
