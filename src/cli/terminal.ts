@@ -31,6 +31,11 @@ export function installOutputEscaping(): void {
   rawStderrWrite = process.stderr.write.bind(process.stderr) as Write;
   process.stdout.write = filtered(process.stdout);
   process.stderr.write = filtered(process.stderr);
+  // `clir search … | head`: the reader went away; stop quietly instead of dying on EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
 }
 
 /** process.stderr with the unfiltered write (for the progress bar's cursor movements). */

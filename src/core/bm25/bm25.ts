@@ -335,10 +335,10 @@ export function chooseQueryLanguage(query: string, indexLangs: Map<string, numbe
   const present = new Set([...indexLangs].filter(([l, n]) => l !== 'und' && n >= Math.max(1, total * 0.005)).map(([l]) => l));
   const top = scores[0][0];
   if ((reliable && present.has(top)) || present.size === 0) return top;
-  const stemmed = new Set(stemmedLanguages());
+  // The best candidate the index holds documents in; when none (a French word looked up in an English
+  // index), 'und': the query's words are then looked up in every form the index's languages give them.
   const best = scores.find(([l]) => present.has(l));
-  // Prefer a candidate with an analyzer; otherwise the detector's first choice.
-  return best && (stemmed.has(best[0]) || !stemmed.has(top)) ? best[0] : top;
+  return best ? best[0] : 'und';
 }
 
 function exhaustiveDocs(chunks: ChunkScore[], k: number, how: Aggregation): DocScore[] {
