@@ -93,11 +93,13 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
 
   const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
-  reg('clir.indexWorkspace', async () => {
+  reg('clir.indexWorkspace', async (args?: { pipeline?: string }) => {
     if (!requireTrust()) return;
     const f = requireFolders();
     if (!f) return;
-    const r = await indexer.indexFolders(f);
+    // With a pipeline (e.g. from "Search Across Languages"), it becomes the active one and is indexed.
+    if (args?.pipeline) await pipelines.set(args.pipeline);
+    const r = await indexer.indexFolders(f, args?.pipeline ? { pipeline: args.pipeline } : {});
     experiments.refresh();
     judgements.refresh();
     return r;

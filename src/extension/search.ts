@@ -8,6 +8,7 @@ import type { Hit } from '../core/api';
 import { isCancelled } from '../engine/client';
 import { cfg, rerankDepth } from './config';
 import type { EngineManager } from './engines';
+import { missingEmbeddingsModel, searchPlaceholder } from './guidance';
 import type { PipelineState } from './pipelines';
 
 export interface FolderHit extends Hit {
@@ -24,6 +25,8 @@ export interface SearchRun {
 
 interface HitItem extends vscode.QuickPickItem {
   hit?: FolderHit;
+  /** Enter on this item indexes the embeddings the pipeline lacks (with progress), then searches again. */
+  embed?: string;
 }
 
 const TEXT_OFFSET_EXTS = new Set(['.txt', '.md', '.markdown']);
@@ -72,7 +75,16 @@ export class SearchController {
         hit: h,
       };
     });
-    for (const e of run.errors) items.push({ label: `$(warning) ${e}`, alwaysShow: true });
+    const missing = run.errors.map(missingEmbeddingsModel).find(Boolean);
+    if (missing) {
+      items.push({
+        label: `$(cloud-download) Press Enter to index the ${missing} embeddings (needed for ${run.pipeline})`,
+        detail: `This index has no embeddings for ${missing} yet: indexing them runs with progress in a notification, then this search runs again.`,
+        alwaysShow: true,
+        embed: run.pipeline,
+      });
+    }
+    for (const e of run.errors) if (!missingEmbeddingsModel(e)) items.push({ label: `$(warning) ${e}`, detail: e.length > 80 ? e : undefined, alwaysShow: true });
     if (!items.length && run.query.trim()) items.push({ label: `$(info) No results for "${run.query}" with ${run.pipeline}`, alwaysShow: true });
     return items;
   }
@@ -84,13 +96,13 @@ export class SearchController {
   show(args: { query?: string; pipeline?: string } = {}): Promise<SearchRun | undefined> {
     if (args.pipeline) void this.pipelines.set(args.pipeline);
     const qp = vscode.window.createQuickPick<HitItem>();
-    qp.placeholder = 'Search the index in any language (e.g. a Russian query finds German and English documents)';
     qp.matchOnDescription = false;
     qp.matchOnDetail = false;
     let pipelineButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('symbol-enum'), tooltip: 'Switch pipeline' };
     const panelButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('open-preview'), tooltip: 'Open the results in the CLIR Workbench panel' };
     const setTitle = (extra = '') => {
       qp.title = `CLIR Search — ${this.pipelines.current}${extra}`;
+      qp.placeholder = searchPlaceholder(this.pipelines.current);
       pipelineButton = { iconPath: new vscode.ThemeIcon('symbol-enum'), tooltip: `Switch pipeline (now ${this.pipelines.current}; next ${this.pipelines.next()})` };
       qp.buttons = [pipelineButton, panelButton];
     };
@@ -149,6 +161,13 @@ export class SearchController {
     });
     qp.onDidAccept(async () => {
       const item = qp.selectedItems[0] ?? qp.activeItems[0];
+      if (item?.embed) {
+        const query = qp.value;
+        qp.hide();
+        await vscode.commands.executeCommand('clir.indexWorkspace', { pipeline: item.embed });
+        await this.show({ query, pipeline: item.embed });
+        return;
+      }
       if (!item?.hit) return;
       qp.hide();
       await openHit(item.hit);
