@@ -82,11 +82,17 @@ export interface SearchOptions {
 
 export interface HitChunk {
   id: number;
-  /** Character offsets [start, end) into the document's extracted text (and, for .txt/.md, into the file itself). */
+  /**
+   * Character offsets [start, end) of the passage in the source file (.txt, .md, .html: what an
+   * editor selects), or in the extracted text for a PDF or a corpus.jsonl document.
+   */
   start: number;
   end: number;
+  /** The chunk's extracted text. */
   text: string;
   lang: string;
+  /** 1-based page of a PDF hit. */
+  page?: number;
 }
 
 export interface Hit {

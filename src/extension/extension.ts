@@ -9,7 +9,7 @@ import { cfg, DEVICES, device } from './config';
 import { EngineManager } from './engines';
 import { Indexer } from './indexing';
 import { PipelineState } from './pipelines';
-import { SearchController, openHit } from './search';
+import { PDF_SCHEME, SearchController, openHit, pdfPages } from './search';
 import { IndexStatusBar } from './statusBar';
 import { STATUS_URI, StatusView } from './statusView';
 import { ExperimentCommands } from './experiments';
@@ -261,6 +261,7 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
       },
     }),
     vscode.workspace.registerTextDocumentContentProvider('clir-status', statusView),
+    vscode.workspace.registerTextDocumentContentProvider(PDF_SCHEME, pdfPages),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       statusBar.update();
       void startExisting();

@@ -19,7 +19,7 @@ import { detectLanguageSync, initLanguageId } from '../text/langid';
 import { ANALYZER_VERSION, terms } from '../text/terms';
 import { chunkText, estimateTokens } from './chunker';
 import { readCorpusJsonl } from './jsonl';
-import { extractText, kindOf, UnreadableFile } from './readers';
+import { extractText, EXTRACTOR_VERSION, kindOf, SourceMap, sourceRange, UnreadableFile } from './readers';
 import { FoundFile, walkFolder } from './walk';
 
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -46,7 +46,7 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
   const overlap = opts.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP;
   const enc = encoders[0];
   if (!enc) {
-    return { maxTokens: requested - 2, overlap, count: estimateTokens, signature: `estimate:${requested}:${overlap}:a${ANALYZER_VERSION}` };
+    return { maxTokens: requested - 2, overlap, count: estimateTokens, signature: `estimate:${requested}:${overlap}:a${ANALYZER_VERSION}:x${EXTRACTOR_VERSION}` };
   }
   // Budget = the smallest max length among the encoders, minus special tokens and the passage prefix.
   const limit = Math.min(requested, ...encoders.map((e) => e.record.maxLength));
@@ -57,7 +57,7 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
     maxTokens: Math.max(16, limit - special - prefix),
     overlap,
     count,
-    signature: `${enc.record.source}@${enc.record.revision}:${limit}:${overlap}:a${ANALYZER_VERSION}`,
+    signature: `${enc.record.source}@${enc.record.revision}:${limit}:${overlap}:a${ANALYZER_VERSION}:x${EXTRACTOR_VERSION}`,
   };
 }
 
@@ -74,15 +74,18 @@ function buildDocument(
   mtimeMs: number | null,
   size: number,
   plan: ChunkPlan,
+  map?: SourceMap,
 ): NewDocument {
   const lang = detectLanguageSync(text);
   const chunks: NewChunk[] = chunkText(text, { maxTokens: plan.maxTokens, overlapTokens: plan.overlap, countTokens: plan.count }).map(
     (span) => {
       const chunkTextValue = text.slice(span.start, span.end);
       const chunkLang = chunkTextValue.length >= 40 ? detectLanguageSync(chunkTextValue) : 'und';
+      const src = map ? sourceRange(map, span.start, span.end) : undefined;
       return {
         start: span.start,
         end: span.end,
+        ...(src ? { srcStart: src.start, srcEnd: src.end } : {}),
         lang: chunkLang === 'und' ? lang : chunkLang,
         terms: terms(title && span.start === 0 && !text.startsWith(title) ? `${title}\n${chunkTextValue}` : chunkTextValue),
       };
@@ -192,7 +195,7 @@ async function processFile(
     skip(f.rel, f.kind === 'pdf' ? 'no extractable text (scanned PDF without a text layer?)' : 'no text content');
     return 'skipped';
   }
-  batch.add(buildDocument(f.rel, f.abs, extracted.title, extracted.text, hash, f.mtimeMs, f.size, plan));
+  batch.add(buildDocument(f.rel, f.abs, extracted.title, extracted.text, hash, f.mtimeMs, f.size, plan, extracted.map));
   return prev ? 'updated' : 'added';
 }
 

@@ -224,4 +224,9 @@ export const migrations: string[] = [
     DELETE FROM chunk_translations_fts WHERE rowid = old.id;
   END;
   `,
+  // Source-file offsets of chunks whose extracted text differs from the file (HTML, Markdown); NULL = the text offsets.
+  `
+  ALTER TABLE chunks ADD COLUMN src_start INTEGER;
+  ALTER TABLE chunks ADD COLUMN src_end INTEGER;
+  `,
 ];

@@ -275,7 +275,7 @@ export class Workbench implements WorkbenchApi {
         title: r.title ?? undefined,
         score: d.score,
         lang: r.lang,
-        chunk: { id: d.chunkId, start: r.start, end: r.end, text: r.text, lang: r.chunkLang },
+        chunk: { id: d.chunkId, start: r.start, end: r.end, text: r.text, lang: r.chunkLang, ...(r.page ? { page: r.page } : {}) },
         snippet: makeSnippet(r.text, query),
       };
     });
