@@ -2,7 +2,9 @@
  * Relevance judging: stored topics and qrels, judgements (an append-only log per assessor), depth-k
  * pools built from stored experiments, and the overview the Judgements view shows.
  */
-import type { Topic } from '../eval/types';
+import type { Qrels, Topic } from '../eval/types';
+import type { JudgementRecord } from '../views/dataSource';
+import { countJudged, judgedQrels, qrelsFromRows } from '../views/qrels';
 import type { ExperimentService } from './experiments';
 import type { CreatePoolParams, JudgementDto, JudgementsOverview, JudgeParams, PoolItem, PoolSummary } from './types';
 import type { Workbench } from './workbench';
@@ -15,6 +17,15 @@ export class JudgingService {
 
   private changed(): void {
     this.experiments().changedQrels();
+  }
+
+  /**
+   * What counts as judged (`judgedQrels`, the one definition the panel and notebooks use too):
+   * imported qrels plus the assessor's judgements (anyone's without an assessor).
+   */
+  judged(assessor?: string): Qrels {
+    const js: JudgementRecord[] = this.wb.judgements.current(assessor).map((j) => ({ assessor: j.assessor, qid: j.qid, docid: j.docKey, grade: j.grade, at: j.createdAt }));
+    return judgedQrels(qrelsFromRows(this.wb.judgements.importedQrels()), js, assessor);
   }
 
   topics(): Topic[] {
@@ -79,13 +90,17 @@ export class JudgingService {
     return this.pools().find((x) => x.id === id)!;
   }
 
-  /** Pools, newest first, with how many of their items are judged. */
-  pools(): PoolSummary[] {
-    return this.wb.judgements.pools().map((p) => ({ ...p, judged: this.wb.judgements.judgedPoolItems(p.id) })).reverse();
+  /** Pools, newest first, with how many of their items are judged (imported qrels + the assessor's judgements). */
+  pools(assessor?: string): PoolSummary[] {
+    const q = this.judged(assessor);
+    return this.wb.judgements
+      .pools()
+      .map((p) => ({ ...p, judged: countJudged(this.wb.judgements.poolItems(p.id).map((it) => ({ qid: it.qid, docid: it.docKey })), q) }))
+      .reverse();
   }
 
-  poolItems(poolId: number): PoolItem[] {
-    const q = this.wb.judgements.qrels();
+  poolItems(poolId: number, assessor?: string): PoolItem[] {
+    const q = this.judged(assessor);
     return this.wb.judgements.poolItems(poolId).map((it) => ({ ...it, grade: q.get(it.qid)?.get(it.docKey) ?? null }));
   }
 
@@ -98,8 +113,8 @@ export class JudgingService {
   }
 
   /** Topics with judged / relevant counts and the unjudged documents in the top 10 of stored runs. */
-  overview(): JudgementsOverview {
-    const q = this.wb.judgements.qrels();
+  overview(assessor?: string): JudgementsOverview {
+    const q = this.judged(assessor);
     const topics = this.wb.judgements.topics();
     const unjudged = new Map<string, number>();
     for (const [qid, d] of this.wb.experiments.topPairs(10)) if (!q.get(qid)?.has(d)) unjudged.set(qid, (unjudged.get(qid) ?? 0) + 1);
@@ -123,7 +138,7 @@ export class JudgingService {
     const counts = this.wb.judgements.counts();
     return {
       topics: rows,
-      pools: this.pools(),
+      pools: this.pools(assessor),
       assessors: this.wb.judgements.assessors(),
       importedQrels: counts.qrels,
       judgements: this.wb.judgements.current().length,
