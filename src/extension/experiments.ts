@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_MEASURES } from '../core/eval/measures';
 import { isCancelled } from '../engine/client';
 import type { ExperimentSummary, ImportResult, RunExperimentResult } from '../engine/protocol';
+import { missingQrelsNote } from './guidance';
 import type { EngineManager, FolderEngine } from './engines';
 import type { PipelineState } from './pipelines';
 import type { SearchRun } from './search';
@@ -41,6 +42,9 @@ function message(e: unknown): string {
 }
 
 export class ExperimentCommands {
+  /** The last "experiments ran" notification: its text and buttons (tests read it). */
+  lastRunNotice?: { message: string; buttons: string[] };
+
   constructor(
     private readonly engines: EngineManager,
     private readonly pipelines: PipelineState,
@@ -221,11 +225,16 @@ export class ExperimentCommands {
         .join(', ');
       const same = outcome.results.flatMap((r) => r.identicalTo);
       const text = `CLIR: ${outcome.cancelled ? 'cancelled after' : 'ran'} ${outcome.results.length} experiment${outcome.results.length > 1 ? 's' : ''} on ${outcome.results[0].queries} topics: ${summary}.${same.length ? ` Identical to earlier run #${same.join(', #')}.` : ''}`;
+      // No qrels for these topics: say so and offer Import Qrels (then the views show the metrics) or Judge.
+      const needsQrels = missingQrelsNote(outcome.results);
+      this.lastRunNotice = { message: needsQrels ? `${text} ${needsQrels}` : text, buttons: needsQrels ? ['Import Qrels', 'Judge', 'Compare'] : ['Compare', 'Export Run'] };
       if (args.compare) await this.compare([{ ids: await this.compareSet(engine, ids), folder: engine.folder.name }]);
       else {
-        void vscode.window.showInformationMessage(text, 'Compare', 'Export Run').then(async (a) => {
+        void vscode.window.showInformationMessage(this.lastRunNotice.message, ...this.lastRunNotice.buttons).then(async (a) => {
           if (a === 'Compare') await this.compare([{ ids: await this.compareSet(engine, ids), folder: engine.folder.name }]);
           if (a === 'Export Run') await this.exportRun([{ id: ids[ids.length - 1], folder: engine.folder.name }]);
+          if (a === 'Import Qrels') await vscode.commands.executeCommand('clir.importQrels', { folder: engine.folder.name });
+          if (a === 'Judge') await vscode.commands.executeCommand('clir.judge', { ids, folder: engine.folder.name });
         });
       }
     } else if (outcome.cancelled) {

@@ -89,3 +89,13 @@ export function progressText(p: IndexProgress, withFile = false): string {
   const count = p.total ? ` ${p.done}/${p.total}` : p.done ? ` ${p.done}` : '';
   return `${phase}${count}${withFile && p.file ? ` — ${p.file}` : ''}`;
 }
+
+/**
+ * After Run Experiment: when no new run could be scored (no qrels or judgements for its topics), the
+ * sentence that says so; the notification then offers Import Qrels and Judge first.
+ */
+export function missingQrelsNote(results: readonly { experiment: { metrics?: Record<string, number>; evaluatedQueries?: number } }[]): string | undefined {
+  if (!results.length) return undefined;
+  const unscored = results.every((r) => !r.experiment.metrics || !r.experiment.evaluatedQueries);
+  return unscored ? 'No relevance judgements (qrels) for these topics yet, so no metrics: import a qrels file or judge the results.' : undefined;
+}

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { IndexReport } from '../../src/core/api';
-import { indexSummary, isCrossLingual, missingEmbeddingsModel, progressText, searchPlaceholder, skippedItems } from '../../src/extension/guidance';
+import { indexSummary, isCrossLingual, missingEmbeddingsModel, missingQrelsNote, progressText, searchPlaceholder, skippedItems } from '../../src/extension/guidance';
 
 function report(documents: number, skipped: { path: string; reason: string }[] = [], languages: Record<string, number> = {}): IndexReport {
   return { root: '/r', added: documents, updated: 0, removed: 0, unchanged: 0, skipped, documents, chunks: documents, embedded: 0, languages, cancelled: false, durationMs: 1 };
@@ -57,5 +57,12 @@ describe('extension guidance texts', () => {
     assert.equal(progressText({ phase: 'read', done: 82, total: 91, file: 'a.txt' }, true), 'reading files 82/91 — a.txt');
     assert.equal(progressText({ phase: 'embed', done: 16, total: 92 }), 'embedding chunks 16/92');
     assert.equal(progressText({ phase: 'scan', done: 0, total: 0 }), 'scanning files');
+  });
+
+  it('after Run Experiment, says when no run could be scored (the Import Qrels offer)', () => {
+    assert.match(missingQrelsNote([{ experiment: {} }])!, /No relevance judgements \(qrels\) for these topics/);
+    assert.ok(missingQrelsNote([{ experiment: { metrics: { ndcg_cut_10: 0 }, evaluatedQueries: 0 } }]));
+    assert.equal(missingQrelsNote([{ experiment: { metrics: { ndcg_cut_10: 0.5 }, evaluatedQueries: 20 } }]), undefined);
+    assert.equal(missingQrelsNote([]), undefined);
   });
 });
