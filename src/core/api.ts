@@ -111,7 +111,10 @@ export interface Hit {
 
 export interface SearchResult {
   query: string;
+  /** The query's language (for a short query, settled among the indexed languages of its script). */
   queryLang: string;
+  /** What the language detector said when the indexed languages overrode it (e.g. `mr` for a Hindi query). */
+  queryLangDetected?: string;
   hits: Hit[];
   pipeline: { name: string; hash: string };
   /** Execution provider(s) used, e.g. `cpu`. */

@@ -19,6 +19,8 @@ export interface SearchRun {
   query: string;
   pipeline: string;
   queryLang?: string;
+  /** The detector's guess when the indexed languages overrode it (shown as uncertainty). */
+  queryLangDetected?: string;
   provider?: string;
   hits: FolderHit[];
   errors: string[];
@@ -49,6 +51,7 @@ export class SearchController {
       try {
         const r = await e.client.search({ query, pipeline, k, rerankDepth: depth }, signal);
         run.queryLang = run.queryLang ?? r.queryLang;
+        run.queryLangDetected = run.queryLangDetected ?? r.queryLangDetected;
         run.provider = run.provider ?? r.provider;
         run.hits.push(...r.hits.map((h) => ({ ...h, folder: e.folder.name })));
       } catch (err) {
@@ -129,7 +132,8 @@ export class SearchController {
         current = run;
         this.last = run;
         qp.items = this.items(run);
-        setTitle(run.queryLang ? ` · query ${run.queryLang}${run.provider ? ' · ' + run.provider : ''}` : '');
+        const lang = run.queryLang ? `${run.queryLang}${run.queryLangDetected ? ` (or ${run.queryLangDetected}?)` : ''}` : '';
+        setTitle(lang ? ` · query ${lang}${run.provider ? ' · ' + run.provider : ''}` : '');
         firstResolve?.(run);
         firstResolve = undefined;
       } catch (e) {

@@ -48,6 +48,14 @@ export function detectLanguageSync(text: string): string {
   return lang;
 }
 
+/** Whether the detector is sure of its answer for `text` (short texts rarely are). */
+export function languageReliability(text: string): { reliable: boolean } {
+  if (!ready) throw new Error('language identification not initialised: call initLanguageId() first');
+  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+  if (!/\p{L}/u.test(sample)) return { reliable: false };
+  return { reliable: ready.detect(sample).isReliable() };
+}
+
 export async function detectLanguage(text: string): Promise<string> {
   await initLanguageId();
   return detectLanguageSync(text);
