@@ -35,6 +35,9 @@ interface HitItem extends vscode.QuickPickItem {
 export class SearchController {
   /** The most recent completed search (tests and the workbench panel read it). */
   last?: SearchRun;
+  /** The QuickPick's current placeholder and items (host tests read them). */
+  placeholder?: string;
+  lastItems?: { label: string; embed?: string }[];
 
   constructor(private readonly engines: EngineManager, private readonly pipelines: PipelineState) {}
 
@@ -105,6 +108,7 @@ export class SearchController {
     const setTitle = (extra = '') => {
       qp.title = `CLIR Search — ${this.pipelines.current}${extra}`;
       qp.placeholder = searchPlaceholder(this.pipelines.current);
+      this.placeholder = qp.placeholder;
       pipelineButton = { iconPath: new vscode.ThemeIcon('symbol-enum'), tooltip: `Switch pipeline (now ${this.pipelines.current}; next ${this.pipelines.next()})` };
       qp.buttons = [pipelineButton, panelButton];
     };
@@ -132,6 +136,7 @@ export class SearchController {
         current = run;
         this.last = run;
         qp.items = this.items(run);
+        this.lastItems = qp.items.map((i) => ({ label: i.label, ...(i.embed ? { embed: i.embed } : {}) }));
         const lang = run.queryLang ? `${run.queryLang}${run.queryLangDetected ? ` (or ${run.queryLangDetected}?)` : ''}` : '';
         setTitle(lang ? ` · query ${lang}${run.provider ? ' · ' + run.provider : ''}` : '');
         firstResolve?.(run);
@@ -192,15 +197,15 @@ export class SearchController {
 }
 
 /** Opens a hit's file with the hit's character range selected and revealed (a PDF: its page as text). */
-export async function openHit(hit: Hit): Promise<vscode.TextEditor | undefined> {
+export async function openHit(hit: Hit, viewColumn?: vscode.ViewColumn): Promise<vscode.TextEditor | undefined> {
   if (!hit.path) {
     void vscode.window.showInformationMessage(`"${hit.docId}" is not a file in the workspace (it came from a collection).`);
     return undefined;
   }
-  if (kindOf(hit.path) === 'pdf') return openPdfHit(hit);
+  if (kindOf(hit.path) === 'pdf') return openPdfHit(hit, viewColumn);
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(hit.path));
   const range = hitRange(doc, hit);
-  const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true });
+  const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true, ...(viewColumn ? { viewColumn } : {}) });
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   return editor;
 }
@@ -248,7 +253,7 @@ export class PdfPageProvider implements vscode.TextDocumentContentProvider {
 
 export const pdfPages = new PdfPageProvider();
 
-async function openPdfHit(hit: Hit): Promise<vscode.TextEditor | undefined> {
+async function openPdfHit(hit: Hit, viewColumn?: vscode.ViewColumn): Promise<vscode.TextEditor | undefined> {
   const file = hit.path!;
   let v: ReturnType<typeof pdfPageView>;
   try {
@@ -259,7 +264,7 @@ async function openPdfHit(hit: Hit): Promise<vscode.TextEditor | undefined> {
   }
   const doc = await vscode.workspace.openTextDocument(PdfPageProvider.uri(file, hit, v.page));
   const range = new vscode.Range(doc.positionAt(v.selStart), doc.positionAt(v.selEnd));
-  const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true });
+  const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true, ...(viewColumn ? { viewColumn } : {}) });
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   return editor;
 }
