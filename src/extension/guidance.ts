@@ -99,3 +99,33 @@ export function missingQrelsNote(results: readonly { experiment: { metrics?: Rec
   const unscored = results.every((r) => !r.experiment.metrics || !r.experiment.evaluatedQueries);
   return unscored ? 'No relevance judgements (qrels) for these topics yet, so no metrics: import a qrels file or judge the results.' : undefined;
 }
+
+/**
+ * Passes on at most one value per `ms` (the latest; a new `key`, e.g. a new phase, at once), so a
+ * fast producer (embedding progress per batch) does not queue up notification updates that then
+ * trail behind the status bar. `flush` delivers what is pending.
+ */
+export function latestThrottle<T>(fn: (v: T) => void, ms: number, key: (v: T) => string, now: () => number = Date.now): { push(v: T): void; flush(): void } {
+  let last = -Infinity;
+  let lastKey: string | undefined;
+  let pending: { v: T } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const deliver = (v: T): void => {
+    pending = undefined;
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    last = now();
+    lastKey = key(v);
+    fn(v);
+  };
+  return {
+    push(v: T): void {
+      if (key(v) !== lastKey || now() - last >= ms) return deliver(v);
+      pending = { v };
+      if (!timer) timer = setTimeout(() => pending && deliver(pending.v), Math.max(0, ms - (now() - last)));
+    },
+    flush(): void {
+      if (pending) deliver(pending.v);
+    },
+  };
+}

@@ -4,12 +4,12 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { IndexReport } from '../core/api';
+import type { IndexProgress, IndexReport } from '../core/api';
 import { isCancelled, isEngineStartError } from '../engine/client';
 import { availableEncoder } from '../core/models/available';
 import { cfg, indexSettings, localModelDirs } from './config';
 import type { EngineManager, FolderEngine } from './engines';
-import { indexSummary, isCrossLingual, progressText, SkippedEntry, skippedItems } from './guidance';
+import { indexSummary, isCrossLingual, latestThrottle, progressText, SkippedEntry, skippedItems } from './guidance';
 
 export interface IndexRunResult {
   folder: string;
@@ -59,24 +59,24 @@ export class Indexer implements vscode.Disposable {
           }
           const eng = this.engines.get(folder);
           let lastPct = 0;
+          let show: ReturnType<typeof latestThrottle<IndexProgress>> | undefined;
           try {
             if (opts.clearFirst) {
               progress.report({ message: `${folder.name}: clearing` });
               await eng.client.clear(signal);
             }
             progress.report({ message: `${folder.name}: scanning…` });
-            const report = await eng.client.index(folder.uri.fsPath, indexSettings(folder, pipeline), {
-              signal,
-              onProgress: (p) => {
-                // One progress source: the status bar shows the same state, from the same call.
-                eng.setIndexing(p);
-                const pct = p.total ? Math.floor((p.done / p.total) * 100) : 0;
-                const share = folders.length ? 1 / folders.length : 1;
-                const inc = p.phase === 'read' || p.phase === 'embed' ? Math.max(0, (pct - lastPct) * share) : 0;
-                if (pct >= lastPct) lastPct = pct;
-                progress.report({ increment: inc, message: `${folder.name}: ${progressText(p, true)}` });
-              },
-            });
+            // One progress source for the notification and the status bar, updated together and at most
+            // every 150 ms: per-batch embedding progress no longer queues notification updates that trail behind.
+            show = latestThrottle<IndexProgress>((p) => {
+              eng.setIndexing(p);
+              const pct = p.total ? Math.floor((p.done / p.total) * 100) : 0;
+              const share = folders.length ? 1 / folders.length : 1;
+              const inc = p.phase === 'read' || p.phase === 'embed' ? Math.max(0, (pct - lastPct) * share) : 0;
+              if (pct >= lastPct) lastPct = pct;
+              progress.report({ increment: inc, message: `${folder.name}: ${progressText(p, true)}` });
+            }, 150, (p) => p.phase);
+            const report = await eng.client.index(folder.uri.fsPath, indexSettings(folder, pipeline), { signal, onProgress: (p) => show?.push(p) });
             results.push({ folder: folder.name, report, cancelled: report.cancelled });
             this.engines.output.appendLine(`[${folder.name}] indexed: +${report.added} ~${report.updated} -${report.removed} =${report.unchanged}, ${report.documents} documents, ${report.chunks} chunks, ${report.skipped.length} skipped${report.cancelled ? ' (cancelled)' : ''} in ${report.durationMs} ms`);
             for (const s of report.skipped) this.engines.output.appendLine(`[${folder.name}]   skipped ${s.path}: ${s.reason}`);
@@ -85,6 +85,7 @@ export class Indexer implements vscode.Disposable {
             if (isCancelled(e)) results.push({ folder: folder.name, cancelled: true });
             else results.push({ folder: folder.name, cancelled: false, error: e instanceof Error ? e.message : String(e), engineStart: isEngineStartError(e) });
           } finally {
+            show?.flush(); // no timer left to set a stale state after this
             eng.setIndexing(undefined);
             await eng.refresh();
           }

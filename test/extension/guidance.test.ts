@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { IndexReport } from '../../src/core/api';
-import { indexSummary, isCrossLingual, missingEmbeddingsModel, missingQrelsNote, progressText, searchPlaceholder, skippedItems } from '../../src/extension/guidance';
+import { indexSummary, isCrossLingual, latestThrottle, missingEmbeddingsModel, missingQrelsNote, progressText, searchPlaceholder, skippedItems } from '../../src/extension/guidance';
 
 function report(documents: number, skipped: { path: string; reason: string }[] = [], languages: Record<string, number> = {}): IndexReport {
   return { root: '/r', added: documents, updated: 0, removed: 0, unchanged: 0, skipped, documents, chunks: documents, embedded: 0, languages, cancelled: false, durationMs: 1 };
@@ -64,5 +64,26 @@ describe('extension guidance texts', () => {
     assert.ok(missingQrelsNote([{ experiment: { metrics: { ndcg_cut_10: 0 }, evaluatedQueries: 0 } }]));
     assert.equal(missingQrelsNote([{ experiment: { metrics: { ndcg_cut_10: 0.5 }, evaluatedQueries: 20 } }]), undefined);
     assert.equal(missingQrelsNote([]), undefined);
+  });
+
+  it('throttles progress to the latest value, a new phase at once, nothing pending after flush', async () => {
+    let t = 0;
+    const seen: string[] = [];
+    const th = latestThrottle<{ phase: string; done: number }>((p) => seen.push(`${p.phase}${p.done}`), 100, (p) => p.phase, () => t);
+    th.push({ phase: 'read', done: 1 });
+    t = 10;
+    th.push({ phase: 'read', done: 2 });
+    th.push({ phase: 'read', done: 3 });
+    t = 20;
+    th.push({ phase: 'embed', done: 1 }); // a new phase: at once, and the pending read is dropped
+    t = 50;
+    th.push({ phase: 'embed', done: 5 });
+    th.flush();
+    assert.deepEqual(seen, ['read1', 'embed1', 'embed5']);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual(seen, ['read1', 'embed1', 'embed5'], 'no timer fires after flush');
+    t = 500;
+    th.push({ phase: 'embed', done: 6 });
+    assert.deepEqual(seen.at(-1), 'embed6', 'after the interval, at once');
   });
 });

@@ -9,33 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { htmlToText, markdownToText, pdfPageAt, pdfPageView, PDF_PAGE_BREAK, pdfToText, sourceRange } from '../../../src/core/ingest/readers';
 import { openWorkbench, Workbench } from '../../../src/core/workbench';
-import { REPO_ROOT, tmpDir } from '../../helpers/tmp';
+import { makePdfPages, REPO_ROOT, tmpDir } from '../../helpers/tmp';
 
 const HTML_FILE = path.join(REPO_ROOT, 'sample/corpus/es/erupcion-volcan-la-palma.html');
 const MD_FILE = path.join(REPO_ROOT, 'sample/corpus/es/cultivo-cafe-colombia.md');
-
-/** A PDF with one text line per page (Helvetica, uncompressed). */
-function makePdfPages(pages: string[]): Buffer {
-  const esc = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
-  const n = pages.length;
-  const objects: string[] = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${pages.map((_, i) => `${4 + 2 * i} 0 R`).join(' ')}] /Count ${n} >>`, '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
-  pages.forEach((t, i) => {
-    const stream = `BT /F1 12 Tf 72 720 Td (${esc(t)}) Tj ET`;
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${5 + 2 * i} 0 R /Resources << /Font << /F1 3 0 R >> >> >>`);
-    objects.push(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`);
-  });
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(out));
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out);
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
 
 /** The visible text of an HTML fragment, whitespace collapsed (to compare a source range with a chunk). */
 function visible(html: string): string {
