@@ -68,7 +68,8 @@ export async function detectQueryLanguage(query: string, indexed: () => Record<s
     }
     if (candidates.some(([l]) => l === detected)) return { lang: detected };
     candidates.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    if (candidates.length) return candidates[0][0] === detected ? { lang: detected } : { lang: candidates[0][0], detected };
+    // The detector's guess is kept as the uncertain alternative (none when it had no guess).
+    if (candidates.length) return candidates[0][0] === detected || detected === 'und' ? { lang: candidates[0][0] } : { lang: candidates[0][0], detected };
   }
   return { lang: detected };
 }
