@@ -15,7 +15,7 @@ import {
   readTopics,
   Run,
 } from '../../core/eval';
-import { detectLanguageSync, initLanguageId } from '../../core/text/langid';
+import { detectQueryLanguage } from '../../core/text/langid-query';
 import { openWorkbench } from '../../core/workbench';
 import { defaultDbPath } from '../context';
 import { CliError } from '../errors';
@@ -55,14 +55,20 @@ async function documentLanguages(o: LangSources): Promise<Map<string, string>> {
   }
 }
 
-/** Topic languages from --topics (its lang field, or detected from the text), else from topics stored in the index. */
-async function topicLanguages(o: LangSources): Promise<Map<string, string>> {
+/**
+ * Topic languages from --topics (its lang field, or detected from the text as a search query is:
+ * settled among the document languages of its script), else from topics stored in the index.
+ */
+async function topicLanguages(o: LangSources, docLang: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   if (o.topics) {
     const topics = await readTopics(o.topics).catch((e: Error) => {
       throw new CliError(e.message);
     });
-    await initLanguageId();
-    return new Map(topics.map((t) => [t.id, t.lang || detectLanguageSync(t.text)]));
+    const counts: Record<string, number> = {};
+    for (const l of docLang.values()) counts[l] = (counts[l] ?? 0) + 1;
+    const out = new Map<string, string>();
+    for (const t of topics) out.set(t.id, t.lang || (await detectQueryLanguage(t.text, () => counts)).lang);
+    return out;
   }
   const db = o.db ?? defaultDbPath();
   if (fs.existsSync(db)) {
@@ -134,7 +140,7 @@ export function register(program: Command): void {
       const measure = parseMeasures([o.measure])[0];
       const qrels = await loadQrelsArg(o.qrels, o.db);
       const docLang = await documentLanguages(o);
-      const queryLang = await topicLanguages(o);
+      const queryLang = await topicLanguages(o, docLang);
       // JSON keeps every language; the text table folds rare document languages into "other".
       const fold = o.json ? { docLang, folded: [] as string[] } : foldRareLanguages(docLang, queryLang.values(), minDocs);
       const out: { run: string; pairs: ReturnType<typeof evaluateByLanguagePair>; bias: ReturnType<typeof languageBias> }[] = [];

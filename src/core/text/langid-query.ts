@@ -1,8 +1,8 @@
 /**
  * Language of a search query. Queries are short, and n-gram detectors confuse languages that share
  * a script on a few words (a Hindi query "मधुमक्खी पालन शहद" comes out as Marathi). When the
- * detector is unsure, or names a language no indexed document has, the query's script decides among
- * the languages of the indexed documents: the one with the most documents in that script.
+ * detector is unsure, or names a language no indexed document has, the choice is made among the
+ * indexed languages written in the query's script.
  */
 import { detectLanguageSync, initLanguageId, languageReliability } from './langid';
 
@@ -49,27 +49,26 @@ export interface QueryLanguage {
 
 /**
  * The query's language: the detector's answer when it is sure and the index has documents in it;
- * otherwise the indexed language with the most documents in the query's script (Han: kana → ja).
+ * otherwise, among the indexed languages written in the query's script, the one the detector scores
+ * highest (the one with the most documents when it scores none; Han: kana → ja).
  * `indexed` is language → document count (called only when needed).
  */
 export async function detectQueryLanguage(query: string, indexed: () => Record<string, number>): Promise<QueryLanguage> {
   await initLanguageId();
   const detected = detectLanguageSync(query);
-  const { reliable } = languageReliability(query);
+  const { reliable, scores } = languageReliability(query);
   const langs = indexed();
   if (reliable && detected !== 'und' && (langs[detected] ?? 0) > 0) return { lang: detected };
-  if (!reliable || detected === 'und' || !(langs[detected] > 0)) {
-    const script = dominantScript(query);
-    if (!script) return { lang: detected };
-    let candidates = Object.entries(langs).filter(([l, n]) => n > 0 && l !== 'und' && scriptOfLanguage(l) === script);
-    if (script === 'Han' && candidates.length > 1) {
-      const kana = /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(query);
-      candidates = candidates.filter(([l]) => (kana ? l === 'ja' : l !== 'ja'));
-    }
-    if (candidates.some(([l]) => l === detected)) return { lang: detected };
-    candidates.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    // The detector's guess is kept as the uncertain alternative (none when it had no guess).
-    if (candidates.length) return candidates[0][0] === detected || detected === 'und' ? { lang: candidates[0][0] } : { lang: candidates[0][0], detected };
+  const script = dominantScript(query);
+  if (!script) return { lang: detected };
+  let candidates = Object.entries(langs).filter(([l, n]) => n > 0 && l !== 'und' && scriptOfLanguage(l) === script);
+  if (script === 'Han' && candidates.length > 1) {
+    const kana = /[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(query);
+    candidates = candidates.filter(([l]) => (kana ? l === 'ja' : l !== 'ja'));
   }
-  return { lang: detected };
+  if (!candidates.length || candidates.some(([l]) => l === detected)) return { lang: detected };
+  candidates.sort((a, b) => (scores[b[0]] ?? 0) - (scores[a[0]] ?? 0) || b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const lang = candidates[0][0];
+  // The detector's guess is kept as the uncertain alternative (none when it had no guess).
+  return detected === 'und' ? { lang } : { lang, detected };
 }

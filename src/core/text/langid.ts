@@ -7,6 +7,7 @@
 interface EldResult {
   language: string;
   isReliable(): boolean;
+  getScores(): Record<string, number>;
 }
 interface Eld {
   load(name?: string): Promise<boolean>;
@@ -48,12 +49,13 @@ export function detectLanguageSync(text: string): string {
   return lang;
 }
 
-/** Whether the detector is sure of its answer for `text` (short texts rarely are). */
-export function languageReliability(text: string): { reliable: boolean } {
+/** Whether the detector is sure of its answer for `text` (short texts rarely are), and its score per language. */
+export function languageReliability(text: string): { reliable: boolean; scores: Record<string, number> } {
   if (!ready) throw new Error('language identification not initialised: call initLanguageId() first');
   const sample = text.length > 2000 ? text.slice(0, 2000) : text;
-  if (!/\p{L}/u.test(sample)) return { reliable: false };
-  return { reliable: ready.detect(sample).isReliable() };
+  if (!/\p{L}/u.test(sample)) return { reliable: false, scores: {} };
+  const r = ready.detect(sample);
+  return { reliable: r.isReliable(), scores: r.getScores() };
 }
 
 export async function detectLanguage(text: string): Promise<string> {
