@@ -193,6 +193,9 @@ describe('CLIR extension in a real VS Code host', () => {
     assert.deepEqual(out.results.map((r) => r.experiment.pipeline), ['bm25', DENSE]);
     for (const r of out.results) assert.equal(r.queries, 67);
     runIds = out.results.map((r) => r.experiment.id);
+    // No qrels yet: the result notification says so and offers Import Qrels first (issue 15, item 4).
+    assert.match(api.experiments.lastRunNotice!.message, /No relevance judgements \(qrels\) for these topics yet/);
+    assert.equal(api.experiments.lastRunNotice!.buttons[0], 'Import Qrels');
     // Qrels through the import command: the runs get headline metrics.
     const imported = (await vscode.commands.executeCommand<{ qrels?: number }[]>('clir.importQrels', { file: path.join(SAMPLE, 'qrels.txt') }))!;
     assert.equal(imported[0].qrels, 554);
