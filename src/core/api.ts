@@ -82,11 +82,17 @@ export interface SearchOptions {
 
 export interface HitChunk {
   id: number;
-  /** Character offsets [start, end) into the document's extracted text (and, for .txt/.md, into the file itself). */
+  /**
+   * Character offsets [start, end) of the passage in the source file (.txt, .md, .html: what an
+   * editor selects), or in the extracted text for a PDF or a corpus.jsonl document.
+   */
   start: number;
   end: number;
+  /** The chunk's extracted text. */
   text: string;
   lang: string;
+  /** 1-based page of a PDF hit. */
+  page?: number;
 }
 
 export interface Hit {
@@ -105,7 +111,10 @@ export interface Hit {
 
 export interface SearchResult {
   query: string;
+  /** The query's language (for a short query, settled among the indexed languages of its script). */
   queryLang: string;
+  /** What the language detector said when the indexed languages overrode it (e.g. `mr` for a Hindi query). */
+  queryLangDetected?: string;
   hits: Hit[];
   pipeline: { name: string; hash: string };
   /** Execution provider(s) used, e.g. `cpu`. */

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeviceChoice } from '../core/models/types';
@@ -49,4 +50,15 @@ export function localModelDirs(folder?: vscode.WorkspaceFolder): string[] {
   const dirs = cfg(folder?.uri).get<string[]>('models.localFolders', []);
   return dirs.filter(Boolean).map((d) => (folder ? expandVars(d, folder) : d)).map((d) =>
     folder && !path.isAbsolute(d) ? path.join(folder.uri.fsPath, d) : d);
+}
+
+/** The assessor judgements are made (and counted) for: `clir.judging.assessor`, else the OS user name (as the panel). */
+export function judgingAssessor(): string {
+  const configured = cfg().get<string>('judging.assessor', '');
+  if (configured) return configured;
+  try {
+    return os.userInfo().username || 'assessor';
+  } catch {
+    return 'assessor';
+  }
 }

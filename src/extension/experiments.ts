@@ -22,6 +22,9 @@ import type { PanelRequest, WorkbenchController } from './workbench';
 export type { RunExperimentArgs, RunExperimentOutcome };
 
 export class ExperimentCommands {
+  /** The last "experiments ran" notification: its text and buttons (tests read it). */
+  lastRunNotice?: { message: string; buttons: string[] };
+
   constructor(
     readonly engines: EngineManager,
     readonly pipelines: PipelineState,

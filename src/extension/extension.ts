@@ -9,7 +9,7 @@ import { cfg, DEVICES, device } from './config';
 import { EngineManager } from './engines';
 import { Indexer } from './indexing';
 import { PipelineState } from './pipelines';
-import { SearchController, openHit } from './search';
+import { PDF_SCHEME, SearchController, openHit, pdfPages } from './search';
 import { IndexStatusBar } from './statusBar';
 import { STATUS_URI, StatusView } from './statusView';
 import { ExperimentCommands } from './experiments';
@@ -93,11 +93,13 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
 
   const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
-  reg('clir.indexWorkspace', async () => {
+  reg('clir.indexWorkspace', async (args?: { pipeline?: string }) => {
     if (!requireTrust()) return;
     const f = requireFolders();
     if (!f) return;
-    const r = await indexer.indexFolders(f);
+    // With a pipeline (e.g. from "Search Across Languages"), it becomes the active one and is indexed.
+    if (args?.pipeline) await pipelines.set(args.pipeline);
+    const r = await indexer.indexFolders(f, args?.pipeline ? { pipeline: args.pipeline } : {});
     experiments.refresh();
     judgements.refresh();
     return r;
@@ -259,6 +261,7 @@ export function activate(context: vscode.ExtensionContext): ClirExtensionApi {
       },
     }),
     vscode.workspace.registerTextDocumentContentProvider('clir-status', statusView),
+    vscode.workspace.registerTextDocumentContentProvider(PDF_SCHEME, pdfPages),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       statusBar.update();
       void startExisting();

@@ -5,9 +5,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Hit } from '../core/api';
+import { kindOf, pdfPageView, pdfToText } from '../core/ingest/readers';
 import { isCancelled } from '../engine/client';
 import { cfg, rerankDepth } from './config';
 import type { EngineManager } from './engines';
+import { missingEmbeddingsModel, searchPlaceholder } from './guidance';
 import type { PipelineState } from './pipelines';
 
 export interface FolderHit extends Hit {
@@ -17,6 +19,8 @@ export interface SearchRun {
   query: string;
   pipeline: string;
   queryLang?: string;
+  /** The detector's guess when the indexed languages overrode it (shown as uncertainty). */
+  queryLangDetected?: string;
   provider?: string;
   hits: FolderHit[];
   errors: string[];
@@ -24,13 +28,16 @@ export interface SearchRun {
 
 interface HitItem extends vscode.QuickPickItem {
   hit?: FolderHit;
+  /** Enter on this item indexes the embeddings the pipeline lacks (with progress), then searches again. */
+  embed?: string;
 }
-
-const TEXT_OFFSET_EXTS = new Set(['.txt', '.md', '.markdown']);
 
 export class SearchController {
   /** The most recent completed search (tests and the workbench panel read it). */
   last?: SearchRun;
+  /** The QuickPick's current placeholder and items (host tests read them). */
+  placeholder?: string;
+  lastItems?: { label: string; embed?: string }[];
 
   constructor(private readonly engines: EngineManager, private readonly pipelines: PipelineState) {}
 
@@ -47,6 +54,7 @@ export class SearchController {
       try {
         const r = await e.client.search({ query, pipeline, k, rerankDepth: depth }, signal);
         run.queryLang = run.queryLang ?? r.queryLang;
+        run.queryLangDetected = run.queryLangDetected ?? r.queryLangDetected;
         run.provider = run.provider ?? r.provider;
         run.hits.push(...r.hits.map((h) => ({ ...h, folder: e.folder.name })));
       } catch (err) {
@@ -72,7 +80,16 @@ export class SearchController {
         hit: h,
       };
     });
-    for (const e of run.errors) items.push({ label: `$(warning) ${e}`, alwaysShow: true });
+    const missing = run.errors.map(missingEmbeddingsModel).find(Boolean);
+    if (missing) {
+      items.push({
+        label: `$(cloud-download) Press Enter to index the ${missing} embeddings (needed for ${run.pipeline})`,
+        detail: `This index has no embeddings for ${missing} yet: indexing them runs with progress in a notification, then this search runs again.`,
+        alwaysShow: true,
+        embed: run.pipeline,
+      });
+    }
+    for (const e of run.errors) if (!missingEmbeddingsModel(e)) items.push({ label: `$(warning) ${e}`, detail: e.length > 80 ? e : undefined, alwaysShow: true });
     if (!items.length && run.query.trim()) items.push({ label: `$(info) No results for "${run.query}" with ${run.pipeline}`, alwaysShow: true });
     return items;
   }
@@ -84,13 +101,14 @@ export class SearchController {
   show(args: { query?: string; pipeline?: string } = {}): Promise<SearchRun | undefined> {
     if (args.pipeline) void this.pipelines.set(args.pipeline);
     const qp = vscode.window.createQuickPick<HitItem>();
-    qp.placeholder = 'Search the index in any language (e.g. a Russian query finds German and English documents)';
     qp.matchOnDescription = false;
     qp.matchOnDetail = false;
     let pipelineButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('symbol-enum'), tooltip: 'Switch pipeline' };
     const panelButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('open-preview'), tooltip: 'Open the results in the CLIR Workbench panel' };
     const setTitle = (extra = '') => {
       qp.title = `CLIR Search — ${this.pipelines.current}${extra}`;
+      qp.placeholder = searchPlaceholder(this.pipelines.current);
+      this.placeholder = qp.placeholder;
       pipelineButton = { iconPath: new vscode.ThemeIcon('symbol-enum'), tooltip: `Switch pipeline (now ${this.pipelines.current}; next ${this.pipelines.next()})` };
       qp.buttons = [pipelineButton, panelButton];
     };
@@ -118,7 +136,9 @@ export class SearchController {
         current = run;
         this.last = run;
         qp.items = this.items(run);
-        setTitle(run.queryLang ? ` · query ${run.queryLang}${run.provider ? ' · ' + run.provider : ''}` : '');
+        this.lastItems = qp.items.map((i) => ({ label: i.label, ...(i.embed ? { embed: i.embed } : {}) }));
+        const lang = run.queryLang ? `${run.queryLang}${run.queryLangDetected ? ` (or ${run.queryLangDetected}?)` : ''}` : '';
+        setTitle(lang ? ` · query ${lang}${run.provider ? ' · ' + run.provider : ''}` : '');
         firstResolve?.(run);
         firstResolve = undefined;
       } catch (e) {
@@ -149,6 +169,13 @@ export class SearchController {
     });
     qp.onDidAccept(async () => {
       const item = qp.selectedItems[0] ?? qp.activeItems[0];
+      if (item?.embed) {
+        const query = qp.value;
+        qp.hide();
+        await vscode.commands.executeCommand('clir.indexWorkspace', { pipeline: item.embed });
+        await this.show({ query, pipeline: item.embed });
+        return;
+      }
       if (!item?.hit) return;
       qp.hide();
       await openHit(item.hit);
@@ -169,53 +196,75 @@ export class SearchController {
   }
 }
 
-/** Opens a hit's file with the hit's character range selected and revealed. */
-export async function openHit(hit: Hit): Promise<vscode.TextEditor | undefined> {
+/** Opens a hit's file with the hit's character range selected and revealed (a PDF: its page as text). */
+export async function openHit(hit: Hit, viewColumn?: vscode.ViewColumn): Promise<vscode.TextEditor | undefined> {
   if (!hit.path) {
     void vscode.window.showInformationMessage(`"${hit.docId}" is not a file in the workspace (it came from a collection).`);
     return undefined;
   }
-  const uri = vscode.Uri.file(hit.path);
-  const ext = path.extname(hit.path).toLowerCase();
-  if (ext === '.pdf') {
-    await vscode.commands.executeCommand('vscode.open', uri);
-    return undefined;
-  }
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const range = hitRange(doc, hit, TEXT_OFFSET_EXTS.has(ext));
-  const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true });
+  if (kindOf(hit.path) === 'pdf') return openPdfHit(hit, viewColumn);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(hit.path));
+  const range = hitRange(doc, hit);
+  const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true, ...(viewColumn ? { viewColumn } : {}) });
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   return editor;
 }
 
-/** For .txt/.md the offsets index the file; for other formats the chunk text is located in the file. */
-export function hitRange(doc: vscode.TextDocument, hit: Hit, offsetsIndexFile: boolean): vscode.Range {
-  const text = doc.getText();
-  let start = hit.chunk.start;
-  let end = hit.chunk.end;
-  if (!offsetsIndexFile) {
-    const probe = hit.chunk.text.trim().split(/\s+/).slice(0, 6);
-    const at = findWords(text, probe);
-    if (at) {
-      start = at.start;
-      end = Math.min(text.length, at.start + (hit.chunk.end - hit.chunk.start));
-    } else {
-      start = 0;
-      end = 0;
-    }
-  }
-  start = Math.max(0, Math.min(start, text.length));
-  end = Math.max(start, Math.min(end, text.length));
+/** A hit's range in its (text, Markdown or HTML) file: the index stores source offsets for every hit. */
+export function hitRange(doc: vscode.TextDocument, hit: Hit): vscode.Range {
+  const n = doc.getText().length;
+  const start = Math.max(0, Math.min(hit.chunk.start, n));
+  const end = Math.max(start, Math.min(hit.chunk.end, n));
   return new vscode.Range(doc.positionAt(start), doc.positionAt(end));
 }
 
-function findWords(text: string, words: string[]): { start: number } | undefined {
-  if (!words.length) return undefined;
-  const esc = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  for (let n = esc.length; n >= 2; n--) {
-    const re = new RegExp(esc.slice(0, n).join('(?:\\s|<[^>]*>)+'));
-    const m = re.exec(text);
-    if (m) return { start: m.index };
+export const PDF_SCHEME = 'clir-pdf';
+
+/**
+ * `clir-pdf:` documents: one page of a PDF's extracted text, headed by its page number. The URI's
+ * query names the file and the hit's range in the extracted text; the text is extracted again here
+ * (the same reader as the index, so the offsets agree).
+ */
+export class PdfPageProvider implements vscode.TextDocumentContentProvider {
+  private readonly views = new Map<string, ReturnType<typeof pdfPageView>>();
+
+  async view(file: string, start: number, end: number): Promise<ReturnType<typeof pdfPageView>> {
+    const key = `${file}|${start}|${end}`;
+    let v = this.views.get(key);
+    if (!v) {
+      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(file));
+      const { text } = await pdfToText(bytes);
+      v = pdfPageView(text, start, end, path.basename(file));
+      this.views.set(key, v);
+    }
+    return v;
   }
-  return undefined;
+
+  static uri(file: string, hit: Hit, page: number): vscode.Uri {
+    const q = new URLSearchParams({ file, start: String(hit.chunk.start), end: String(hit.chunk.end) });
+    return vscode.Uri.from({ scheme: PDF_SCHEME, path: `/${path.basename(file)} — page ${page}.txt`, query: q.toString() });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const q = new URLSearchParams(uri.query);
+    return (await this.view(q.get('file') ?? '', Number(q.get('start')), Number(q.get('end')))).content;
+  }
+}
+
+export const pdfPages = new PdfPageProvider();
+
+async function openPdfHit(hit: Hit, viewColumn?: vscode.ViewColumn): Promise<vscode.TextEditor | undefined> {
+  const file = hit.path!;
+  let v: ReturnType<typeof pdfPageView>;
+  try {
+    v = await pdfPages.view(file, hit.chunk.start, hit.chunk.end);
+  } catch (e) {
+    void vscode.window.showWarningMessage(`CLIR: cannot show the text of ${path.basename(file)}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+  const doc = await vscode.workspace.openTextDocument(PdfPageProvider.uri(file, hit, v.page));
+  const range = new vscode.Range(doc.positionAt(v.selStart), doc.positionAt(v.selEnd));
+  const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true, ...(viewColumn ? { viewColumn } : {}) });
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  return editor;
 }

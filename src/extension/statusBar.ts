@@ -1,6 +1,7 @@
 /** Status bar item with the index state of all folders; click opens the status view. */
 import * as vscode from 'vscode';
 import type { EngineManager } from './engines';
+import { progressText } from './guidance';
 import type { PipelineState } from './pipelines';
 
 export class IndexStatusBar implements vscode.Disposable {
@@ -47,7 +48,7 @@ export class IndexStatusBar implements vscode.Disposable {
     const provider = [...providers].join(',');
     if (indexing?.indexing) {
       const p = indexing.indexing;
-      this.item.text = `$(sync~spin) CLIR: ${p.phase} ${p.done}/${p.total}`;
+      this.item.text = `$(sync~spin) CLIR: ${progressText(p)}`;
     } else if (failed) {
       this.item.text = states.some((s) => s.engineState === 'failed' && s.error) ? '$(error) CLIR: engine could not start' : '$(error) CLIR: engine stopped';
     } else if (restarting) {

@@ -6,6 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { ExperimentListing, ExperimentSummary, JudgementsOverview, PoolSummary, TopicOverview } from '../engine/protocol';
+import { countJudged, judgedQrels, qrelsFromRows } from '../core/views/qrels';
+import { judgingAssessor } from './config';
 import type { EngineManager, FolderEngine } from './engines';
 
 const MEASURE_LABEL: Record<string, string> = { ndcg_cut_10: 'nDCG@10', recall_100: 'R@100' };
@@ -197,6 +199,23 @@ export class JudgementsTree extends BaseTree<JudgementNode> {
     return out;
   }
 
+  /**
+   * The engine's overview with "judged" counted for this assessor by the one definition the Judge
+   * panel and notebooks use (`judgedQrels`: imported qrels + the assessor's own judgements).
+   */
+  private async overviewFor(engine: FolderEngine): Promise<JudgementsOverview> {
+    const c = engine.client;
+    const assessor = judgingAssessor();
+    const [o, imported, mine] = await Promise.all([c.listJudgements(), c.qrels(), c.judgements({ assessor })]);
+    const judged = judgedQrels(qrelsFromRows(imported), mine.map((j) => ({ assessor: j.assessor, qid: j.qid, docid: j.docKey, grade: j.grade, at: j.createdAt })), assessor);
+    const pools = await Promise.all(o.pools.map(async (p) => ({ ...p, judged: countJudged((await c.poolItems(p.id)).map((it) => ({ qid: it.qid, docid: it.docKey })), judged) })));
+    const topics = o.topics.map((t) => {
+      const m = judged.get(t.qid);
+      return { ...t, judged: m?.size ?? 0, relevant: m ? [...m.values()].filter((v) => v > 0).length : 0 };
+    });
+    return { ...o, pools, topics };
+  }
+
   async getChildren(n?: JudgementNode): Promise<JudgementNode[]> {
     if (n?.kind === 'folder') return n.overview ? this.groups(n.engine, n.overview) : [];
     if (n?.kind === 'group') {
@@ -209,7 +228,7 @@ export class JudgementsTree extends BaseTree<JudgementNode> {
       if (!this.trusted()) return [];
       const folders = await Promise.all(this.engines.indexed().map(async (engine): Promise<JudgementNode & { kind: 'folder' }> => {
         try {
-          return { kind: 'folder', engine, overview: await engine.client.listJudgements() };
+          return { kind: 'folder', engine, overview: await this.overviewFor(engine) };
         } catch (err) {
           return { kind: 'folder', engine, error: err instanceof Error ? err.message : String(err) };
         }

@@ -83,6 +83,16 @@ describe('CLIR extension in a real VS Code host', () => {
     assert.match(text, new RegExp(`${r.report!.documents} docs`));
   });
 
+  it('reports indexing as "indexed N documents" and, for BM25 on a multilingual folder, points to cross-lingual search', async () => {
+    await api.pipelines.set('bm25');
+    await vscode.commands.executeCommand('clir.indexWorkspace');
+    const notice = api.indexer.lastNotice!;
+    assert.match(notice.message, /^CLIR: indexed \d+ documents/);
+    assert.match(notice.message, /finds only documents in the query's language/);
+    assert.ok(notice.buttons.includes('Search Across Languages') || notice.buttons.includes('Select Models…'), notice.buttons.join(', '));
+    await api.pipelines.set(DENSE);
+  });
+
   it('searches cross-lingually with the Search command (Russian query → German/English documents) and opens the hit', async () => {
     const run = (await vscode.commands.executeCommand<SearchRun>('clir.search', { query: 'пчеловодство мёд', pipeline: DENSE }))!;
     assert.ok(run, 'the Search QuickPick displayed results');
@@ -104,13 +114,36 @@ describe('CLIR extension in a real VS Code host', () => {
       return undefined;
     }, 30_000);
     const ext = path.extname(first.path!).toLowerCase();
-    if (ext === '.txt' || ext === '.md') {
+    if (ext === '.txt' || ext === '.md' || ext === '.html') {
+      // chunk.start/end are source-file offsets for .txt, .md and .html (issue 15, item 2).
       const expected = new vscode.Range(editor.document.positionAt(first.chunk.start), editor.document.positionAt(first.chunk.end));
       assert.ok(editor.selection.isEqual(expected), `selection ${JSON.stringify(editor.selection)} vs ${JSON.stringify(expected)}`);
-      assert.equal(editor.document.getText(editor.selection), first.chunk.text);
+      if (ext === '.txt') assert.equal(editor.document.getText(editor.selection), first.chunk.text);
+      else {
+        // Markup (tags, #, list markers, emphasis) is in the file, not in the extracted text: compare the words.
+        const words = (t: string) => t.replace(/<[^>]*>/g, ' ').replace(/[^\p{L}\p{N}]+/gu, '');
+        assert.equal(words(editor.document.getText(editor.selection)), words(first.chunk.text));
+      }
     } else {
       assert.ok(!editor.selection.isEmpty || editor.selection.start.line >= 0);
     }
+    // The placeholder keeps its promise: cross-lingual wording only for a dense pipeline.
+    assert.match(api.search.placeholder ?? '', /Russian query finds German and English documents/);
+  });
+
+  it('opens an HTML hit at its passage (not at <!DOCTYPE), and says BM25 stays in the query language', async () => {
+    const run = (await vscode.commands.executeCommand<SearchRun>('clir.search', { query: 'erupción volcán La Palma', pipeline: 'bm25' }))!;
+    assert.doesNotMatch(api.search.placeholder ?? '', /Russian query finds/);
+    assert.match(api.search.placeholder ?? '', /query's language only/);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    const hit = run.hits.find((h) => h.path?.endsWith('.html'));
+    assert.ok(hit, `an .html hit among ${run.hits.map((h) => h.docId).join(', ')}`);
+    assert.doesNotMatch(hit.snippet, /DOCTYPE|</);
+    const editor = (await api.openHit(hit))!;
+    const selected = editor.document.getText(editor.selection);
+    assert.doesNotMatch(selected, /^\s*</, `selection starts at text: ${selected.slice(0, 40)}`);
+    assert.match(selected.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' '), /La erupción del volcán de La Palma/);
+    await api.pipelines.set(DENSE);
   });
 
   it('indexes a new file through the file watcher and updates the status bar', async () => {
@@ -160,6 +193,9 @@ describe('CLIR extension in a real VS Code host', () => {
     assert.deepEqual(out.results.map((r) => r.experiment.pipeline), ['bm25', DENSE]);
     for (const r of out.results) assert.equal(r.queries, 67);
     runIds = out.results.map((r) => r.experiment.id);
+    // No qrels yet: the result notification says so and offers Import Qrels first (issue 15, item 4).
+    assert.match(api.experiments.lastRunNotice!.message, /No relevance judgements \(qrels\) for these topics yet/);
+    assert.equal(api.experiments.lastRunNotice!.buttons[0], 'Import Qrels');
     // Qrels through the import command: the runs get headline metrics.
     const imported = (await vscode.commands.executeCommand<{ qrels?: number }[]>('clir.importQrels', { file: path.join(SAMPLE, 'qrels.txt') }))!;
     assert.equal(imported[0].qrels, 554);

@@ -178,7 +178,8 @@ const hasChromium = chromiumPath() !== undefined;
   }
 
   it('annotates by keyboard, persists every judgement through the host, undoes, notes and resumes', async () => {
-    const ds = sampleDataSource();
+    // No imported qrels: every pooled pair starts unjudged (imported labels count as judged, see the next test).
+    const ds = sampleDataSource({ qrels: new Map() });
     const s = await open(ds, { theme: 'light' });
     await s.page.locator('vscode-tab-header[data-tab="judge"]').click();
     await s.page.locator('#pool-runs').click();
@@ -269,6 +270,30 @@ const hasChromium = chromiumPath() !== undefined;
     });
   }
 
+  it('counts imported qrels labels as judged, marks them, and starts the queue after them', async () => {
+    const ds = sampleDataSource();
+    const s = await open(ds, { theme: 'light' });
+    await s.router.handle({ type: 'requestPool', source: { type: 'runs', runs: ['dense'], depth: 5, qids: ['t01-en', 't02-de'] } });
+    const poolMsg = await s.waitForToWebview((m) => m.type === 'pool');
+    assert.ok(poolMsg.type === 'pool');
+    await s.flush();
+    await s.page.locator('#doc-card').waitFor();
+    const items = poolMsg.view.items;
+    const labelled = items.filter((i) => i.imported);
+    assert.ok(labelled.length > 0 && labelled.length < items.length, `the sample qrels label some pooled pairs (${labelled.length} of ${items.length})`);
+    assert.ok(labelled.every((i) => i.grade !== null));
+    assert.equal(poolMsg.view.position, items.findIndex((i) => i.grade === null), 'the queue resumes at the first unlabelled pair');
+    assert.equal(await s.page.locator('#progress-text').innerText(), `${labelled.length} / ${items.length} judged`);
+    assert.equal((await s.page.locator('#doc-id').innerText()).trim(), items[poolMsg.view.position].docid);
+    // Going back reaches an imported label, shown as such, to re-judge it.
+    await s.page.locator('#doc-card').focus();
+    const back = items.slice(0, poolMsg.view.position).reverse().findIndex((i) => i.imported);
+    for (let i = 0; i <= back; i++) await s.page.keyboard.press('k');
+    assert.match(await s.page.locator('#grade-now').innerText(), /\(imported qrels; grade to re-judge\)/);
+    await screenshot(s.page, 'judge-imported-light');
+    await noProblems(s);
+  });
+
   it('comes back as it was after a reload: the host-opened comparison, selection, baseline and judging pool', async () => {
     const ds = sampleDataSource({ runs: 'three' });
     const long = 'dense+rerank with a long descriptive name that does not fit';
@@ -310,7 +335,9 @@ const hasChromium = chromiumPath() !== undefined;
     assert.equal(s.toWebview.filter((m) => m.type === 'error').length, 0, JSON.stringify(s.toWebview.filter((m) => m.type === 'error')));
     assert.equal(await s.page.locator('vscode-tabs').evaluate((t: any) => t.selectedIndex), 2, 'still on the Judge tab');
     assert.equal((await s.page.locator('#doc-id').innerText()).trim(), docBefore);
-    assert.equal(await s.page.locator('#progress-text').innerText(), `2 / ${(s.toWebview.find((m) => m.type === 'pool') as { view: { items: unknown[] } }).view.items.length} judged`);
+    // Judged = the pairs the imported qrels label + the two graded here (one definition: judgedQrels).
+    const firstPool = (s.toWebview.find((m) => m.type === 'pool') as { view: { items: { imported?: boolean }[] } }).view;
+    assert.equal(await s.page.locator('#progress-text').innerText(), `${firstPool.items.filter((i) => i.imported).length + 2} / ${firstPool.items.length} judged`);
     assert.doesNotMatch(await s.page.locator('#status').innerText(), /Pick at least one run/);
     await screenshot(s.page, 'reload-after-judge');
     await s.page.locator('vscode-tab-header[data-tab="compare"]').click();

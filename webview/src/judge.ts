@@ -166,7 +166,7 @@ export function renderJudge(): void {
         h('span', { class: 'lang-badge', title: 'document language' }, it.lang),
         h('span', { class: 'docid', id: 'doc-id' }, it.title ? `${it.title} — ${it.docid}` : it.docid),
         it.others ? h('span', { class: 'muted' }, `judged by ${it.others} other${it.others > 1 ? 's' : ''}`) : null,
-        h('span', { class: `grade-now ${it.grade === null ? 'none' : `rel-${it.grade}`}`, id: 'grade-now' }, it.grade === null ? 'not judged' : `grade ${it.grade} · ${GRADE_GUIDE[it.grade].label}`)),
+        h('span', { class: `grade-now ${it.grade === null ? 'none' : `rel-${it.grade}`}`, id: 'grade-now' }, it.grade === null ? 'not judged' : `grade ${it.grade} · ${GRADE_GUIDE[it.grade].label}${it.imported ? ' (imported qrels; grade to re-judge)' : ''}`)),
       h('div', { class: 'doc-text', id: 'doc-text' }, highlighted(it.text, it.highlights, 'doc-body')),
       it.note && !noteOpen ? h('p', { class: 'note', id: 'note-text' }, `Note: ${it.note}`) : null);
     const grades = h('div', { class: 'row grades', role: 'group', 'aria-label': 'Grade this document' },

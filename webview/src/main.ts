@@ -173,6 +173,7 @@ function handle(msg: ToWebview): void {
       const it = pool?.items.find((x) => x.qid === msg.qid && x.docid === msg.docid);
       if (it) {
         it.grade = msg.grade;
+        delete it.imported;
         document.body.dataset.lastSaved = `${msg.qid}/${msg.docid}=${msg.grade ?? 'none'}`;
         renderJudgeProgress();
       }

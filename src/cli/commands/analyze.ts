@@ -15,7 +15,8 @@ import {
   readTopics,
   Run,
 } from '../../core/eval';
-import { detectLanguageSync, initLanguageId } from '../../core/text/langid';
+import { initLanguageId } from '../../core/text/langid';
+import { detectQueryLanguage } from '../../core/text/langid-query';
 import { defaultDbPath, openReadOnly, positiveInt } from '../context';
 import { CliError } from '../errors';
 import { loadQrelsArg, loadRunArg } from './eval';
@@ -54,14 +55,20 @@ async function documentLanguages(o: LangSources): Promise<Map<string, string>> {
   }
 }
 
-/** Topic languages from --topics (its lang field, or detected from the text), else from topics stored in the index. */
-async function topicLanguages(o: LangSources): Promise<Map<string, string>> {
+/**
+ * Topic languages from --topics (its lang field, or detected from the text as a search query is:
+ * settled among the document languages of its script), else from topics stored in the index.
+ */
+async function topicLanguages(o: LangSources, docLang: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   if (o.topics) {
     const topics = await readTopics(o.topics).catch((e: Error) => {
       throw new CliError(e.message);
     });
-    await initLanguageId();
-    return new Map(topics.map((t) => [t.id, t.lang || detectLanguageSync(t.text)]));
+    const counts: Record<string, number> = {};
+    for (const l of docLang.values()) counts[l] = (counts[l] ?? 0) + 1;
+    const out = new Map<string, string>();
+    for (const t of topics) out.set(t.id, t.lang || (await detectQueryLanguage(t.text, () => counts)).lang);
+    return out;
   }
   const db = o.db ?? defaultDbPath();
   if (fs.existsSync(db)) {
@@ -74,6 +81,37 @@ async function topicLanguages(o: LangSources): Promise<Map<string, string>> {
     }
   }
   throw new CliError('query languages unknown: pass --topics FILE (or `clir import topics FILE` first)');
+}
+
+/** The document-language group rare languages are folded into. */
+export const OTHER_LANG = 'other';
+
+/**
+ * Document languages with fewer than `minDocs` documents (typically a few misdetected files) are
+ * grouped as "other" for the language-pair table, unless they are a query language too.
+ */
+export function foldRareLanguages(docLang: ReadonlyMap<string, string>, queryLangs: Iterable<string>, minDocs: number): { docLang: Map<string, string>; folded: string[] } {
+  const counts = new Map<string, number>();
+  for (const l of docLang.values()) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const keep = new Set(queryLangs);
+  const rare = new Set([...counts].filter(([l, n]) => n < minDocs && !keep.has(l)).map(([l]) => l));
+  if (!rare.size) return { docLang: new Map(docLang), folded: [] };
+  return { docLang: new Map([...docLang].map(([d, l]) => [d, rare.has(l) ? OTHER_LANG : l])), folded: [...rare].sort() };
+}
+
+/** The language-pair table as text: columns as wide as their widest cell ("0.705 (1186)"), "other" last. */
+export function formatPairTable(cells: readonly { queryLang: string; docLang: string; n: number; means: Record<string, number> }[], measure: string): string {
+  const qls = [...new Set(cells.map((c) => c.queryLang))].sort();
+  const dls = [...new Set(cells.map((c) => c.docLang))].sort((a, b) => (a === OTHER_LANG ? 1 : b === OTHER_LANG ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  const text = (ql: string, dl: string): string => {
+    const c = cells.find((x) => x.queryLang === ql && x.docLang === dl);
+    return c ? `${c.means[measure].toFixed(3)} (${c.n})` : '-';
+  };
+  const widths = dls.map((dl) => Math.max(dl.length, ...qls.map((ql) => text(ql, dl).length)) + 2);
+  const first = Math.max(7, ...qls.map((q) => q.length + 2));
+  const lines = [' '.repeat(first) + dls.map((d, i) => d.padStart(widths[i])).join('')];
+  for (const ql of qls) lines.push(ql.padEnd(first) + dls.map((dl, i) => text(ql, dl).padStart(widths[i])).join(''));
+  return lines.join('\n') + '\n';
 }
 
 function pct(x: number): string {
@@ -92,20 +130,25 @@ export function register(program: Command): void {
     .option('-m, --measure <name>', 'measure for the language-pair table', 'ndcg_cut_10')
     .option('-k <n>', 'cut-off for language bias', '10')
     .option('-c', 'queries missing from a run score 0')
+    .option('--min-docs <n>', 'document languages with fewer documents are grouped as "other" in the pair table (1: never)', '3')
     .option('--json', 'JSON output')
-    .action(async (runArgs: string[], o: LangSources & { qrels?: string; measure: string; k: string; c?: boolean; json?: boolean }) => {
+    .action(async (runArgs: string[], o: LangSources & { qrels?: string; measure: string; k: string; c?: boolean; json?: boolean; minDocs: string }) => {
       const k = Number(o.k);
       if (!Number.isInteger(k) || k <= 0) throw new CliError(`-k must be a positive integer, not "${o.k}"`);
+      const minDocs = Number(o.minDocs);
+      if (!Number.isInteger(minDocs) || minDocs < 1) throw new CliError(`--min-docs must be a positive integer, not "${o.minDocs}"`);
       const measure = parseMeasures([o.measure])[0];
       const qrels = await loadQrelsArg(o.qrels, o.db);
       const docLang = await documentLanguages(o);
-      const queryLang = await topicLanguages(o);
+      const queryLang = await topicLanguages(o, docLang);
+      // JSON keeps every language; the text table folds rare document languages into "other".
+      const fold = o.json ? { docLang, folded: [] as string[] } : foldRareLanguages(docLang, queryLang.values(), minDocs);
       const out: { run: string; pairs: ReturnType<typeof evaluateByLanguagePair>; bias: ReturnType<typeof languageBias> }[] = [];
       for (const a of runArgs) {
         const run = await loadRunArg(a, o.db);
         out.push({
           run: a,
-          pairs: evaluateByLanguagePair(qrels, run, [measure], docLang, queryLang, { complete: !!o.c }),
+          pairs: evaluateByLanguagePair(qrels, run, [measure], fold.docLang, queryLang, { complete: !!o.c }),
           bias: languageBias(qrels, run, docLang, queryLang, k),
         });
       }
@@ -114,17 +157,9 @@ export function register(program: Command): void {
         return;
       }
       for (const r of out) {
-        const qls = [...new Set(r.pairs.map((c) => c.queryLang))].sort();
-        const dls = [...new Set(r.pairs.map((c) => c.docLang))].sort();
         process.stdout.write(`\n${r.run}: ${measure.name} per query language (rows) → document language (columns); n = queries\n`);
-        process.stdout.write('       ' + dls.map((d) => d.padStart(12)).join('') + '\n');
-        for (const ql of qls) {
-          const cells = dls.map((dl) => {
-            const c = r.pairs.find((x) => x.queryLang === ql && x.docLang === dl);
-            return (c ? `${c.means[measure.name].toFixed(3)} (${c.n})` : '-').padStart(12);
-          });
-          process.stdout.write(`${ql.padEnd(7)}${cells.join('')}\n`);
-        }
+        process.stdout.write(formatPairTable(r.pairs, measure.name));
+        if (fold.folded.length) process.stdout.write(`(other: ${fold.folded.join(', ')}, fewer than ${minDocs} documents each; --min-docs 1 lists them)\n`);
         process.stdout.write(`\n${r.run}: language bias at k=${k} (share of the top ${k} in the query's own language vs. among relevant documents)\n`);
         process.stdout.write('query  n    top-k same-lang   relevant same-lang   bias\n');
         for (const b of r.bias) {

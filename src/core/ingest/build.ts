@@ -8,6 +8,7 @@ import { detectLanguageSync } from '../text/langid';
 import { terms } from '../text/terms';
 import { chunkAnalysisText } from './analysis';
 import { chunkText, estimateTokens } from './chunker';
+import { SourceMap, sourceRange } from './readers';
 
 export interface DocJob {
   docKey: string;
@@ -17,6 +18,8 @@ export interface DocJob {
   hash: string;
   mtimeMs: number | null;
   size: number;
+  /** Where each character of `text` sits in the source file (HTML, Markdown); absent: the same offsets. */
+  map?: SourceMap;
 }
 
 export interface ChunkingSpec {
@@ -37,9 +40,11 @@ export function buildDocument(job: DocJob, plan: ChunkingSpec): NewDocument {
       const detected = whole ? lang : chunkTextValue.length >= 40 ? detectLanguageSync(chunkTextValue) : 'und';
       const chunkLang = detected === 'und' ? lang : detected;
       const toks = terms(chunkAnalysisText(text, title, span.start, span.end));
+      const src = job.map ? sourceRange(job.map, span.start, span.end) : undefined;
       return {
         start: span.start,
         end: span.end,
+        ...(src ? { srcStart: src.start, srcEnd: src.end } : {}),
         lang: chunkLang,
         terms: toks,
         bm25: { analyzer: analyzerId(DEFAULT_ANALYZER), terms: analyzeTokens(DEFAULT_ANALYZER, toks, chunkLang) },

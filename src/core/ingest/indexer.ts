@@ -18,7 +18,7 @@ import type { VectorStore } from '../store/vectors';
 import { analyzerId, DEFAULT_ANALYZER } from '../text/analyzers';
 import { DocBuilder } from './build-pool';
 import { readCorpusJsonl } from './jsonl';
-import { extractText, kindOf, UnreadableFile } from './readers';
+import { extractText, EXTRACTOR_VERSION, kindOf, UnreadableFile } from './readers';
 import { FoundFile, walkFolder } from './walk';
 
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -46,7 +46,7 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
   const overlap = opts.chunkOverlap ?? DEFAULT_CHUNK_OVERLAP;
   const enc = encoders[0];
   if (!enc) {
-    return { maxTokens: requested - 2, overlap, signature: `estimate:${requested}:${overlap}:a${analyzerId(DEFAULT_ANALYZER)}` };
+    return { maxTokens: requested - 2, overlap, signature: `estimate:${requested}:${overlap}:a${analyzerId(DEFAULT_ANALYZER)}:x${EXTRACTOR_VERSION}` };
   }
   // Budget = the smallest max length among the encoders, minus special tokens and the passage prefix.
   const limit = Math.min(requested, ...encoders.map((e) => e.record.maxLength));
@@ -57,7 +57,7 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
     maxTokens: Math.max(16, limit - special - prefix),
     overlap,
     count,
-    signature: `${enc.record.source}@${enc.record.revision}:${limit}:${overlap}:a${analyzerId(DEFAULT_ANALYZER)}`,
+    signature: `${enc.record.source}@${enc.record.revision}:${limit}:${overlap}:a${analyzerId(DEFAULT_ANALYZER)}:x${EXTRACTOR_VERSION}`,
   };
 }
 
@@ -174,7 +174,7 @@ async function processFile(
     skip(f.rel, f.kind === 'pdf' ? 'no extractable text (scanned PDF without a text layer?)' : 'no text content');
     return 'skipped';
   }
-  await batch.add({ docKey: f.rel, absPath: f.abs, title: extracted.title, text: extracted.text, hash, mtimeMs: f.mtimeMs, size: f.size });
+  await batch.add({ docKey: f.rel, absPath: f.abs, title: extracted.title, text: extracted.text, hash, mtimeMs: f.mtimeMs, size: f.size, ...(extracted.map ? { map: extracted.map } : {}) });
   return prev ? 'updated' : 'added';
 }
 

@@ -15,7 +15,7 @@ import type { DeviceChoice } from '../models/types';
 import { hashConfig, parsePipeline, pipelineModels } from '../pipeline/spec';
 import type { ExperimentRecord } from '../store/experiments';
 import { buildComparisonView } from '../views/build';
-import { depthPool } from '../views/qrels';
+import { countJudged, depthPool } from '../views/qrels';
 import type { ComparisonView } from '../views/protocol';
 import type { Workbench } from '../workbench';
 import { CellStep, EvaluateStep, parseCell, RunStep } from './language';
@@ -438,8 +438,9 @@ export class CellExecutor {
     const depth = b.depth ?? 10;
     const runs = resolved.map((r) => this.loadRun(r.name, r.rec.id));
     const pool = depthPool(runs, depth, b.queries);
-    const qrels = this.qrels();
-    const unjudged = pool.filter((e) => !qrels.get(e.qid)?.has(e.docid)).length;
+    // "Judged" as the Judge view and the Judgements view count it: imported qrels + this assessor's judgements.
+    const judged = this.wb.services.judging.judged(req.assessor);
+    const unjudged = pool.length - countJudged(pool, judged);
     const queries = new Set(pool.map((e) => e.qid)).size;
     const markdown = `Pool of the top ${depth} of ${resolved.map((r) => `**${mdCell(r.name)}** (#${r.rec.id})`).join(', ')}: ${pool.length} (query, document) pairs over ${queries} queries, ${unjudged} not judged yet. The Judge view opens on it (keys 0–3 grade, j/k move, u undo).`;
     return {

@@ -40,6 +40,8 @@ export interface CellRequest {
   pipelineDevices?: Record<string, string>;
   /** Corpus hash recorded by this cell's previous output (to say when the corpus changed). */
   previousCorpusHash?: string;
+  /** Who judges (a judge cell counts "not judged yet" for this assessor, as the Judge view does). */
+  assessor?: string;
 }
 
 export interface CellPlan {

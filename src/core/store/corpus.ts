@@ -19,8 +19,12 @@ export interface DocState {
 }
 
 export interface NewChunk {
+  /** Offsets into the document's extracted text. */
   start: number;
   end: number;
+  /** Offsets into the source file when they differ from start/end (HTML, Markdown). */
+  srcStart?: number;
+  srcEnd?: number;
   lang: string;
   /** BM25 index terms of the chunk text (standard analysis; the FTS5 row). */
   terms: string[];
@@ -49,11 +53,20 @@ export interface ChunkHitRow {
   path: string | null;
   title: string | null;
   lang: string;
+  /** Source-file offsets of the chunk (its text offsets when the text is the file, or has no source characters). */
   start: number;
   end: number;
   chunkLang: string;
   text: string;
+  /** 1-based page of a PDF chunk (pages are separated by a form feed in the extracted text). */
+  page?: number;
 }
+
+/** SQL for a chunk's offsets in its source file (`c` = chunks): the text offsets where none are stored. */
+const SRC_START_SQL = 'COALESCE(c.src_start, c.start_char)';
+const SRC_END_SQL = 'COALESCE(c.src_end, c.end_char)';
+/** SQL for the 1-based page of a PDF chunk: form feeds before its start, plus one; NULL for other files. */
+const PDF_PAGE_SQL = `CASE WHEN lower(d.path) LIKE '%.pdf' THEN c.start_char - length(replace(substr(d.text, 1, c.start_char), char(12), '')) + 1 END`;
 
 /** Texts of chunks by id (missing ids give ''). */
 export function chunkTexts(db: Db, chunkIds: number[]): string[] {
@@ -111,7 +124,7 @@ export class CorpusStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insChunk = this.db.prepare(
-      'INSERT INTO chunks(doc_id, ord, start_char, end_char, lang, n_terms) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO chunks(doc_id, ord, start_char, end_char, src_start, src_end, lang, n_terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const insFts = this.db.prepare('INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)');
     const now = new Date().toISOString();
@@ -123,7 +136,7 @@ export class CorpusStore {
           insDoc.run(rootId, d.docKey, d.path, d.title, d.hash, d.lang, d.mtimeMs, d.size, d.text, now).lastInsertRowid,
         );
         d.chunks.forEach((c, ord) => {
-          const chunkId = Number(insChunk.run(docId, ord, c.start, c.end, c.lang, c.terms.length).lastInsertRowid);
+          const chunkId = Number(insChunk.run(docId, ord, c.start, c.end, c.srcStart ?? null, c.srcEnd ?? null, c.lang, c.terms.length).lastInsertRowid);
           insFts.run(chunkId, c.terms.join(' '));
           if (c.bm25) {
             let seg = segs.get(c.bm25.analyzer);
@@ -173,11 +186,15 @@ export class CorpusStore {
   /** The chunk and its document for search hits (one prepared statement for many chunks). */
   chunkHits(chunkIds: number[]): ChunkHitRow[] {
     const stmt = this.db.prepare(
-      `SELECT d.doc_key AS docKey, d.path, d.title, d.lang, c.start_char AS start, c.end_char AS end, c.lang AS chunkLang,
-              ${CHUNK_TEXT_SQL} AS text
+      `SELECT d.doc_key AS docKey, d.path, d.title, d.lang, ${SRC_START_SQL} AS start, ${SRC_END_SQL} AS end, c.lang AS chunkLang,
+              ${CHUNK_TEXT_SQL} AS text, ${PDF_PAGE_SQL} AS page
        FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?`,
     );
-    return chunkIds.map((id) => stmt.get(id) as ChunkHitRow);
+    return chunkIds.map((id) => {
+      const r = stmt.get(id) as ChunkHitRow & { page: number | null };
+      if (r && r.page == null) delete (r as { page?: number | null }).page;
+      return r;
+    });
   }
 
   /** Texts of chunks by id (missing ids give ''). */
@@ -196,11 +213,11 @@ export class CorpusStore {
     return this.db.prepare('SELECT id, doc_key AS docKey, lang, title, path FROM documents WHERE doc_key = ? ORDER BY id LIMIT 1').get(docKey) as DocumentRow | undefined;
   }
 
-  /** A document's chunks in order, with their text. */
-  documentChunks(docId: number): { start: number; end: number; text: string }[] {
+  /** A document's chunks in order, with their text and their offsets in the source file (`srcStart`, `srcEnd`). */
+  documentChunks(docId: number): { start: number; end: number; srcStart: number; srcEnd: number; text: string }[] {
     return this.db
-      .prepare(`SELECT c.start_char AS start, c.end_char AS end, ${CHUNK_TEXT_SQL} AS text FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id = ? ORDER BY c.ord`)
-      .all(docId) as { start: number; end: number; text: string }[];
+      .prepare(`SELECT c.start_char AS start, c.end_char AS end, ${SRC_START_SQL} AS srcStart, ${SRC_END_SQL} AS srcEnd, ${CHUNK_TEXT_SQL} AS text FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id = ? ORDER BY c.ord`)
+      .all(docId) as { start: number; end: number; srcStart: number; srcEnd: number; text: string }[];
   }
 
   /** docKey → language of every document. */

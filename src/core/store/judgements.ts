@@ -120,19 +120,6 @@ export class JudgementStore {
     return `${q.n}:${q.s}:${j.n}:${j.m}`;
   }
 
-  /** Items of a pool with a judgement or an imported qrel. */
-  judgedPoolItems(poolId: number): number {
-    return (
-      this.db
-        .prepare(
-          `SELECT COUNT(*) AS n FROM pool_items i WHERE i.pool_id = ?
-             AND (EXISTS (SELECT 1 FROM judgements j WHERE j.qid = i.qid AND j.doc_key = i.doc_key)
-                  OR EXISTS (SELECT 1 FROM qrels q WHERE q.qid = i.qid AND q.doc_key = i.doc_key))`,
-        )
-        .get(poolId) as { n: number }
-    ).n;
-  }
-
   /** Deletes one judgement (undo). */
   undo(id: number): boolean {
     return this.db.prepare('DELETE FROM judgements WHERE id = ?').run(id).changes > 0;

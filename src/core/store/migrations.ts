@@ -252,4 +252,9 @@ export const migrations: string[] = [
   CREATE INDEX bm25_lengths_chunk ON bm25_lengths(chunk_id);
   CREATE INDEX bm25_lengths_gen ON bm25_lengths(analyzer, gen);
   `,
+  // 7: source-file offsets of chunks whose extracted text differs from the file (HTML, Markdown); NULL = the text offsets.
+  `
+  ALTER TABLE chunks ADD COLUMN src_start INTEGER;
+  ALTER TABLE chunks ADD COLUMN src_end INTEGER;
+  `,
 ];

@@ -7,6 +7,7 @@
 interface EldResult {
   language: string;
   isReliable(): boolean;
+  getScores(): Record<string, number>;
 }
 interface Eld {
   load(name?: string): Promise<boolean>;
@@ -46,6 +47,15 @@ export function detectLanguageSync(text: string): string {
   // Short CJK strings: kana decides Japanese; Han alone is almost always Chinese.
   if ((lang === 'und' || !r.isReliable()) && HAN.test(sample)) lang = KANA.test(sample) ? 'ja' : 'zh';
   return lang;
+}
+
+/** Whether the detector is sure of its answer for `text` (short texts rarely are), and its score per language. */
+export function languageReliability(text: string): { reliable: boolean; scores: Record<string, number> } {
+  if (!ready) throw new Error('language identification not initialised: call initLanguageId() first');
+  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+  if (!/\p{L}/u.test(sample)) return { reliable: false, scores: {} };
+  const r = ready.detect(sample);
+  return { reliable: r.isReliable(), scores: r.getScores() };
 }
 
 export async function detectLanguage(text: string): Promise<string> {

@@ -12,7 +12,7 @@ import type { Qrels, Run, Topic } from '../eval/types';
 import type { DocumentInfo, JudgementRecord } from './dataSource';
 import { excerpt, highlightRanges } from './highlight';
 import type { ComparisonView, DiffEntry, PoolItem, PoolView, RunDiffView, TableRow } from './protocol';
-import { depthPool, latestJudgementsFor, resumePosition } from './qrels';
+import { depthPool, judgedQrels, latestJudgementsFor, resumePosition } from './qrels';
 
 const v = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : x);
 
@@ -225,6 +225,8 @@ export interface PoolInput {
   topics: readonly Topic[];
   docs: ReadonlyMap<string, DocumentInfo>;
   judgements: readonly JudgementRecord[];
+  /** Imported qrels: their labels count as judged (the queue resumes past them). */
+  imported?: Qrels;
   contextChars?: number;
 }
 
@@ -232,6 +234,8 @@ export interface PoolInput {
 export function buildPoolView(input: PoolInput): PoolView {
   const topic = new Map(input.topics.map((t) => [t.id, t]));
   const mine = latestJudgementsFor(input.judgements, input.assessor);
+  // One definition of "judged" (imported qrels + this assessor's judgements), as in the Judgements view and notebooks.
+  const judged = judgedQrels(input.imported ?? new Map(), input.judgements, input.assessor);
   const others = new Map<string, Set<string>>();
   for (const j of input.judgements) {
     if (j.assessor === input.assessor) continue;
@@ -244,6 +248,7 @@ export function buildPoolView(input: PoolInput): PoolView {
     const info = input.docs.get(docid);
     const key = `${qid}\u0000${docid}`;
     const j = mine.get(key);
+    const g = judged.get(qid)?.get(docid);
     const ex = excerpt(info?.text ?? '', topic.get(qid)?.text ?? '', input.contextChars ?? 1200);
     const item: PoolItem = {
       qid,
@@ -251,9 +256,10 @@ export function buildPoolView(input: PoolInput): PoolView {
       lang: info?.lang ?? UNKNOWN_LANG,
       text: ex.text,
       highlights: ex.highlights.slice(0, 2000),
-      grade: j ? j.grade : null,
+      grade: g ?? null,
       others: others.get(key)?.size ?? 0,
     };
+    if (!j && g !== undefined) item.imported = true;
     if (info?.title) item.title = info.title.slice(0, 512);
     if (info?.path) item.path = info.path;
     if (info?.start !== undefined) item.start = info.start;

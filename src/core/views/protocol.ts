@@ -124,8 +124,10 @@ export const poolItemSchema = obj({
   highlights,
   start: opt(num({ int: true, min: 0 })),
   end: opt(num({ int: true, min: 0 })),
-  /** This assessor's grade, null when not judged yet. */
+  /** This assessor's grade (or the imported qrels label), null when not judged yet. */
   grade: nullable(grade),
+  /** The grade is the imported qrels label (this assessor has not judged the pair). */
+  imported: opt(bool),
   note: opt(str({ max: 2000 })),
   /** Number of other assessors who judged this pair. */
   others: count,

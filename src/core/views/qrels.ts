@@ -42,6 +42,34 @@ export function mergeQrels(base: Qrels, js: readonly JudgementRecord[]): Qrels {
   return out;
 }
 
+/**
+ * THE definition of "judged", used by the Judge panel, the Judgements view and notebook judge cells:
+ * a (query, document) pair is judged for an assessor when the imported qrels label it or that
+ * assessor has judged it (their latest grade wins over the imported label). Without an assessor,
+ * anyone's judgement counts.
+ */
+export function judgedQrels(imported: Qrels, js: readonly JudgementRecord[], assessor?: string): Qrels {
+  return mergeQrels(imported, assessor === undefined ? js : js.filter((j) => j.assessor === assessor));
+}
+
+/** How many of these pairs are judged (see `judgedQrels`). */
+export function countJudged(pairs: Iterable<{ qid: string; docid: string }>, judged: Qrels): number {
+  let n = 0;
+  for (const p of pairs) if (judged.get(p.qid)?.has(p.docid)) n++;
+  return n;
+}
+
+/** Qrels from `[qid, docid, grade]` rows (the store's imported qrels). */
+export function qrelsFromRows(rows: Iterable<readonly [string, string, number]>): Qrels {
+  const q: Qrels = new Map();
+  for (const [qid, d, g] of rows) {
+    let m = q.get(qid);
+    if (!m) q.set(qid, (m = new Map()));
+    m.set(d, g);
+  }
+  return q;
+}
+
 /** TREC qrels text (`qid 0 docid grade`), queries in trec_eval order, documents sorted. */
 export function qrelsToTrec(q: Qrels): string {
   const lines: string[] = [];

@@ -37,7 +37,8 @@ export class DocumentService {
         ...(d.title ? { title: d.title } : {}),
         ...(d.path ? { path: d.path } : {}),
         text,
-        ...(best ? { start: best.start, end: best.start + text.length } : {}),
+        // Offsets in the source file (what the panel selects when it opens the document).
+        ...(best ? { start: best.srcStart, end: text.length === best.text.length ? best.srcEnd : best.srcStart + text.length } : {}),
       });
     }
     return out;

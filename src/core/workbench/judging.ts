@@ -3,7 +3,9 @@
  * pools built from stored experiments, and the overview the Judgements view shows.
  */
 import { encodeTrecId } from '../eval/trecid';
-import type { Topic } from '../eval/types';
+import type { Qrels, Topic } from '../eval/types';
+import type { JudgementRecord } from '../views/dataSource';
+import { countJudged, judgedQrels, qrelsFromRows } from '../views/qrels';
 import type { ExperimentService } from './experiments';
 import type { CreatePoolParams, JudgementDto, JudgementsOverview, JudgeParams, PoolItem, PoolSummary } from './types';
 import type { Workbench } from './workbench';
@@ -16,6 +18,15 @@ export class JudgingService {
 
   private changed(): void {
     this.experiments().changedQrels();
+  }
+
+  /**
+   * What counts as judged (`judgedQrels`, the one definition the panel and notebooks use too):
+   * imported qrels plus the assessor's judgements (anyone's without an assessor).
+   */
+  judged(assessor?: string): Qrels {
+    const js: JudgementRecord[] = this.wb.judgements.current(assessor).map((j) => ({ assessor: j.assessor, qid: j.qid, docid: j.docKey, grade: j.grade, at: j.createdAt }));
+    return judgedQrels(qrelsFromRows(this.wb.judgements.importedQrels()), js, assessor);
   }
 
   topics(): Topic[] {
@@ -80,13 +91,17 @@ export class JudgingService {
     return this.pools().find((x) => x.id === id)!;
   }
 
-  /** Pools, newest first, with how many of their items are judged. */
-  pools(): PoolSummary[] {
-    return this.wb.judgements.pools().map((p) => ({ ...p, judged: this.wb.judgements.judgedPoolItems(p.id) })).reverse();
+  /** Pools, newest first, with how many of their items are judged (imported qrels + the assessor's judgements). */
+  pools(assessor?: string): PoolSummary[] {
+    const q = this.judged(assessor);
+    return this.wb.judgements
+      .pools()
+      .map((p) => ({ ...p, judged: countJudged(this.wb.judgements.poolItems(p.id).map((it) => ({ qid: it.qid, docid: it.docKey })), q) }))
+      .reverse();
   }
 
-  poolItems(poolId: number): PoolItem[] {
-    const q = this.wb.judgements.qrels();
+  poolItems(poolId: number, assessor?: string): PoolItem[] {
+    const q = this.judged(assessor);
     return this.wb.judgements.poolItems(poolId).map((it) => ({ ...it, grade: q.get(it.qid)?.get(it.docKey) ?? null }));
   }
 
@@ -99,8 +114,8 @@ export class JudgingService {
   }
 
   /** Topics with judged / relevant counts and the unjudged documents in the top 10 of stored runs. */
-  overview(): JudgementsOverview {
-    const q = this.wb.judgements.qrels();
+  overview(assessor?: string): JudgementsOverview {
+    const q = this.judged(assessor);
     const topics = this.wb.judgements.topics();
     const unjudged = new Map<string, number>();
     for (const [qid, d] of this.wb.experiments.topPairs(10)) if (!q.get(qid)?.has(d)) unjudged.set(qid, (unjudged.get(qid) ?? 0) + 1);
@@ -124,7 +139,7 @@ export class JudgingService {
     const counts = this.wb.judgements.counts();
     return {
       topics: rows,
-      pools: this.pools(),
+      pools: this.pools(assessor),
       assessors: this.wb.judgements.assessors(),
       importedQrels: counts.qrels,
       judgements: this.wb.judgements.current().length,

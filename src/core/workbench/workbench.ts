@@ -24,7 +24,8 @@ import { hashConfig } from '../pipeline/spec';
 import { codeVersion } from '../version';
 import { trecOrder } from '../eval/ranking';
 import type { Run } from '../eval/types';
-import { detectLanguage, initLanguageId } from '../text/langid';
+import { initLanguageId } from '../text/langid';
+import { detectQueryLanguage } from '../text/langid-query';
 import { DictionaryTranslator, getDictionaryRef, loadDictionary, parseTranslatorRef, PIPELINE_DICTIONARY_OPTIONS, QueryTranslator, TranslatorProvider } from '../translate';
 
 export interface WorkbenchOptions {
@@ -271,7 +272,9 @@ export class Workbench implements WorkbenchApi {
   async search(query: string, opts: SearchOptions = {}): Promise<SearchResult> {
     const p = this.pipeline(opts.pipeline, opts.rerankDepth);
     const res = await this.retrieve(query, { ...opts, parsed: { config: p, allowDoc: this.docFilter(opts) } });
-    const queryLang = await detectLanguage(query);
+    // Short queries: the indexed languages of the query's script settle what the detector is unsure of.
+    const ql = await detectQueryLanguage(query, () => this.corpus.languages());
+    const queryLang = ql.lang;
     const rows = this.corpus.chunkHits(res.docs.map((d) => d.chunkId));
     const hits: Hit[] = res.docs.map((d, i) => {
       const r = rows[i];
@@ -282,13 +285,14 @@ export class Workbench implements WorkbenchApi {
         title: r.title ?? undefined,
         score: d.score,
         lang: r.lang,
-        chunk: { id: d.chunkId, start: r.start, end: r.end, text: r.text, lang: r.chunkLang },
+        chunk: { id: d.chunkId, start: r.start, end: r.end, text: r.text, lang: r.chunkLang, ...(r.page ? { page: r.page } : {}) },
         snippet: makeSnippet(r.text, query),
       };
     });
     return {
       query,
       queryLang,
+      ...(ql.detected ? { queryLangDetected: ql.detected } : {}),
       hits,
       pipeline: { name: p.name, hash: res.hash },
       provider: res.provider,

@@ -6,6 +6,7 @@ import type { ExperimentCommands } from '../experiments';
 import type { FolderEngine } from '../engines';
 import { formatMetrics } from '../trees';
 import { message } from './select';
+import { missingQrelsNote } from '../guidance';
 
 export interface RunExperimentArgs {
   /** Workspace folder name or path (default: the only / first indexed folder). */
@@ -138,11 +139,16 @@ export async function runExperiment(cmd: ExperimentCommands, args: RunExperiment
       .join(', ');
     const same = outcome.results.flatMap((r) => r.identicalTo);
     const text = `CLIR: ${outcome.cancelled ? 'cancelled after' : 'ran'} ${outcome.results.length} experiment${outcome.results.length > 1 ? 's' : ''} on ${outcome.results[0].queries} topics: ${summary}.${same.length ? ` Identical to earlier run #${same.join(', #')}.` : ''}`;
+    // No qrels for these topics: say so and offer Import Qrels (then the views show the metrics) or Judge.
+    const needsQrels = missingQrelsNote(outcome.results);
+    cmd.lastRunNotice = { message: needsQrels ? `${text} ${needsQrels}` : text, buttons: needsQrels ? ['Import Qrels', 'Judge', 'Compare'] : ['Compare', 'Export Run'] };
     if (args.compare) await cmd.compare([{ ids: await compareSet(engine, ids), folder: engine.folder.name }]);
     else {
-      void vscode.window.showInformationMessage(text, 'Compare', 'Export Run').then(async (a) => {
+      void vscode.window.showInformationMessage(cmd.lastRunNotice.message, ...cmd.lastRunNotice.buttons).then(async (a) => {
         if (a === 'Compare') await cmd.compare([{ ids: await compareSet(engine, ids), folder: engine.folder.name }]);
         if (a === 'Export Run') await cmd.exportRun([{ id: ids[ids.length - 1], folder: engine.folder.name }]);
+        if (a === 'Import Qrels') await vscode.commands.executeCommand('clir.importQrels', { folder: engine.folder.name });
+        if (a === 'Judge') await vscode.commands.executeCommand('clir.judge', { ids, folder: engine.folder.name });
       });
     }
   } else if (outcome.cancelled) {

@@ -22,6 +22,8 @@ export interface EngineBackendOptions {
   openParams: () => Omit<OpenParams, 'dbPath'>;
   env?: Record<string, string | undefined>;
   log?: (line: string) => void;
+  /** Who judges: judge cells count "not judged yet" for this assessor (imported qrels + their judgements). */
+  assessor?: () => string;
 }
 
 let tokens = 0;
@@ -65,7 +67,7 @@ export class EngineCellBackend implements CellBackend {
       if (l.token === progressToken && l.message.startsWith(PROGRESS_PREFIX)) opts.onProgress?.(l.message.slice(PROGRESS_PREFIX.length));
     });
     try {
-      return await client.request(NotebookRequests.executeCell, { request: req, progressToken }, opts.signal);
+      return await client.request(NotebookRequests.executeCell, { request: { ...req, ...(req.assessor || !this.opts.assessor ? {} : { assessor: this.opts.assessor() }) }, progressToken }, opts.signal);
     } catch (e) {
       if (e instanceof CancelledError) throw new Error('Cancelled');
       throw e;

@@ -15,7 +15,7 @@ import { notebookToHtml, notebookToMarkdown, notebookTitle } from '../../core/no
 import type { CellResult } from '../../core/notebook/execute';
 import type { EngineClient } from '../../engine/client';
 import { engineRuntime } from '../engineRuntime';
-import { cfg, device, localModelDirs, rerankDepth } from '../config';
+import { cfg, device, judgingAssessor, localModelDirs, rerankDepth } from '../config';
 import { EngineCellBackend } from './backend';
 import { resolveHitToOpen, UNTRUSTED_CELL_MESSAGE } from './trust';
 import { fromNotebookData, fromNotebookDocument, toNotebookData, toVsOutput } from './convert';
@@ -79,6 +79,7 @@ export function registerNotebooks(context: vscode.ExtensionContext): NotebookApi
       rerankDepth: rerankDepth(),
     }),
     log: (l) => output.appendLine(l),
+    assessor: judgingAssessor,
   });
   const executed: NotebookApi['executed'] = [];
   context.subscriptions.push(output, { dispose: () => void backend.dispose() });

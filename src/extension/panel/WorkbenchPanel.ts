@@ -8,6 +8,7 @@
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { openHit } from '../search';
 import type { DocumentInfo, WorkbenchDataSource } from '../../core/views/dataSource';
 import type { PanelCommand, ToWebview } from '../../core/views/protocol';
 import { makeNonce, workbenchHtml } from './html';
@@ -131,17 +132,10 @@ export class WorkbenchPanel implements vscode.Disposable {
 
   private async openDocument(doc: DocumentInfo, start?: number, end?: number): Promise<void> {
     if (!doc.path) throw new Error(`${doc.docid} has no source file to open.`);
-    const uri = vscode.Uri.file(doc.path);
-    const lower = doc.path.toLowerCase();
-    // Offsets index the extracted text, which is the file itself only for plain text / Markdown.
-    if (!/\.(txt|md|markdown|text)$/.test(lower)) {
-      await vscode.commands.executeCommand('vscode.open', uri, vscode.ViewColumn.Beside);
-      return;
-    }
-    const td = await vscode.workspace.openTextDocument(uri);
-    const from = td.positionAt(start ?? 0);
-    const to = td.positionAt(end ?? start ?? 0);
-    await vscode.window.showTextDocument(td, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(from, to), preview: true });
+    // The same opening as a search hit: offsets index the source file (.txt/.md/.html); a PDF opens
+    // as the clir-pdf: text view of the passage's page.
+    const s = start ?? 0;
+    await openHit({ rank: 0, docId: doc.docid, path: doc.path, score: 0, lang: doc.lang, snippet: '', chunk: { id: 0, start: s, end: end ?? s, text: '', lang: doc.lang } }, vscode.ViewColumn.Beside);
   }
 
   private disposed = false;

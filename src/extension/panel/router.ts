@@ -242,8 +242,9 @@ export class WorkbenchRouter {
       description = src.type === 'diff' ? `Query ${src.qid}: top ${src.depth} of ${names}${src.unjudgedOnly ? ' (unjudged only)' : ''}` : `Depth-${src.depth} pool of ${names}`;
     }
     const qidsInPool = Array.from(new Set(entries.map((e) => e.qid)));
-    const [docs, js] = await Promise.all([this.ds.documents(Array.from(new Set(entries.map((e) => e.docid)))), this.ds.judgements({ qids: qidsInPool })]);
-    const view = buildPoolView({ poolId, assessor: this.opts.assessor, description, entries, topics, docs, judgements: js });
+    const [docs, js, imported] = await Promise.all([this.ds.documents(Array.from(new Set(entries.map((e) => e.docid)))), this.ds.judgements({ qids: qidsInPool }), this.ds.qrels()]);
+    // Imported qrels labels count as judged (judgedQrels): the queue resumes past them; j/k still reach them to re-judge.
+    const view = buildPoolView({ poolId, assessor: this.opts.assessor, description, entries, topics, docs, judgements: js, imported });
     this.pools.set(poolId, { entries, keys: new Set(entries.map((e) => key(e.qid, e.docid))), topics });
     const focusIndex = msg.focusDocid !== undefined ? view.items.findIndex((i) => i.docid === msg.focusDocid) : -1;
     this.post({ type: 'pool', view, source: src, ...(focusIndex >= 0 ? { focusIndex } : {}) });
