@@ -68,6 +68,16 @@ describe('CLIR extension in a real VS Code host', () => {
     }
   });
 
+  it('reports indexing as "indexed N documents" and, for BM25 on a multilingual folder, points to cross-lingual search', async () => {
+    await api.pipelines.set('bm25');
+    await vscode.commands.executeCommand('clir.indexWorkspace');
+    const notice = api.indexer.lastNotice!;
+    assert.match(notice.message, /^CLIR: indexed \d+ documents/);
+    assert.match(notice.message, /finds only documents in the query's language/);
+    assert.ok(notice.buttons.includes('Search Across Languages') || notice.buttons.includes('Select Models…'), notice.buttons.join(', '));
+    await api.pipelines.set(DENSE);
+  });
+
   it('indexes the workspace through "CLIR: Index Workspace" (dense pipeline on the demo models)', async () => {
     await api.pipelines.set(DENSE);
     const results = (await vscode.commands.executeCommand<IndexRunResult[]>('clir.indexWorkspace'))!;
@@ -81,16 +91,6 @@ describe('CLIR extension in a real VS Code host', () => {
     assert.ok(langs.includes('de') && langs.includes('ru') && langs.includes('en'), langs.join(','));
     const text = await until('status bar with document count', () => /\d+ docs/.test(api.statusBar.text) && api.statusBar.text);
     assert.match(text, new RegExp(`${r.report!.documents} docs`));
-  });
-
-  it('reports indexing as "indexed N documents" and, for BM25 on a multilingual folder, points to cross-lingual search', async () => {
-    await api.pipelines.set('bm25');
-    await vscode.commands.executeCommand('clir.indexWorkspace');
-    const notice = api.indexer.lastNotice!;
-    assert.match(notice.message, /^CLIR: indexed \d+ documents/);
-    assert.match(notice.message, /finds only documents in the query's language/);
-    assert.ok(notice.buttons.includes('Search Across Languages') || notice.buttons.includes('Select Models…'), notice.buttons.join(', '));
-    await api.pipelines.set(DENSE);
   });
 
   it('searches cross-lingually with the Search command (Russian query → German/English documents) and opens the hit', async () => {
