@@ -121,12 +121,5 @@ export interface JudgementsOverview {
   judgementLog: number;
 }
 
-export interface DocumentInfoDto {
-  docid: string;
-  lang: string;
-  title?: string;
-  path?: string;
-  text: string;
-  start?: number;
-  end?: number;
-}
+/** A document as the workbench panel shows it (the panel's own DocumentInfo, sent over the engine protocol). */
+export type { DocumentInfo as DocumentInfoDto } from '../views/dataSource';
