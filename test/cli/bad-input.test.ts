@@ -3,25 +3,14 @@
  * option at fault, a non-zero exit, and every file the command did not mean to change byte-identical.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { REPO_ROOT, tmpDir, writeFiles } from '../helpers/tmp';
+import { assertOneLineError, clir } from '../helpers/cli';
+import { tmpDir, writeFiles } from '../helpers/tmp';
 
-const CLI = path.join(REPO_ROOT, 'bin', 'clir');
 
-function clir(args: string[], env: Record<string, string> = {}): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
-function assertOneLineError(r: { code: number; err: string }, pattern: RegExp): void {
-  assert.notEqual(r.code, 0, r.err);
-  assert.equal(r.err.trim().split('\n').length, 1, r.err);
-  assert.match(r.err, /^clir: /);
-  assert.match(r.err, pattern);
-}
 
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};

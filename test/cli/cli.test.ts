@@ -1,24 +1,14 @@
 /** The `clir` CLI as a user sees it: argument errors, exit codes and the shapes of `--json` output. */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { assertOneLineError, clir } from '../helpers/cli';
 import { REPO_ROOT, tmpDir } from '../helpers/tmp';
 
-const CLI = path.join(REPO_ROOT, 'bin', 'clir');
 const SAMPLE = path.join(REPO_ROOT, 'sample');
 
-function clir(args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 /** One line on stderr, prefixed `clir:`, and exit code 1. */
-function assertUserError(r: { code: number; err: string }, pattern: RegExp): void {
-  assert.equal(r.code, 1, r.err);
-  assert.equal(r.err.trim().split('\n').length, 1, r.err);
-  assert.match(r.err, /^clir: /);
-  assert.match(r.err, pattern);
-}
+const assertUserError = (r: { code: number; err: string }, pattern: RegExp) => assertOneLineError(r, pattern, 1);
 
 describe('clir: arguments, exit codes and --json output', function () {
   this.timeout(300000);

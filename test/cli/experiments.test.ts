@@ -1,17 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openWorkbench } from '../../src/core/workbench';
+import { clir } from '../helpers/cli';
 import { REPO_ROOT, tmpDir } from '../helpers/tmp';
 
-const CLI = path.join(REPO_ROOT, 'bin', 'clir');
 const SAMPLE = path.join(REPO_ROOT, 'sample');
 
-function clir(args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 describe('experiments from the CLI (clir run / runs / import / compare)', function () {
   this.timeout(300000);
