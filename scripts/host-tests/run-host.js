@@ -405,6 +405,8 @@ async function main() {
     process.exit(1);
   }
   log('host tests passed (installed VSIX: UI scenario + extension-host suite)');
+  // Exit explicitly: a helper of code-server or Chromium that outlived its group must not hold CI open.
+  process.exit(0);
 }
 
 main().catch((e) => {
