@@ -26,6 +26,8 @@ import {
   corpusVersion,
   countUnanalysed,
   lengthRows,
+  packedLookup,
+  packedSegments,
   segments,
   termBlobs,
   unanalysedChunks,
@@ -93,6 +95,8 @@ export class Bm25Index {
   private chunks?: ChunkTable;
   private readonly tables = new Map<string, AnalyzerTable>();
   private readonly blobs: (term: string) => [number, Uint8Array][];
+  /** Packed (level-0) segments by id; immutable once written, ids never reused (AUTOINCREMENT). */
+  private packed = new Map<number, Buffer>();
 
   constructor(private readonly db: Db) {
     this.blobs = termBlobs(db);
@@ -158,8 +162,37 @@ export class Bm25Index {
       for (const s of segments(this.db, id)) segs.set(s.id, [s.genMin, s.genMax]);
       t = { version, n, avgdl: n ? total / n : 0, len, gen, segs, norms: new Map() };
       this.tables.set(id, t);
+      this.refreshPacked(version);
     }
     return { t, c: this.chunkTable(version) };
+  }
+
+  /** Loads the packed segments of the current tables not held yet, drops those merged away. */
+  private refreshPacked(version: string): void {
+    const want = new Set<number>();
+    for (const tb of this.tables.values()) if (tb.version === version) for (const id of tb.segs.keys()) want.add(id);
+    for (const id of this.packed.keys()) if (!want.has(id)) this.packed.delete(id);
+    const missing = [...want].filter((id) => !this.packed.has(id) && !this.notPacked.has(id));
+    const got = packedSegments(this.db, missing);
+    for (const id of missing) {
+      const d = got.get(id);
+      if (d) this.packed.set(id, d);
+      else this.notPacked.add(id);
+    }
+  }
+  private readonly notPacked = new Set<number>();
+
+  /** [segment, blob] of `term` in every segment: per-term rows (merged segments) and packed ones. */
+  private termBlobs(term: string): [number, Uint8Array][] {
+    const out = this.blobs(term);
+    if (this.packed.size) {
+      const key = Buffer.from(term, 'utf8');
+      for (const [id, data] of this.packed) {
+        const b = packedLookup(data, key);
+        if (b) out.push([id, b]);
+      }
+    }
+    return out;
   }
 
   /** The language a query is analysed in: the given one, else the detected one among the index's languages. */
@@ -197,7 +230,7 @@ export class Bm25Index {
   private postings(term: string, t: AnalyzerTable): Postings | undefined {
     const parts: Postings[] = [];
     let filtered = false;
-    for (const [seg, blob] of this.blobs(term)) {
+    for (const [seg, blob] of this.termBlobs(term)) {
       const range = t.segs.get(seg);
       if (!range) continue;
       const p = decodePostings(blob);

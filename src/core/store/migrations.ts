@@ -252,4 +252,12 @@ export const migrations: string[] = [
   CREATE INDEX bm25_lengths_chunk ON bm25_lengths(chunk_id);
   CREATE INDEX bm25_lengths_gen ON bm25_lengths(analyzer, gen);
   `,
+  // 7: a level-0 BM25 segment is one row (a packed term dictionary + the per-term blobs; see ./postings.ts)
+  `
+  CREATE TABLE bm25_packed (
+    segment_id INTEGER PRIMARY KEY REFERENCES bm25_segments(id) ON DELETE CASCADE,
+    terms INTEGER NOT NULL,
+    data BLOB NOT NULL
+  );
+  `,
 ];
