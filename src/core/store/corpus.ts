@@ -1,4 +1,4 @@
-/** Documents, chunks and the BM25 (FTS5) postings: the corpus half of the store. */
+/** Documents, chunks and their BM25 postings (compact, and FTS5 once built): the corpus half of the store. */
 import { createHash } from 'node:crypto';
 import { bumpVersion, Db } from './db';
 import { appendSegment, SegmentChunk } from './postings';
@@ -69,6 +69,14 @@ export interface DocumentRow {
   path: string | null;
 }
 
+/** meta key set (to 'built') once `chunks_fts` holds every chunk; see ../bm25/fts.ts. */
+export const FTS_BUILT_KEY = 'chunks_fts';
+
+/** Whether `chunks_fts` is built (and so maintained by every indexing transaction). */
+export function chunksFtsBuilt(db: Db): boolean {
+  return db.prepare('SELECT 1 FROM meta WHERE key = ?').get(FTS_BUILT_KEY) !== undefined;
+}
+
 export class CorpusStore {
   constructor(readonly db: Db) {}
 
@@ -100,7 +108,7 @@ export class CorpusStore {
   }
 
   /**
-   * Inserts or replaces documents (with their chunks and FTS postings) in ONE transaction, so a crash
+   * Inserts or replaces documents (with their chunks and BM25 postings) in ONE transaction, so a crash
    * leaves either the old or the new version of every document in the batch, never half of one.
    */
   writeDocuments(rootId: number, docs: NewDocument[]): void {
@@ -116,6 +124,8 @@ export class CorpusStore {
     const insFts = this.db.prepare('INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)');
     const now = new Date().toISOString();
     const tx = this.db.transaction(() => {
+      // FTS5 rows only once something has needed them (structured BM25; ../bm25/fts.ts builds them then).
+      const fts = chunksFtsBuilt(this.db);
       const segs = new Map<string, SegmentChunk[]>();
       for (const d of docs) {
         del.run(rootId, d.docKey);
@@ -124,7 +134,7 @@ export class CorpusStore {
         );
         d.chunks.forEach((c, ord) => {
           const chunkId = Number(insChunk.run(docId, ord, c.start, c.end, c.lang, c.terms.length).lastInsertRowid);
-          insFts.run(chunkId, c.terms.join(' '));
+          if (fts) insFts.run(chunkId, c.terms.join(' '));
           if (c.bm25) {
             let seg = segs.get(c.bm25.analyzer);
             if (!seg) segs.set(c.bm25.analyzer, (seg = []));
