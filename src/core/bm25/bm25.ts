@@ -54,7 +54,11 @@ export interface ChunkScore {
 export interface Bm25SearchOptions {
   params?: Bm25Params;
   analyzer?: AnalyzerName;
-  /** Query language (ISO 639-1); detected (restricted to the index's languages) when absent. */
+  /**
+   * Query language (ISO 639-1), e.g. a topic's: used when the index holds chunks in it (at least
+   * 0.5 %, as for detection), else the query's language is detected among the index's languages as
+   * when absent (a language label detected at import, or one the index does not have, cannot do better).
+   */
   lang?: string;
   aggregate?: Aggregation;
   allowDoc?: (docId: number) => boolean;
@@ -198,9 +202,10 @@ export class Bm25Index {
   /** The language a query is analysed in: the given one, else the detected one among the index's languages. */
   queryLanguage(query: string, analyzer: AnalyzerName = DEFAULT_ANALYZER, lang?: string): string {
     if (analyzer === 'standard') return 'und';
-    if (lang) return lang;
+    if (lang && !languageIdReady()) return lang;
     if (!languageIdReady()) return 'und';
     const { c } = this.table(analyzer);
+    if (lang && presentLanguages(c.langs).has(lang)) return lang;
     return chooseQueryLanguage(query, c.langs);
   }
 
@@ -361,11 +366,16 @@ export class Bm25Index {
 }
 
 /** Picks the analysis language of a query among the languages of the index (short queries are often misdetected). */
+/** Languages holding at least 0.5 % of the index's chunks. */
+function presentLanguages(indexLangs: Map<string, number>): Set<string> {
+  const total = [...indexLangs.values()].reduce((a, b) => a + b, 0);
+  return new Set([...indexLangs].filter(([l, n]) => l !== 'und' && n >= Math.max(1, total * 0.005)).map(([l]) => l));
+}
+
 export function chooseQueryLanguage(query: string, indexLangs: Map<string, number>): string {
   const { reliable, scores } = languageCandidates(query);
   if (!scores.length) return 'und';
-  const total = [...indexLangs.values()].reduce((a, b) => a + b, 0);
-  const present = new Set([...indexLangs].filter(([l, n]) => l !== 'und' && n >= Math.max(1, total * 0.005)).map(([l]) => l));
+  const present = presentLanguages(indexLangs);
   const top = scores[0][0];
   if ((reliable && present.has(top)) || present.size === 0) return top;
   const stemmed = new Set(stemmedLanguages());

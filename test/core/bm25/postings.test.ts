@@ -231,6 +231,29 @@ describe('BM25 compact postings', () => {
       assert.deepEqual(hits, ['d0.txt', 'd1.txt']);
     });
 
+    it("analyses a topic in the topic's language in runs (a German 'Marathon Training' keeps 'training')", async () => {
+      const root = tmpDir();
+      writeFiles(root, {
+        'de.txt': 'Marathon Training für Anfänger: langsam laufen, viel trinken und gut schlafen, jede Woche ein wenig weiter.',
+        'en.txt': 'Marathon runners train every week; training plans help runners prepare for the long race in spring.',
+        'en2.txt': 'The bakery sells fresh bread every morning and the coffee shop next door opens early.',
+      });
+      const w = openWorkbench(path.join(tmpDir(), 'topic-lang.db'));
+      try {
+        await w.index(root);
+        const run = async (lang?: string) =>
+          (await w.runBatch([{ id: 't', text: 'Marathon Training', lang }], { pipeline: 'bm25', k: 10 })).results[0].docs.map((d) => d.docKey);
+        // German: 'training' is a German word kept as such, so the German document matches both words.
+        assert.equal((await run('de'))[0], 'de.txt');
+        // English: 'training' → 'train', which the English document has twice.
+        assert.equal((await run('en'))[0], 'en.txt');
+        // A language the index does not hold falls back to detection among the index's languages.
+        assert.deepEqual(await run('xx'), await run(undefined));
+      } finally {
+        await w.close();
+      }
+    });
+
     it('records the analyzer in the pipeline (bm25(analyzer=standard) is another pipeline)', async () => {
       const a = await wb.retrieve('dogs', { pipeline: 'bm25' });
       const b = await wb.retrieve('dogs', { pipeline: 'bm25(analyzer=standard)' });
