@@ -36,10 +36,84 @@ let ready: Eld | undefined;
 const HAN = /\p{Script=Han}/u;
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
+/**
+ * Scripts that only one of ELD's 60 languages is written in (code point ranges → language): a text
+ * written in one of them is that language whatever ELD's n-grams say, so the detector is not run.
+ * Japanese: kana. (Han alone, Arabic, Cyrillic, Devanagari and Latin are shared by several languages.)
+ */
+const UNIQUE_SCRIPTS: [number, number, string][] = [
+  [0x0370, 0x03ff, 'el'],
+  [0x1f00, 0x1fff, 'el'],
+  [0x0530, 0x058f, 'hy'],
+  [0x0590, 0x05ff, 'he'],
+  [0x0980, 0x09ff, 'bn'],
+  [0x0a00, 0x0a7f, 'pa'],
+  [0x0a80, 0x0aff, 'gu'],
+  [0x0b00, 0x0b7f, 'or'],
+  [0x0b80, 0x0bff, 'ta'],
+  [0x0c00, 0x0c7f, 'te'],
+  [0x0c80, 0x0cff, 'kn'],
+  [0x0d00, 0x0d7f, 'ml'],
+  [0x0e00, 0x0e7f, 'th'],
+  [0x0e80, 0x0eff, 'lo'],
+  [0x10a0, 0x10ff, 'ka'],
+  [0x1100, 0x11ff, 'ko'],
+  [0x1200, 0x137f, 'am'],
+  [0x3040, 0x30ff, 'ja'],
+  [0x3130, 0x318f, 'ko'],
+  [0xac00, 0xd7af, 'ko'],
+];
+/** Letters of one unique script needed (and share of all letters) before the script decides. */
+const SCRIPT_MIN_LETTERS = 20;
+const SCRIPT_MIN_SHARE = 0.8;
+
+function isHan(c: number): boolean {
+  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff);
+}
+
+/**
+ * The language of `sample` when its letters are (≥ 80 %, ≥ 20 letters) in a script only one language
+ * of the detector uses; Japanese when kana are ≥ 10 % and kana + Han ≥ 80 % of the letters. Else undefined.
+ */
+export function scriptLanguage(sample: string): string | undefined {
+  let letters = 0;
+  let han = 0;
+  const counts = new Map<string, number>();
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c < 0x41) continue; // ASCII space, digits, punctuation
+    if (c < 0x80) {
+      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letters++;
+      continue;
+    }
+    if ((c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff20) || (c >= 0xd800 && c <= 0xdfff)) continue;
+    letters++;
+    if (isHan(c)) {
+      han++;
+      continue;
+    }
+    for (const [lo, hi, lang] of UNIQUE_SCRIPTS) {
+      if (c >= lo && c <= hi) {
+        counts.set(lang, (counts.get(lang) ?? 0) + 1);
+        break;
+      }
+    }
+  }
+  if (letters < SCRIPT_MIN_LETTERS) return undefined;
+  for (const [lang, n] of counts) {
+    if (lang === 'ja') {
+      if (n >= 0.1 * letters && n + han >= SCRIPT_MIN_SHARE * letters && n + han >= SCRIPT_MIN_LETTERS) return 'ja';
+    } else if (n >= SCRIPT_MIN_LETTERS && n >= SCRIPT_MIN_SHARE * letters) return lang;
+  }
+  return undefined;
+}
+
 /** Detects the language of `text`; call `initLanguageId()` once first. */
 export function detectLanguageSync(text: string): string {
   if (!ready) throw new Error('language identification not initialised: call initLanguageId() first');
   const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+  const byScript = scriptLanguage(sample);
+  if (byScript) return byScript;
   if (!/\p{L}/u.test(sample)) return 'und';
   const r = ready.detect(sample);
   let lang = r.language && r.language !== 'und' ? r.language : 'und';
