@@ -67,9 +67,25 @@ const UNIQUE_SCRIPTS: [number, number, string][] = [
 const SCRIPT_MIN_LETTERS = 20;
 const SCRIPT_MIN_SHARE = 0.8;
 
-function isHan(c: number): boolean {
-  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff);
-}
+/**
+ * Per UTF-16 code unit: 0 not a letter (ASCII space, digits, punctuation, general and CJK punctuation,
+ * surrogates), 1 a letter of a shared script, 2 Han, 3 + i the language UNIQUE_LANGS[i].
+ */
+const UNIQUE_LANGS = [...new Set(UNIQUE_SCRIPTS.map(([, , l]) => l))];
+const CLASS = ((): Uint8Array => {
+  const t = new Uint8Array(0x10000).fill(1);
+  for (let c = 0; c < 0x80; c++) t[c] = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? 1 : 0;
+  const zero = (lo: number, hi: number): void => void t.fill(0, lo, hi + 1);
+  zero(0x2000, 0x2bff);
+  zero(0x3000, 0x303f);
+  zero(0xff00, 0xff20);
+  zero(0xd800, 0xdfff);
+  t.fill(2, 0x3400, 0x4dc0);
+  t.fill(2, 0x4e00, 0xa000);
+  t.fill(2, 0xf900, 0xfb00);
+  for (const [lo, hi, lang] of UNIQUE_SCRIPTS) t.fill(3 + UNIQUE_LANGS.indexOf(lang), lo, hi + 1);
+  return t;
+})();
 
 /**
  * The language of `sample` when its letters are (≥ 80 %, ≥ 20 letters) in a script only one language
@@ -78,31 +94,21 @@ function isHan(c: number): boolean {
 export function scriptLanguage(sample: string): string | undefined {
   let letters = 0;
   let han = 0;
-  const counts = new Map<string, number>();
+  const counts = new Uint32Array(UNIQUE_LANGS.length);
   for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c < 0x41) continue; // ASCII space, digits, punctuation
-    if (c < 0x80) {
-      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letters++;
-      continue;
-    }
-    if ((c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff20) || (c >= 0xd800 && c <= 0xdfff)) continue;
+    const k = CLASS[sample.charCodeAt(i)];
+    if (k === 0) continue;
     letters++;
-    if (isHan(c)) {
-      han++;
-      continue;
-    }
-    for (const [lo, hi, lang] of UNIQUE_SCRIPTS) {
-      if (c >= lo && c <= hi) {
-        counts.set(lang, (counts.get(lang) ?? 0) + 1);
-        break;
-      }
-    }
+    if (k === 2) han++;
+    else if (k > 2) counts[k - 3]++;
   }
   if (letters < SCRIPT_MIN_LETTERS) return undefined;
-  for (const [lang, n] of counts) {
+  for (let i = 0; i < counts.length; i++) {
+    const n = counts[i];
+    if (n === 0) continue;
+    const lang = UNIQUE_LANGS[i];
     if (lang === 'ja') {
-      if (n >= 0.1 * letters && n + han >= SCRIPT_MIN_SHARE * letters && n + han >= SCRIPT_MIN_LETTERS) return 'ja';
+      if (n >= 0.1 * letters && n + han >= SCRIPT_MIN_SHARE * letters) return 'ja';
     } else if (n >= SCRIPT_MIN_LETTERS && n >= SCRIPT_MIN_SHARE * letters) return lang;
   }
   return undefined;
