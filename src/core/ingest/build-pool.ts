@@ -29,7 +29,7 @@ export function workerScript(): string | undefined {
 export class DocBuilder {
   private workers: Worker[] = [];
   private group: DocJob[] = [];
-  private readonly inflight: Promise<NewDocument[]>[] = [];
+  private readonly inflight: { jobs: DocJob[]; docs: Promise<NewDocument[]> }[] = [];
   private nextWorker = 0;
   private langid?: Promise<void>;
   private seq = 0;
@@ -87,19 +87,24 @@ export class DocBuilder {
     this.group = [];
     const id = this.seq++;
     const w = this.workers[this.nextWorker++ % this.workers.length];
-    this.inflight.push(
-      new Promise<NewDocument[]>((resolve, reject) => {
+    this.inflight.push({
+      jobs,
+      docs: new Promise<NewDocument[]>((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
-        w.postMessage({ id, jobs, maxTokens: this.plan.maxTokens, overlap: this.plan.overlap });
+        w.postMessage({ id, jobs, maxTokens: this.plan.maxTokens, overlap: this.plan.overlap, ftsTerms: this.plan.ftsTerms !== false });
       }),
-    );
+    });
     // Back-pressure: at most two groups per worker in flight; results are written in order.
     while (this.inflight.length > 2 * this.workers.length) await this.takeOne();
   }
 
   private async takeOne(): Promise<void> {
-    const docs = await this.inflight.shift()!;
-    for (const d of docs) this.sink(d);
+    const { jobs, docs: pending } = this.inflight.shift()!;
+    const docs = await pending;
+    docs.forEach((d, i) => {
+      d.text = jobs[i].text; // workers do not send the text back
+      this.sink(d);
+    });
   }
 
   /**

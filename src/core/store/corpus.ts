@@ -22,8 +22,13 @@ export interface NewChunk {
   start: number;
   end: number;
   lang: string;
-  /** BM25 index terms of the chunk text (standard analysis; the FTS5 row). */
-  terms: string[];
+  /** Number of standard terms of the chunk text (`chunks.n_terms`). */
+  nTerms: number;
+  /**
+   * The standard terms themselves (the FTS5 row): needed only once `chunks_fts` is built. Without
+   * them a write to a built FTS5 index drops it (it is rebuilt on its next use, ../bm25/fts.ts).
+   */
+  terms?: string[];
   /** Terms of the chunk under the index's BM25 analyzer (compact postings, ./postings.ts). */
   bm25?: { analyzer: string; terms: string[] };
 }
@@ -126,6 +131,7 @@ export class CorpusStore {
     const tx = this.db.transaction(() => {
       // FTS5 rows only once something has needed them (structured BM25; ../bm25/fts.ts builds them then).
       const fts = chunksFtsBuilt(this.db);
+      let ftsLost = false;
       const segs = new Map<string, SegmentChunk[]>();
       for (const d of docs) {
         del.run(rootId, d.docKey);
@@ -133,8 +139,9 @@ export class CorpusStore {
           insDoc.run(rootId, d.docKey, d.path, d.title, d.hash, d.lang, d.mtimeMs, d.size, d.text, now).lastInsertRowid,
         );
         d.chunks.forEach((c, ord) => {
-          const chunkId = Number(insChunk.run(docId, ord, c.start, c.end, c.lang, c.terms.length).lastInsertRowid);
-          if (fts) insFts.run(chunkId, c.terms.join(' '));
+          const chunkId = Number(insChunk.run(docId, ord, c.start, c.end, c.lang, c.nTerms).lastInsertRowid);
+          if (fts && c.terms) insFts.run(chunkId, c.terms.join(' '));
+          else if (fts) ftsLost = true;
           if (c.bm25) {
             let seg = segs.get(c.bm25.analyzer);
             if (!seg) segs.set(c.bm25.analyzer, (seg = []));
@@ -143,6 +150,11 @@ export class CorpusStore {
         });
       }
       for (const [analyzer, chunks] of segs) appendSegment(this.db, analyzer, chunks);
+      if (ftsLost) {
+        // Built by another process while this run analysed without FTS5 terms: drop it (rebuilt on next use).
+        this.db.prepare("INSERT INTO chunks_fts(chunks_fts) VALUES ('delete-all')").run();
+        this.db.prepare('DELETE FROM meta WHERE key = ?').run(FTS_BUILT_KEY);
+      }
       bumpVersion(this.db);
     });
     tx.immediate();

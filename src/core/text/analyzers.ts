@@ -139,11 +139,12 @@ export function languageAnalysis(lang: string): LanguageAnalysis {
     lang,
     isStopword: (t) => inScript(t) && stops.has(normalise(t)),
     term(t: string): string {
-      if (!stem || !inScript(t)) return t;
+      if (!stem) return t;
       let r = memo.get(t);
       if (r === undefined) {
         const n = normalise(t);
-        if (stops.has(n)) r = '';
+        if (!inScript(t)) r = t;
+        else if (stops.has(n)) r = '';
         else {
           try {
             r = stem(n) || n;

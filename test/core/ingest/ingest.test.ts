@@ -130,6 +130,22 @@ describe('ingest (real SQLite, real files)', () => {
     assert.equal(fts.n, third.chunks, 'FTS rows must match chunks (no orphans)');
   });
 
+  it('drops a built FTS5 index that a write cannot maintain (chunks without terms), and rebuilds it on next use', async () => {
+    writeFiles(root, { 'a.txt': 'Bees make honey.', 'b.txt': 'Volcanoes erupt.' });
+    await wb.index(root);
+    ensureChunksFts(wb.db);
+    const rootId = (wb.db.prepare('SELECT id FROM roots').get() as { id: number }).id;
+    // As a run started before another process built the FTS5 index writes: no standard terms.
+    wb.corpus.writeDocuments(rootId, [
+      { docKey: 'c.txt', path: null, title: null, hash: 'h', lang: 'en', mtimeMs: null, size: 9, text: 'Wax moths', chunks: [{ start: 0, end: 9, lang: 'en', nTerms: 2 }] },
+    ]);
+    const n = () => (wb.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n;
+    assert.equal(n(), 0, 'dropped rather than left incomplete');
+    ensureChunksFts(wb.db);
+    assert.equal(n(), 3);
+    assert.equal((wb.db.prepare("SELECT COUNT(*) AS n FROM chunks_fts_instance WHERE term = 'moths'").get() as { n: number }).n, 1);
+  });
+
   it('re-tokenises everything when the analyzer or chunking changed since the last run', async () => {
     writeFiles(root, { 'a.txt': '咖啡种植需要高海拔。', 'b.txt': 'Coffee grows high up.' });
     await wb.index(root);
