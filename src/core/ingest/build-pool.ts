@@ -13,12 +13,16 @@ import { buildDocument, ChunkingSpec, DocJob } from './build';
 
 const GROUP = 64;
 
-/** Number of analysis workers: CLIR_INDEX_WORKERS, else one per core up to 4 (the main thread writes SQLite). */
+/**
+ * Number of analysis workers: CLIR_INDEX_WORKERS, else one per core but one (the main thread parses
+ * the input and writes SQLite on its own core), at least 1, at most 4: each worker holds its own
+ * language-identification model (~230 MiB of RSS). On 2 cores one worker indexed as fast as two
+ * (50k documents: 28 s vs 40 s, 30 s inline, busy machine) with 300 MiB less peak RSS.
+ */
 export function workerCount(): number {
   const env = process.env.CLIR_INDEX_WORKERS;
   if (env !== undefined && env !== '') return Math.max(0, Number(env) | 0);
-  // Capped at 4: each worker holds its own language-identification model (~200 MiB).
-  return Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+  return Math.max(1, Math.min(4, (os.availableParallelism?.() ?? os.cpus().length) - 1));
 }
 
 export function workerScript(): string | undefined {

@@ -17,7 +17,7 @@
  * one of the next level (dead postings dropped) in that same transaction, keeping the number of
  * segments a query reads logarithmic in the collection size.
  */
-import { decodePostings, encodePostings } from '../bm25/codec';
+import { decodeInto, encodePostings, postingsCount } from '../bm25/codec';
 import type { Db } from './db';
 
 export const MERGE_FACTOR = 10;
@@ -218,9 +218,9 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
     let n = 0;
     let sorted = true;
     for (const p of parts) {
-      const d = decodePostings(p.blob);
-      if (n + d.docs.length > cap) {
-        while (n + d.docs.length > cap) cap *= 2;
+      const m = postingsCount(p.blob);
+      if (n + m > cap) {
+        while (n + m > cap) cap *= 2;
         const grow = (a: Int32Array): Int32Array => {
           const b = new Int32Array(cap);
           b.set(a.subarray(0, n));
@@ -230,13 +230,16 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
         tfs = grow(tfs);
         lens = grow(lens);
       }
-      for (let i = 0; i < d.docs.length; i++) {
-        const c = d.docs[i];
+      // Decode in place, then keep the live postings (compacting over the dead ones).
+      decodeInto(p.blob, docs, tfs, n);
+      const end = n + m;
+      for (let i = n; i < end; i++) {
+        const c = docs[i];
         const len = live.get(c);
         if (len === undefined) continue;
         if (n > 0 && c <= docs[n - 1]) sorted = false;
         docs[n] = c;
-        tfs[n] = d.tfs[i];
+        tfs[n] = tfs[i];
         lens[n++] = len;
       }
     }
