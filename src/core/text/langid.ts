@@ -39,7 +39,7 @@ const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
 /**
  * Scripts that only one of ELD's 60 languages is written in (code point ranges → language): a text
  * written in one of them is that language whatever ELD's n-grams say, so the detector is not run.
- * Japanese: kana. (Han alone, Arabic, Cyrillic, Devanagari and Latin are shared by several languages.)
+ * Japanese: kana; Chinese: Han without kana. (Arabic, Cyrillic, Devanagari and Latin are shared by several languages.)
  */
 const UNIQUE_SCRIPTS: [number, number, string][] = [
   [0x0370, 0x03ff, 'el'],
@@ -89,7 +89,8 @@ const CLASS = ((): Uint8Array => {
 
 /**
  * The language of `sample` when its letters are (≥ 80 %, ≥ 20 letters) in a script only one language
- * of the detector uses; Japanese when kana are ≥ 10 % and kana + Han ≥ 80 % of the letters. Else undefined.
+ * of the detector uses; Japanese when kana are ≥ 10 % and kana + Han ≥ 80 % of the letters; Chinese when
+ * Han is ≥ 80 % (≥ 20 characters) and there is no kana at all. Else undefined.
  */
 export function scriptLanguage(sample: string): string | undefined {
   let letters = 0;
@@ -103,6 +104,8 @@ export function scriptLanguage(sample: string): string | undefined {
     else if (k > 2) counts[k - 3]++;
   }
   if (letters < SCRIPT_MIN_LETTERS) return undefined;
+  // Han without a single kana: Chinese (Japanese prose writes kana in practically every sentence).
+  if (han >= SCRIPT_MIN_LETTERS && han >= SCRIPT_MIN_SHARE * letters && counts[UNIQUE_LANGS.indexOf('ja')] === 0) return 'zh';
   for (let i = 0; i < counts.length; i++) {
     const n = counts[i];
     if (n === 0) continue;

@@ -51,7 +51,8 @@ describe('language identification (ELD) on a labelled set', () => {
     assert.ok(decided >= 10, `script decided ${decided} rows`);
     assert.equal(scriptLanguage('การปลูกกาแฟบนดอยต้องการอากาศเย็นและฝนที่ตกสม่ำเสมอตลอดปี'), 'th');
     assert.equal(scriptLanguage('地震への備えとして、家具を固定し、非常用の水と食料を用意しておきましょう。'), 'ja');
-    assert.equal(scriptLanguage('地震发生时，应该迅速躲到坚固的桌子下面，保护好头部和颈部。'), undefined, 'Han alone: several languages');
+    assert.equal(scriptLanguage('地震发生时，应该迅速躲到坚固的桌子下面，保护好头部和颈部。'), 'zh', 'Han without kana');
+    assert.equal(scriptLanguage('咖啡种植'), undefined, 'short Han: the detector decides');
     assert.equal(scriptLanguage('กาแฟ'), undefined, 'too short: the detector decides');
     assert.equal(scriptLanguage('Собаки бегают в парке каждое утро и вечер, а кошки спят дома.'), undefined);
     assert.equal(scriptLanguage('The word ภาษาไทย appears once in this long English sentence about languages.'), undefined);
