@@ -17,6 +17,9 @@ if (parentPort) {
       const docs = msg.jobs.map((j) => {
         const d = buildDocument(j, { maxTokens: msg.maxTokens, overlap: msg.overlap, ftsTerms: msg.ftsTerms });
         d.text = ''; // the indexer has it: not copied back
+        // One string per chunk instead of an array of terms: far cheaper to copy, and the indexer's
+        // heap holds one object per chunk until its batch is written instead of one per term.
+        for (const c of d.chunks) if (c.bm25) c.bm25.terms = (c.bm25.terms as string[]).join('\n');
         return d;
       });
       port.postMessage({ id: msg.id, docs });

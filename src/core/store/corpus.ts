@@ -30,7 +30,7 @@ export interface NewChunk {
    */
   terms?: string[];
   /** Terms of the chunk under the index's BM25 analyzer (compact postings, ./postings.ts). */
-  bm25?: { analyzer: string; terms: string[] };
+  bm25?: { analyzer: string; terms: string[] | string };
 }
 
 export interface NewDocument {

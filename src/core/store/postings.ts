@@ -24,7 +24,13 @@ export const MERGE_FACTOR = 10;
 
 export interface SegmentChunk {
   chunkId: number;
-  terms: string[];
+  /** The chunk's terms, or the same joined by '\n' (what analysis workers send: one string per chunk). */
+  terms: string[] | string;
+}
+
+/** Terms of a chunk as an array ('\n' never occurs in a term: control characters are not word characters). */
+export function termList(terms: string[] | string): string[] {
+  return typeof terms !== 'string' ? terms : terms ? terms.split('\n') : [];
 }
 
 export interface SegmentRow {
@@ -45,10 +51,11 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
   const insLen = db.prepare('INSERT OR REPLACE INTO bm25_lengths(analyzer, chunk_id, gen, len) VALUES (?, ?, ?, ?)');
   const sorted = chunks.slice().sort((a, b) => a.chunkId - b.chunkId);
   for (const c of sorted) {
-    const len = c.terms.length;
+    const terms = termList(c.terms);
+    const len = terms.length;
     insLen.run(analyzer, c.chunkId, segId, len);
     const tf = new Map<string, number>();
-    for (const t of c.terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
     for (const [t, f] of tf) {
       let l = byTerm.get(t);
       if (!l) byTerm.set(t, (l = []));

@@ -41,7 +41,7 @@ export function normalizeTerm(word: string): string {
   if (t === undefined) {
     t = normalizeUncached(word);
     // Bounded memo: words repeat (Zipf), and NFKC + lower-casing + the regexes cost more than a lookup.
-    if (normalized.size >= 200_000) normalized.clear();
+    if (normalized.size >= 50_000) normalized.clear();
     normalized.set(word, t);
   }
   return t;
