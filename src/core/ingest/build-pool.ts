@@ -12,6 +12,7 @@ import { initLanguageId } from '../text/langid';
 import { buildDocument, ChunkingSpec, DocJob } from './build';
 
 const GROUP = 64;
+const INFLIGHT = 16;
 
 /**
  * Number of analysis workers: CLIR_INDEX_WORKERS, else one per core but one (the main thread parses
@@ -98,8 +99,10 @@ export class DocBuilder {
         w.postMessage({ id, jobs, maxTokens: this.plan.maxTokens, overlap: this.plan.overlap, ftsTerms: this.plan.ftsTerms !== false });
       }),
     });
-    // Back-pressure: at most two groups per worker in flight; results are written in order.
-    while (this.inflight.length > 2 * this.workers.length) await this.takeOne();
+    // Back-pressure: at most INFLIGHT groups per worker in flight; results are written in order. The
+    // window (1 024 documents per worker) is meant to cover the main thread's longest pause (a batch
+    // transaction), so that the workers can keep analysing while it writes.
+    while (this.inflight.length > INFLIGHT * this.workers.length) await this.takeOne();
   }
 
   private async takeOne(): Promise<void> {
