@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bm25Index } from '../../../src/core/bm25/bm25';
 import { BLOCK, decodePostings, encodePostings } from '../../../src/core/bm25/codec';
+import { packedEntries, packedLookup, packSegment } from '../../../src/core/store/postings';
 import { formatPipeline, parsePipeline } from '../../../src/core/pipeline/spec';
 import { openWorkbench } from '../../../src/core/workbench';
 import { analyze } from '../../../src/core/text/analyzers';
@@ -30,6 +31,22 @@ function writeCorpus(file: string, docs: { id: string; text: string }[]): void {
 }
 
 describe('BM25 compact postings', () => {
+  it('packs a segment into one row and finds every term in it (any script, astral characters), and no other', () => {
+    const words = ['bees', 'Bees', 'b', 'zebra', 'été', 'собака', 'كتاب', 'किताब', '咖啡', '咖', 'กาแฟ', '𠀋字', '😀', 'a\u0301', 'á', ''];
+    const blobs = words.map((w, i) => encodePostings([i + 1, i + 5], [1, i + 1], [3, 4]));
+    const data = packSegment(words.map((w, i) => [w, blobs[i]]));
+    const listed = new Map([...packedEntries(data)]);
+    assert.equal(listed.size, words.length);
+    words.forEach((w, i) => {
+      const b = packedLookup(data, Buffer.from(w, 'utf8'));
+      assert.ok(b, `term ${JSON.stringify(w)} not found`);
+      assert.deepEqual([...decodePostings(b).docs], [i + 1, i + 5], w);
+      assert.deepEqual([...listed.get(w)!], [...blobs[i]], w);
+    });
+    for (const w of ['bee', 'beesx', 'zz', '咖啡豆', '😁', ' ']) assert.equal(packedLookup(data, Buffer.from(w, 'utf8')), undefined, w);
+    assert.equal(packedLookup(packSegment([]), Buffer.from('x')), undefined);
+  });
+
   it('round-trips the block codec with per-block max tf and min length', () => {
     const r = rng(7);
     const n = 3 * BLOCK + 17;
