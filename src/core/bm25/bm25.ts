@@ -100,7 +100,7 @@ export class Bm25Index {
   private readonly tables = new Map<string, AnalyzerTable>();
   private readonly blobs: (term: string) => [number, Uint8Array][];
   /** Packed (level-0) segments by id; immutable once written, ids never reused (AUTOINCREMENT). */
-  private packed = new Map<number, Buffer>();
+  private readonly packed = new Map<number, Buffer>();
 
   constructor(private readonly db: Db) {
     this.blobs = termBlobs(db);
@@ -199,7 +199,7 @@ export class Bm25Index {
     return out;
   }
 
-  /** The language a query is analysed in: the given one, else the detected one among the index's languages. */
+  /** The language a query is analysed in: the given one when the index holds it, else the detected one among the index's languages. */
   queryLanguage(query: string, analyzer: AnalyzerName = DEFAULT_ANALYZER, lang?: string): string {
     if (analyzer === 'standard') return 'und';
     if (lang && !languageIdReady()) return lang;
@@ -365,13 +365,13 @@ export class Bm25Index {
   }
 }
 
-/** Picks the analysis language of a query among the languages of the index (short queries are often misdetected). */
 /** Languages holding at least 0.5 % of the index's chunks. */
 function presentLanguages(indexLangs: Map<string, number>): Set<string> {
   const total = [...indexLangs.values()].reduce((a, b) => a + b, 0);
   return new Set([...indexLangs].filter(([l, n]) => l !== 'und' && n >= Math.max(1, total * 0.005)).map(([l]) => l));
 }
 
+/** Picks the analysis language of a query among the languages of the index (short queries are often misdetected). */
 export function chooseQueryLanguage(query: string, indexLangs: Map<string, number>): string {
   const { reliable, scores } = languageCandidates(query);
   if (!scores.length) return 'und';

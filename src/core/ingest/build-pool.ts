@@ -17,8 +17,9 @@ const INFLIGHT = 16;
 /**
  * Number of analysis workers: CLIR_INDEX_WORKERS, else one per core but one (the main thread parses
  * the input and writes SQLite on its own core), at least 1, at most 4: each worker holds its own
- * language-identification model (~230 MiB of RSS). On 2 cores one worker indexed as fast as two
- * (50k documents: 28 s vs 40 s, 30 s inline, busy machine) with 300 MiB less peak RSS.
+ * language-identification model (~230 MiB of RSS). On the 2-core bench machine (50k documents) a
+ * second worker saved ~18 % of the wall time when a core was free (16.0 s vs 19.5 s) and nothing
+ * when other processes used it (40 s vs 28 s), for ~330 MiB more peak RSS.
  */
 export function workerCount(): number {
   const env = process.env.CLIR_INDEX_WORKERS;
