@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const indexS = (performance.now() - t0) / 1000;
   const hwm = (): number => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
   const indexPeakRssMiB = hwm();
-  const postingsBytes = (wb.db.prepare('SELECT SUM(length(postings)) AS n FROM bm25_postings').get() as { n: number }).n;
+  const postingsBytes = (wb.db.prepare('SELECT (SELECT COALESCE(SUM(length(postings)), 0) FROM bm25_postings) + (SELECT COALESCE(SUM(length(data)), 0) FROM bm25_packed) AS n').get() as { n: number }).n;
   await wb.close();
   const dbBytes = fs.statSync(db).size;
   const queries: Record<string, unknown>[] = [];

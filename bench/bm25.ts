@@ -2,7 +2,7 @@
  * BM25 side by side with Lucene (issue 13): a generated multilingual passage collection
  * (bench/lib/mlcorpus.ts: 4 sentences per document in 10 languages, real sentences with a Zipf
  * vocabulary mixed in) and as many topics; our engine in a child process (`bm25`, the per-language
- * analyzer, and `bm25(analyzer=standard)`; indexing on every core, queries top 100 in one process as
+ * analyzer, and `bm25(analyzer=standard)`; indexing with the default workers (cores − 1), queries top 100 in one process as
  * `clir run` does) and, when a JDK and Debian's Lucene 8 are installed (scripts/lucene/compare.sh
  * installs them), scripts/lucene/LuceneBm25.java with StandardAnalyzer, BM25(0.9, 0.4), an on-disk
  * index, one indexing thread, the same topics. Ratios are ours / Lucene from the same run.

@@ -26,6 +26,8 @@ import {
   corpusVersion,
   countUnanalysed,
   lengthRows,
+  packedLookup,
+  packedSegments,
   segments,
   termBlobs,
   unanalysedChunks,
@@ -52,7 +54,11 @@ export interface ChunkScore {
 export interface Bm25SearchOptions {
   params?: Bm25Params;
   analyzer?: AnalyzerName;
-  /** Query language (ISO 639-1); detected (restricted to the index's languages) when absent. */
+  /**
+   * Query language (ISO 639-1), e.g. a topic's: used when the index holds chunks in it (at least
+   * 0.5 %, as for detection), else the query's language is detected among the index's languages as
+   * when absent (a language label detected at import, or one the index does not have, cannot do better).
+   */
   lang?: string;
   aggregate?: Aggregation;
   allowDoc?: (docId: number) => boolean;
@@ -93,6 +99,8 @@ export class Bm25Index {
   private chunks?: ChunkTable;
   private readonly tables = new Map<string, AnalyzerTable>();
   private readonly blobs: (term: string) => [number, Uint8Array][];
+  /** Packed (level-0) segments by id; immutable once written, ids never reused (AUTOINCREMENT). */
+  private readonly packed = new Map<number, Buffer>();
 
   constructor(private readonly db: Db) {
     this.blobs = termBlobs(db);
@@ -158,16 +166,46 @@ export class Bm25Index {
       for (const s of segments(this.db, id)) segs.set(s.id, [s.genMin, s.genMax]);
       t = { version, n, avgdl: n ? total / n : 0, len, gen, segs, norms: new Map() };
       this.tables.set(id, t);
+      this.refreshPacked(version);
     }
     return { t, c: this.chunkTable(version) };
   }
 
-  /** The language a query is analysed in: the given one, else the detected one among the index's languages. */
+  /** Loads the packed segments of the current tables not held yet, drops those merged away. */
+  private refreshPacked(version: string): void {
+    const want = new Set<number>();
+    for (const tb of this.tables.values()) if (tb.version === version) for (const id of tb.segs.keys()) want.add(id);
+    for (const id of this.packed.keys()) if (!want.has(id)) this.packed.delete(id);
+    const missing = [...want].filter((id) => !this.packed.has(id) && !this.notPacked.has(id));
+    const got = packedSegments(this.db, missing);
+    for (const id of missing) {
+      const d = got.get(id);
+      if (d) this.packed.set(id, d);
+      else this.notPacked.add(id);
+    }
+  }
+  private readonly notPacked = new Set<number>();
+
+  /** [segment, blob] of `term` in every segment: per-term rows (merged segments) and packed ones. */
+  private termBlobs(term: string): [number, Uint8Array][] {
+    const out = this.blobs(term);
+    if (this.packed.size) {
+      const key = Buffer.from(term, 'utf8');
+      for (const [id, data] of this.packed) {
+        const b = packedLookup(data, key);
+        if (b) out.push([id, b]);
+      }
+    }
+    return out;
+  }
+
+  /** The language a query is analysed in: the given one when the index holds it, else the detected one among the index's languages. */
   queryLanguage(query: string, analyzer: AnalyzerName = DEFAULT_ANALYZER, lang?: string): string {
     if (analyzer === 'standard') return 'und';
-    if (lang) return lang;
+    if (lang && !languageIdReady()) return lang;
     if (!languageIdReady()) return 'und';
     const { c } = this.table(analyzer);
+    if (lang && presentLanguages(c.langs).has(lang)) return lang;
     return chooseQueryLanguage(query, c.langs);
   }
 
@@ -197,7 +235,7 @@ export class Bm25Index {
   private postings(term: string, t: AnalyzerTable): Postings | undefined {
     const parts: Postings[] = [];
     let filtered = false;
-    for (const [seg, blob] of this.blobs(term)) {
+    for (const [seg, blob] of this.termBlobs(term)) {
       const range = t.segs.get(seg);
       if (!range) continue;
       const p = decodePostings(blob);
@@ -327,12 +365,17 @@ export class Bm25Index {
   }
 }
 
+/** Languages holding at least 0.5 % of the index's chunks. */
+function presentLanguages(indexLangs: Map<string, number>): Set<string> {
+  const total = [...indexLangs.values()].reduce((a, b) => a + b, 0);
+  return new Set([...indexLangs].filter(([l, n]) => l !== 'und' && n >= Math.max(1, total * 0.005)).map(([l]) => l));
+}
+
 /** Picks the analysis language of a query among the languages of the index (short queries are often misdetected). */
 export function chooseQueryLanguage(query: string, indexLangs: Map<string, number>): string {
   const { reliable, scores } = languageCandidates(query);
   if (!scores.length) return 'und';
-  const total = [...indexLangs.values()].reduce((a, b) => a + b, 0);
-  const present = new Set([...indexLangs].filter(([l, n]) => l !== 'und' && n >= Math.max(1, total * 0.005)).map(([l]) => l));
+  const present = presentLanguages(indexLangs);
   const top = scores[0][0];
   if ((reliable && present.has(top)) || present.size === 0) return top;
   // The best candidate the index holds documents in; when none (a French word looked up in an English

@@ -114,6 +114,31 @@ export function decodePostings(blob: Uint8Array): Postings {
   return { docs, tfs, blockLast, blockMaxTf, blockMinLen };
 }
 
+/** Number of postings in a blob. */
+export function postingsCount(blob: Uint8Array): number {
+  return new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getUint32(0, true);
+}
+
+/**
+ * Decodes a blob's chunk ids and tfs into docs[at…] / tfs[at…] (caller-owned buffers with room for
+ * `postingsCount(blob)` more); no allocation, for merges that read millions of postings.
+ */
+export function decodeInto(blob: Uint8Array, docs: Int32Array, tfs: Int32Array, at: number): number {
+  const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  const n = dv.getUint32(0, true);
+  const nb = dv.getUint32(4, true);
+  let p = 8 + nb * 16;
+  let prev = 0;
+  for (let b = 0; b < nb; b++) {
+    const s = at + b * BLOCK;
+    const e = at + Math.min(n, (b + 1) * BLOCK);
+    p = readVarints(blob, p, docs, s, e);
+    for (let i = s; i < e; i++) docs[i] = prev += docs[i];
+    p = readVarints(blob, p, tfs, s, e);
+  }
+  return n;
+}
+
 /** Largest tf and smallest length of every block of BLOCK postings. */
 function blockBounds(n: number, tfs: ArrayLike<number>, lenAt: (i: number) => number): { maxTf: Int32Array; minLen: Int32Array } {
   const nb = Math.ceil(n / BLOCK);

@@ -27,6 +27,8 @@ export interface ChunkingSpec {
   overlap: number;
   /** Token counter (default: the estimate used when no encoder is involved; workers always use it). */
   count?: (t: string) => number;
+  /** Keep each chunk's standard terms (the FTS5 row; needed only when `chunks_fts` is built). Default true. */
+  ftsTerms?: boolean;
 }
 
 export function buildDocument(job: DocJob, plan: ChunkingSpec): NewDocument {
@@ -46,7 +48,8 @@ export function buildDocument(job: DocJob, plan: ChunkingSpec): NewDocument {
         end: span.end,
         ...(src ? { srcStart: src.start, srcEnd: src.end } : {}),
         lang: chunkLang,
-        terms: toks,
+        nTerms: toks.length,
+        ...(plan.ftsTerms === false ? {} : { terms: toks }),
         bm25: { analyzer: analyzerId(DEFAULT_ANALYZER), terms: analyzeTokens(DEFAULT_ANALYZER, toks, chunkLang) },
       };
     },

@@ -346,7 +346,7 @@ export class CellExecutor {
         rec = stored;
         reusedNotes.push(`${name} → run #${stored.id}`);
       } else {
-        const out = await this.wb.runExperiment(topics.map((t) => ({ id: t.id, text: t.text })), {
+        const out = await this.wb.runExperiment(topics.map((t) => ({ id: t.id, text: t.text, lang: t.lang })), {
           pipeline: expression,
           k,
           name,

@@ -47,6 +47,8 @@ export interface ExecContext {
   signal?: AbortSignal;
   /** Translators for `qt(…)` / `dt(…)` stages. */
   translators?: TranslatorSource;
+  /** The query's language when known (a topic's `lang`): BM25 analyses the query in it. */
+  queryLang?: string;
 }
 
 export interface StageTrace {
@@ -204,7 +206,13 @@ async function runStage(s: StageConfig, query: string, depth: number, ctx: ExecC
       }
       await initLanguageId(); // the query is analysed in its language
       const t = performance.now();
-      const out = ctx.bm25.search(query, depth, { params: { k1: s.k1, b: s.b }, aggregate: s.aggregate, analyzer: s.analyzer, allowDoc: ctx.allowDoc });
+      const out = ctx.bm25.search(query, depth, {
+        params: { k1: s.k1, b: s.b },
+        aggregate: s.aggregate,
+        analyzer: s.analyzer,
+        allowDoc: ctx.allowDoc,
+        lang: ctx.queryLang,
+      });
       addTime(trace, 'bm25', performance.now() - t);
       return out;
     }

@@ -1,4 +1,4 @@
-/** Documents, chunks and the BM25 (FTS5) postings: the corpus half of the store. */
+/** Documents, chunks and their BM25 postings (compact, and FTS5 once built): the corpus half of the store. */
 import { createHash } from 'node:crypto';
 import { bumpVersion, Db } from './db';
 import { appendSegment, SegmentChunk } from './postings';
@@ -26,10 +26,15 @@ export interface NewChunk {
   srcStart?: number;
   srcEnd?: number;
   lang: string;
-  /** BM25 index terms of the chunk text (standard analysis; the FTS5 row). */
-  terms: string[];
+  /** Number of standard terms of the chunk text (`chunks.n_terms`). */
+  nTerms: number;
+  /**
+   * The standard terms themselves (the FTS5 row): needed only once `chunks_fts` is built. Without
+   * them a write to a built FTS5 index drops it (it is rebuilt on its next use, ../bm25/fts.ts).
+   */
+  terms?: string[];
   /** Terms of the chunk under the index's BM25 analyzer (compact postings, ./postings.ts). */
-  bm25?: { analyzer: string; terms: string[] };
+  bm25?: { analyzer: string; terms: string[] | string };
 }
 
 export interface NewDocument {
@@ -82,6 +87,14 @@ export interface DocumentRow {
   path: string | null;
 }
 
+/** meta key set (to 'built') once `chunks_fts` holds every chunk; see ../bm25/fts.ts. */
+export const FTS_BUILT_KEY = 'chunks_fts';
+
+/** Whether `chunks_fts` is built (and so maintained by every indexing transaction). */
+export function chunksFtsBuilt(db: Db): boolean {
+  return db.prepare('SELECT 1 FROM meta WHERE key = ?').get(FTS_BUILT_KEY) !== undefined;
+}
+
 export class CorpusStore {
   constructor(readonly db: Db) {}
 
@@ -113,7 +126,7 @@ export class CorpusStore {
   }
 
   /**
-   * Inserts or replaces documents (with their chunks and FTS postings) in ONE transaction, so a crash
+   * Inserts or replaces documents (with their chunks and BM25 postings) in ONE transaction, so a crash
    * leaves either the old or the new version of every document in the batch, never half of one.
    */
   writeDocuments(rootId: number, docs: NewDocument[]): void {
@@ -129,6 +142,9 @@ export class CorpusStore {
     const insFts = this.db.prepare('INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)');
     const now = new Date().toISOString();
     const tx = this.db.transaction(() => {
+      // FTS5 rows only once something has needed them (structured BM25; ../bm25/fts.ts builds them then).
+      const fts = chunksFtsBuilt(this.db);
+      let ftsLost = false;
       const segs = new Map<string, SegmentChunk[]>();
       for (const d of docs) {
         del.run(rootId, d.docKey);
@@ -136,8 +152,9 @@ export class CorpusStore {
           insDoc.run(rootId, d.docKey, d.path, d.title, d.hash, d.lang, d.mtimeMs, d.size, d.text, now).lastInsertRowid,
         );
         d.chunks.forEach((c, ord) => {
-          const chunkId = Number(insChunk.run(docId, ord, c.start, c.end, c.srcStart ?? null, c.srcEnd ?? null, c.lang, c.terms.length).lastInsertRowid);
-          insFts.run(chunkId, c.terms.join(' '));
+          const chunkId = Number(insChunk.run(docId, ord, c.start, c.end, c.srcStart ?? null, c.srcEnd ?? null, c.lang, c.nTerms).lastInsertRowid);
+          if (fts && c.terms) insFts.run(chunkId, c.terms.join(' '));
+          else if (fts) ftsLost = true;
           if (c.bm25) {
             let seg = segs.get(c.bm25.analyzer);
             if (!seg) segs.set(c.bm25.analyzer, (seg = []));
@@ -146,6 +163,11 @@ export class CorpusStore {
         });
       }
       for (const [analyzer, chunks] of segs) appendSegment(this.db, analyzer, chunks);
+      if (ftsLost) {
+        // Built by another process while this run analysed without FTS5 terms: drop it (rebuilt on next use).
+        this.db.prepare("INSERT INTO chunks_fts(chunks_fts) VALUES ('delete-all')").run();
+        this.db.prepare('DELETE FROM meta WHERE key = ?').run(FTS_BUILT_KEY);
+      }
       bumpVersion(this.db);
     });
     tx.immediate();

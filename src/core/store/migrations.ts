@@ -257,4 +257,15 @@ export const migrations: string[] = [
   ALTER TABLE chunks ADD COLUMN src_start INTEGER;
   ALTER TABLE chunks ADD COLUMN src_end INTEGER;
   `,
+  // 8: a level-0 BM25 segment is one row (a packed term dictionary + the per-term blobs; see ./postings.ts);
+  //    chunks_fts built on first use
+  `
+  CREATE TABLE bm25_packed (
+    segment_id INTEGER PRIMARY KEY REFERENCES bm25_segments(id) ON DELETE CASCADE,
+    terms INTEGER NOT NULL,
+    data BLOB NOT NULL
+  );
+  -- chunks_fts is built on first use from now on (../bm25/fts.ts); indexes made before hold it already.
+  INSERT INTO meta(key, value) SELECT 'chunks_fts', 'built' WHERE EXISTS (SELECT 1 FROM chunks);
+  `,
 ];

@@ -4,7 +4,9 @@
  *   bm25_segments  one row per segment: a batch of chunks written in one transaction, or the merge of
  *                  several; `gen_min..gen_max` is the range of batch numbers it covers.
  *   bm25_postings  (term, segment) → compact blob (../bm25/codec.ts): chunk-id gaps + tfs in blocks of
- *                  128 with per-block max tf / min length.
+ *                  128 with per-block max tf / min length. Merged segments (level ≥ 1) only.
+ *   bm25_packed    segment → all its (term, blob) pairs in one row (migration 7): level-0 segments, the
+ *                  one written by every indexing transaction; merging turns them into per-term rows.
  *   bm25_lengths   (analyzer, chunk) → its batch number (`gen`) and its length in terms. Deleted with
  *                  the chunk (ON DELETE CASCADE), which is how deletions reach BM25: a posting of
  *                  segment S is live iff its chunk still has a length row whose gen lies in S's range
@@ -15,14 +17,20 @@
  * one of the next level (dead postings dropped) in that same transaction, keeping the number of
  * segments a query reads logarithmic in the collection size.
  */
-import { decodePostings, encodePostings } from '../bm25/codec';
+import { decodeInto, encodePostings, postingsCount } from '../bm25/codec';
 import type { Db } from './db';
 
 export const MERGE_FACTOR = 10;
 
 export interface SegmentChunk {
   chunkId: number;
-  terms: string[];
+  /** The chunk's terms, or the same joined by '\n' (what analysis workers send: one string per chunk). */
+  terms: string[] | string;
+}
+
+/** Terms of a chunk as an array ('\n' never occurs in a term: control characters are not word characters). */
+export function termList(terms: string[] | string): string[] {
+  return typeof terms !== 'string' ? terms : terms ? terms.split('\n') : [];
 }
 
 export interface SegmentRow {
@@ -43,34 +51,126 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
   const insLen = db.prepare('INSERT OR REPLACE INTO bm25_lengths(analyzer, chunk_id, gen, len) VALUES (?, ?, ?, ?)');
   const sorted = chunks.slice().sort((a, b) => a.chunkId - b.chunkId);
   for (const c of sorted) {
-    const len = c.terms.length;
+    const terms = termList(c.terms);
+    const len = terms.length;
     insLen.run(analyzer, c.chunkId, segId, len);
     const tf = new Map<string, number>();
-    for (const t of c.terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
     for (const [t, f] of tf) {
       let l = byTerm.get(t);
       if (!l) byTerm.set(t, (l = []));
       l.push(c.chunkId, f, len);
     }
   }
-  writeTerms(db, segId, byTerm);
+  writePacked(db, segId, byTerm);
   mergeLevels(db, analyzer);
 }
 
-function writeTerms(db: Db, segId: number, byTerm: Map<string, number[]>): void {
-  const ins = db.prepare('INSERT INTO bm25_postings(term, segment_id, df, postings) VALUES (?, ?, ?, ?)');
-  for (const [t, flat] of byTerm) {
-    const n = flat.length / 3;
-    const docs = new Int32Array(n);
-    const tfs = new Int32Array(n);
-    const lens = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      docs[i] = flat[3 * i];
-      tfs[i] = flat[3 * i + 1];
-      lens[i] = flat[3 * i + 2];
-    }
-    ins.run(t, segId, n, encodePostings(docs, tfs, lens));
+function encodeTerm(byTerm: Map<string, number[]>, t: string): Uint8Array {
+  const flat = byTerm.get(t)!;
+  const n = flat.length / 3;
+  const docs = new Int32Array(n);
+  const tfs = new Int32Array(n);
+  const lens = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    docs[i] = flat[3 * i];
+    tfs[i] = flat[3 * i + 1];
+    lens[i] = flat[3 * i + 2];
   }
+  return encodePostings(docs, tfs, lens);
+}
+
+/**
+ * A level-0 segment as ONE row of `bm25_packed` (writing one row per term was a third of the indexing
+ * thread's time):
+ *
+ *   u32 nTerms, u32 termOff[nTerms + 1], u32 blobOff[nTerms + 1], term bytes (UTF-8, sorted bytewise), blobs
+ *
+ * Offsets are relative to the start of their area; blob i is term i's compact postings (../bm25/codec.ts).
+ * `packedLookup` binary-searches the dictionary in place.
+ */
+export function packSegment(entries: [string, Uint8Array][]): Buffer {
+  const keyed = entries.map(([t, blob]) => ({ key: Buffer.from(t, 'utf8'), blob }));
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  const n = keyed.length;
+  let termBytes = 0;
+  let blobBytes = 0;
+  for (const e of keyed) {
+    termBytes += e.key.length;
+    blobBytes += e.blob.length;
+  }
+  const head = 4 + 8 * (n + 1);
+  const out = Buffer.allocUnsafe(head + termBytes + blobBytes);
+  out.writeUInt32LE(n, 0);
+  let to = 0;
+  let bo = 0;
+  let tp = head;
+  let bp = head + termBytes;
+  for (let i = 0; i < n; i++) {
+    const e = keyed[i];
+    out.writeUInt32LE(to, 4 + 4 * i);
+    out.writeUInt32LE(bo, 4 + 4 * (n + 1) + 4 * i);
+    e.key.copy(out, tp);
+    out.set(e.blob, bp);
+    tp += e.key.length;
+    bp += e.blob.length;
+    to += e.key.length;
+    bo += e.blob.length;
+  }
+  out.writeUInt32LE(to, 4 + 4 * n);
+  out.writeUInt32LE(bo, 4 + 4 * (n + 1) + 4 * n);
+  return out;
+}
+
+function packedLayout(data: Buffer): { n: number; terms: number; blobs: number } {
+  const n = data.readUInt32LE(0);
+  const terms = 4 + 8 * (n + 1);
+  return { n, terms, blobs: terms + data.readUInt32LE(4 + 4 * n) };
+}
+
+/** Term `key` (UTF-8) in a packed segment: its postings blob, or undefined. */
+export function packedLookup(data: Buffer, key: Buffer): Uint8Array | undefined {
+  const { n, terms, blobs } = packedLayout(data);
+  const boff = 4 + 4 * (n + 1);
+  let lo = 0;
+  let hi = n - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = terms + data.readUInt32LE(4 + 4 * mid);
+    const e = terms + data.readUInt32LE(8 + 4 * mid);
+    const c = data.compare(key, 0, key.length, s, e);
+    if (c === 0) return data.subarray(blobs + data.readUInt32LE(boff + 4 * mid), blobs + data.readUInt32LE(boff + 4 * mid + 4));
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+/** Every (term, blob) of a packed segment. */
+export function* packedEntries(data: Buffer): Iterable<[string, Uint8Array]> {
+  const { n, terms, blobs } = packedLayout(data);
+  const boff = 4 + 4 * (n + 1);
+  for (let i = 0; i < n; i++) {
+    const t = data.toString('utf8', terms + data.readUInt32LE(4 + 4 * i), terms + data.readUInt32LE(8 + 4 * i));
+    yield [t, data.subarray(blobs + data.readUInt32LE(boff + 4 * i), blobs + data.readUInt32LE(boff + 4 * i + 4))];
+  }
+}
+
+function writePacked(db: Db, segId: number, byTerm: Map<string, number[]>): void {
+  const entries: [string, Uint8Array][] = [];
+  for (const t of byTerm.keys()) entries.push([t, encodeTerm(byTerm, t)]);
+  db.prepare('INSERT INTO bm25_packed(segment_id, terms, data) VALUES (?, ?, ?)').run(segId, entries.length, packSegment(entries));
+}
+
+/** Packed segments (id → data) among `ids`. */
+export function packedSegments(db: Db, ids: number[]): Map<number, Buffer> {
+  const q = db.prepare('SELECT data FROM bm25_packed WHERE segment_id = ?').pluck();
+  const out = new Map<number, Buffer>();
+  for (const id of ids) {
+    const d = q.get(id) as Buffer | undefined;
+    if (d) out.set(id, d);
+  }
+  return out;
 }
 
 export function segments(db: Db, analyzer: string): SegmentRow[] {
@@ -94,8 +194,13 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
   const order = new Map(sources.map((s) => [s.id, s.genMin]));
   const byTerm = new Map<string, { gen: number; blob: Uint8Array }[]>();
   const q = db.prepare('SELECT term, postings FROM bm25_postings WHERE segment_id = ?');
+  const packed = packedSegments(
+    db,
+    sources.map((s) => s.id),
+  );
   for (const s of sources) {
-    for (const [term, blob] of q.raw().iterate(s.id) as Iterable<[string, Uint8Array]>) {
+    const pk = packed.get(s.id);
+    for (const [term, blob] of pk ? packedEntries(pk) : (q.raw().iterate(s.id) as Iterable<[string, Uint8Array]>)) {
       let l = byTerm.get(term);
       if (!l) byTerm.set(term, (l = []));
       l.push({ gen: order.get(s.id)!, blob });
@@ -120,9 +225,9 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
     let n = 0;
     let sorted = true;
     for (const p of parts) {
-      const d = decodePostings(p.blob);
-      if (n + d.docs.length > cap) {
-        while (n + d.docs.length > cap) cap *= 2;
+      const m = postingsCount(p.blob);
+      if (n + m > cap) {
+        while (n + m > cap) cap *= 2;
         const grow = (a: Int32Array): Int32Array => {
           const b = new Int32Array(cap);
           b.set(a.subarray(0, n));
@@ -132,13 +237,16 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
         tfs = grow(tfs);
         lens = grow(lens);
       }
-      for (let i = 0; i < d.docs.length; i++) {
-        const c = d.docs[i];
+      // Decode in place, then keep the live postings (compacting over the dead ones).
+      decodeInto(p.blob, docs, tfs, n);
+      const end = n + m;
+      for (let i = n; i < end; i++) {
+        const c = docs[i];
         const len = live.get(c);
         if (len === undefined) continue;
         if (n > 0 && c <= docs[n - 1]) sorted = false;
         docs[n] = c;
-        tfs[n] = d.tfs[i];
+        tfs[n] = tfs[i];
         lens[n++] = len;
       }
     }

@@ -33,8 +33,21 @@ const ARABIC_ALEF = /[\u0622\u0623\u0625\u0671]/g;
 const ARABIC_ARTICLE = /^(?:\u0648?\u0627\u0644)(?=.{2,})/u; // (و)ال + at least two letters
 const ASCII_PUNCT = /[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]/g;
 
+const normalized = new Map<string, string>();
+
 /** Normalises one word-like segment into an index term ('' when nothing is left). */
 export function normalizeTerm(word: string): string {
+  let t = normalized.get(word);
+  if (t === undefined) {
+    t = normalizeUncached(word);
+    // Bounded memo: words repeat (Zipf), and NFKC + lower-casing + the regexes cost more than a lookup.
+    if (normalized.size >= 50_000) normalized.clear();
+    normalized.set(word, t);
+  }
+  return t;
+}
+
+function normalizeUncached(word: string): string {
   let t = word.normalize('NFKC').toLowerCase();
   if (/[\u0600-\u06FF]/.test(t)) {
     t = t.replace(ARABIC_DIACRITICS, '').replace(ARABIC_ALEF, '\u0627').replace(/\u0649/g, '\u064A');

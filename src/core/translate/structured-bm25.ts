@@ -20,6 +20,7 @@
 import { Bm25Params, ChunkScore, DEFAULT_BM25 } from '../bm25/bm25';
 import { aggregate, Aggregation, DocScore, topK } from '../search/aggregate';
 import type { Db } from '../store/db';
+import { ensureChunksFts } from '../bm25/fts';
 import { PositionsChunkInfo, PositionsView, termPositionStatements } from '../store/term-positions';
 import { terms } from '../text/terms';
 
@@ -42,6 +43,7 @@ class Postings {
   private readonly stmts;
 
   constructor(db: Db, view: IndexView) {
+    if (view.kind === 'original') ensureChunksFts(db); // built on first use (../bm25/fts.ts)
     this.stmts = termPositionStatements(db, view);
   }
 

@@ -63,7 +63,7 @@ export class ExperimentService {
   /** Runs the topics of a request and stores the ranking; returns the stored outcome and the rankings. */
   async runTopics(p: RunExperimentRequest, o: RunOptions = {}): Promise<{ saved: SaveOutcome & { results: BatchResult[] }; topics: Topic[] }> {
     const { topics, source } = await this.resolveTopics(p);
-    const saved = await this.wb.runExperiment(topics.map((t) => ({ id: t.id, text: t.text })), {
+    const saved = await this.wb.runExperiment(topics.map((t) => ({ id: t.id, text: t.text, lang: t.lang })), {
       pipeline: p.pipeline,
       k: p.k,
       name: p.name,

@@ -81,11 +81,15 @@ export interface RetrieveOptions extends SearchOptions {
   workload?: Workload;
   /** The pipeline and document filter, prepared once by a caller that runs many queries (or a search). */
   parsed?: { config: PipelineConfig; allowDoc?: (docId: number) => boolean };
+  /** The query's language when known (a topic's): BM25 analyses the query in it. */
+  queryLang?: string;
 }
 
 export interface BatchQuery {
   id: string;
   text: string;
+  /** The topic's language (ISO 639-1), when the topics say. */
+  lang?: string;
 }
 
 export interface BatchResult {
@@ -262,6 +266,7 @@ export class Workbench implements WorkbenchApi {
       allowDoc,
       signal: opts.signal,
       translators: { get: (ref) => this.translator(ref) },
+      queryLang: opts.queryLang,
     });
   }
 
@@ -325,7 +330,7 @@ export class Workbench implements WorkbenchApi {
         lastYield = performance.now();
       }
       if (opts.signal?.aborted) throw new Error('cancelled');
-      last = await this.retrieve(q.text, { ...opts, workload: 'query', parsed: { config: p, allowDoc } });
+      last = await this.retrieve(q.text, { ...opts, workload: 'query', parsed: { config: p, allowDoc }, queryLang: q.lang });
       const keys = this.corpus.documentKeys(last.docs.map((d) => d.docId));
       results.push({
         qid: q.id,
@@ -343,7 +348,7 @@ export class Workbench implements WorkbenchApi {
    * experiment with the same configuration on the same corpus produced the identical ranking.
    */
   async runExperiment(
-    topics: { id: string; text: string }[],
+    topics: BatchQuery[],
     opts: SearchOptions & { name?: string; topicsSource?: string; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<SaveOutcome & { results: BatchResult[] }> {
     const started = performance.now();

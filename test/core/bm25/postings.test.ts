@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bm25Index } from '../../../src/core/bm25/bm25';
 import { BLOCK, decodePostings, encodePostings } from '../../../src/core/bm25/codec';
+import { packedEntries, packedLookup, packSegment } from '../../../src/core/store/postings';
 import { formatPipeline, parsePipeline } from '../../../src/core/pipeline/spec';
 import { openWorkbench } from '../../../src/core/workbench';
 import { analyze } from '../../../src/core/text/analyzers';
@@ -30,6 +31,22 @@ function writeCorpus(file: string, docs: { id: string; text: string }[]): void {
 }
 
 describe('BM25 compact postings', () => {
+  it('packs a segment into one row and finds every term in it (any script, astral characters), and no other', () => {
+    const words = ['bees', 'Bees', 'b', 'zebra', 'été', 'собака', 'كتاب', 'किताब', '咖啡', '咖', 'กาแฟ', '𠀋字', '😀', 'a\u0301', 'á', ''];
+    const blobs = words.map((w, i) => encodePostings([i + 1, i + 5], [1, i + 1], [3, 4]));
+    const data = packSegment(words.map((w, i) => [w, blobs[i]]));
+    const listed = new Map([...packedEntries(data)]);
+    assert.equal(listed.size, words.length);
+    words.forEach((w, i) => {
+      const b = packedLookup(data, Buffer.from(w, 'utf8'));
+      assert.ok(b, `term ${JSON.stringify(w)} not found`);
+      assert.deepEqual([...decodePostings(b).docs], [i + 1, i + 5], w);
+      assert.deepEqual([...listed.get(w)!], [...blobs[i]], w);
+    });
+    for (const w of ['bee', 'beesx', 'zz', '咖啡豆', '😁', ' ']) assert.equal(packedLookup(data, Buffer.from(w, 'utf8')), undefined, w);
+    assert.equal(packedLookup(packSegment([]), Buffer.from('x')), undefined);
+  });
+
   it('round-trips the block codec with per-block max tf and min length', () => {
     const r = rng(7);
     const n = 3 * BLOCK + 17;
@@ -229,6 +246,29 @@ describe('BM25 compact postings', () => {
       // 'dogs' alone meets both English documents, whose chunks were stemmed to 'dog'.
       const hits = (await wb.search('dogs', { pipeline: 'bm25' })).hits.map((h) => h.docId).sort();
       assert.deepEqual(hits, ['d0.txt', 'd1.txt']);
+    });
+
+    it("analyses a topic in the topic's language in runs (a German 'Marathon Training' keeps 'training')", async () => {
+      const root = tmpDir();
+      writeFiles(root, {
+        'de.txt': 'Marathon Training für Anfänger: langsam laufen, viel trinken und gut schlafen, jede Woche ein wenig weiter.',
+        'en.txt': 'Marathon runners train every week; training plans help runners prepare for the long race in spring.',
+        'en2.txt': 'The bakery sells fresh bread every morning and the coffee shop next door opens early.',
+      });
+      const w = openWorkbench(path.join(tmpDir(), 'topic-lang.db'));
+      try {
+        await w.index(root);
+        const run = async (lang?: string) =>
+          (await w.runBatch([{ id: 't', text: 'Marathon Training', lang }], { pipeline: 'bm25', k: 10 })).results[0].docs.map((d) => d.docKey);
+        // German: 'training' is a German word kept as such, so the German document matches both words.
+        assert.equal((await run('de'))[0], 'de.txt');
+        // English: 'training' → 'train', which the English document has twice.
+        assert.equal((await run('en'))[0], 'en.txt');
+        // A language the index does not hold falls back to detection among the index's languages.
+        assert.deepEqual(await run('xx'), await run(undefined));
+      } finally {
+        await w.close();
+      }
     });
 
     it('records the analyzer in the pipeline (bm25(analyzer=standard) is another pipeline)', async () => {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureChunksFts } from '../../../src/core/bm25/fts';
 import { openWorkbench, Workbench } from '../../../src/core/workbench';
 import { makePdf, REPO_ROOT, tmpDir, writeFiles } from '../../helpers/tmp';
 
@@ -104,6 +105,10 @@ describe('ingest (real SQLite, real files)', () => {
     writeFiles(root, { 'a.txt': 'Bees make honey.', 'b.txt': 'Volcanoes erupt.', 'c.txt': 'Chess openings.' });
     const first = await wb.index(root);
     assert.deepEqual([first.added, first.updated, first.removed, first.unchanged], [3, 0, 0, 0]);
+    // The FTS5 index is built on first use (structured BM25), then maintained by every update.
+    assert.equal((wb.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n, 0, 'no FTS5 rows before first use');
+    ensureChunksFts(wb.db);
+    assert.equal((wb.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n, first.chunks);
     const again = await wb.index(root);
     assert.deepEqual([again.added, again.updated, again.removed, again.unchanged], [0, 0, 0, 3]);
     // Touch without change: hash decides.
@@ -118,8 +123,27 @@ describe('ingest (real SQLite, real files)', () => {
     const hits = await wb.search('wax', { pipeline: 'bm25' });
     assert.deepEqual(hits.hits.map((h) => h.docId), ['a.txt']);
     assert.equal((await wb.search('volcanoes')).hits.length, 0, 'deleted file must leave the BM25 index');
+    const inst = (t: string) => (wb.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts_instance WHERE term = ?').get(t) as { n: number }).n;
+    assert.equal(inst('wax'), 1, 'FTS5 rows maintained incrementally once built');
+    assert.equal(inst('volcanoes'), 0);
     const fts = wb.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number };
     assert.equal(fts.n, third.chunks, 'FTS rows must match chunks (no orphans)');
+  });
+
+  it('drops a built FTS5 index that a write cannot maintain (chunks without terms), and rebuilds it on next use', async () => {
+    writeFiles(root, { 'a.txt': 'Bees make honey.', 'b.txt': 'Volcanoes erupt.' });
+    await wb.index(root);
+    ensureChunksFts(wb.db);
+    const rootId = (wb.db.prepare('SELECT id FROM roots').get() as { id: number }).id;
+    // As a run started before another process built the FTS5 index writes: no standard terms.
+    wb.corpus.writeDocuments(rootId, [
+      { docKey: 'c.txt', path: null, title: null, hash: 'h', lang: 'en', mtimeMs: null, size: 9, text: 'Wax moths', chunks: [{ start: 0, end: 9, lang: 'en', nTerms: 2 }] },
+    ]);
+    const n = () => (wb.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n;
+    assert.equal(n(), 0, 'dropped rather than left incomplete');
+    ensureChunksFts(wb.db);
+    assert.equal(n(), 3);
+    assert.equal((wb.db.prepare("SELECT COUNT(*) AS n FROM chunks_fts_instance WHERE term = 'moths'").get() as { n: number }).n, 1);
   });
 
   it('re-tokenises everything when the analyzer or chunking changed since the last run', async () => {
@@ -213,6 +237,7 @@ describe('ingest (real SQLite, real files)', () => {
       n: number;
     };
     assert.equal(dup.n, 0);
+    ensureChunksFts(resumed.db);
     assert.equal((resumed.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n, ref.chunks);
     for (const i of [0, 777, 1499]) {
       const hits = (await resumed.search(`tok${i}`)).hits;
