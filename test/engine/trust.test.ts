@@ -131,9 +131,9 @@ describe('engine framing', function () {
     });
     try {
       await c.start();
-      const t0 = Date.now();
+      // Without the watchdog the request would resolve (with nothing) once the fake's 60 s loop ends;
+      // rejecting with "did not answer" is the watchdog's doing.
       await assert.rejects(c.status(), (e: unknown) => e instanceof EngineCrashedError && /did not answer for \d+ s/.test((e as Error).message));
-      assert.ok(Date.now() - t0 < 10_000);
     } finally {
       await c.dispose();
       fs.rmSync(tmp, { recursive: true, force: true });
