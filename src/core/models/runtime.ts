@@ -115,7 +115,9 @@ export async function loadBackend(spec: string, kind: 'encoder' | 'reranker', op
   const resolved = await resolveModel(spec, {
     localModelDirs: opts.localModelDirs,
     kind,
-    demoModelsDir: opts.demoModelsDir,
+    // Demo models are generated next to downloaded ones when a cache folder is given (the extension always
+    // gives one: its global storage), not inside the installed extension, which may be read-only.
+    demoModelsDir: opts.demoModelsDir ?? (opts.cacheDir ? path.join(opts.cacheDir, 'demo-models') : undefined),
     demoLexiconPath: opts.demoLexiconPath,
   });
   const preset: ModelPreset = { ...resolved.preset, ...(opts.overrides ?? {}) };

@@ -112,7 +112,7 @@ export interface ResolvedModel {
 /** Extra load options understood by loadEncoder/loadReranker (additive to LoadOptions). */
 export interface ExtendedLoadOptions extends LoadOptions {
   overrides?: PresetOverrides;
-  /** Where the demo models are generated (default `<repo>/.cache/demo-models`). */
+  /** Where the demo models are generated (default `<cacheDir>/demo-models`, else `<repo>/.cache/demo-models`). */
   demoModelsDir?: string;
   /** Lexicon for the demo models (default `<repo>/sample/lexicon.json`). */
   demoLexiconPath?: string;
