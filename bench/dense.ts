@@ -52,7 +52,7 @@ export async function benchDense(p: DenseParams): Promise<Record<string, unknown
         const t = now();
         const hits = exactDenseSearch(m, q, 10);
         tExact.push(now() - t);
-        truth.push(hits.map((h) => h.docId - 1));
+        truth.push(hits.map((h) => h.docRowId - 1));
       }
       const exact = lat(tExact);
       const gbs = bytes / (exact.p50Ms / 1000) / 1e9;

@@ -6,7 +6,7 @@
  * BEIR `_id` or the path relative to the indexed root. It is spelled `docId` in search hits,
  * `docKey` in judgements and stored rankings, and `docid` in evaluation runs and qrels (trec_eval's
  * word); those field names are part of the wire format. `DocRowId` (a number) is the store's row id,
- * used only between the store, the search stages and the pipeline (`DocScore.docId`).
+ * used only between the store, the search stages and the pipeline (`DocScore.docRowId`, `ChunkScore.docRowId`).
  */
 import type { DeviceChoice } from './models/types';
 import type { WorkbenchServices } from './workbench/services';

@@ -53,7 +53,7 @@ export function register(program: Command): void {
       const tr = await prov.get(checkVia(o.via as string)).catch(userError);
       const qt = await translateQuery(tr, text, { src: o.from as string | undefined, tgt: o.to as string | undefined }).catch(userError);
       const docs = o.search ? wb.services.translation.queryBm25(qt, o.k as number) : [];
-      const keys = wb.corpus.documentKeys(docs.map((d) => d.docId));
+      const keys = wb.corpus.documentKeys(docs.map((d) => d.docRowId));
       const hits = docs.map((d, i) => ({ rank: i + 1, score: d.score, doc_key: keys[i].docKey, lang: keys[i].lang }));
       if (o.json) {
         process.stdout.write(JSON.stringify({ ...qt, hits: o.search ? hits : undefined }, null, 2) + '\n');

@@ -19,6 +19,7 @@
  */
 import { chunkAnalysisText } from '../ingest/analysis';
 import type { Aggregation, DocScore } from '../search/aggregate';
+import type { DocRowId } from '../api';
 import type { Db } from '../store/db';
 import {
   appendSegment,
@@ -46,7 +47,8 @@ export const DEFAULT_BM25: Bm25Params = { k1: 0.9, b: 0.4 };
 
 export interface ChunkScore {
   chunkId: number;
-  docId: number;
+  /** The document's SQLite row id. */
+  docRowId: DocRowId;
   ord: number;
   score: number;
 }
@@ -346,7 +348,7 @@ export class Bm25Index {
     const out: ChunkScore[] = [];
     for (const d of touched) {
       if (opts.allowDoc && !opts.allowDoc(c.docOf[d])) continue;
-      out.push({ chunkId: d, docId: c.docOf[d], ord: c.ordOf[d], score: acc[d] });
+      out.push({ chunkId: d, docRowId: c.docOf[d], ord: c.ordOf[d], score: acc[d] });
     }
     return out;
   }
@@ -388,9 +390,9 @@ function exhaustiveDocs(chunks: ChunkScore[], k: number, how: Aggregation): DocS
   // Same semantics as ../search/aggregate (kept local to avoid a dependency cycle through search/).
   const docs = new Map<number, { score: number; chunkId: number; best: number; firstOrd: number }>();
   for (const ch of chunks) {
-    const cur = docs.get(ch.docId);
+    const cur = docs.get(ch.docRowId);
     if (!cur) {
-      docs.set(ch.docId, { score: ch.score, chunkId: ch.chunkId, best: ch.score, firstOrd: ch.ord });
+      docs.set(ch.docRowId, { score: ch.score, chunkId: ch.chunkId, best: ch.score, firstOrd: ch.ord });
       continue;
     }
     if (how === 'sum') cur.score += ch.score;
@@ -404,8 +406,8 @@ function exhaustiveDocs(chunks: ChunkScore[], k: number, how: Aggregation): DocS
       cur.chunkId = ch.chunkId;
     }
   }
-  const out = [...docs].map(([docId, v]) => ({ docId, score: v.score, chunkId: v.chunkId }));
-  out.sort((a, b) => b.score - a.score || a.docId - b.docId);
+  const out = [...docs].map(([docRowId, v]) => ({ docRowId, score: v.score, chunkId: v.chunkId }));
+  out.sort((a, b) => b.score - a.score || a.docRowId - b.docRowId);
   return out.slice(0, k);
 }
 
@@ -494,8 +496,8 @@ class DocHeap {
   }
   sorted(): DocScore[] {
     const out: DocScore[] = [];
-    for (let i = 0; i < this.size; i++) out.push({ docId: this.doc[i], score: this.score[i], chunkId: this.chunk[i] });
-    return out.sort((a, b) => b.score - a.score || a.docId - b.docId);
+    for (let i = 0; i < this.size; i++) out.push({ docRowId: this.doc[i], score: this.score[i], chunkId: this.chunk[i] });
+    return out.sort((a, b) => b.score - a.score || a.docRowId - b.docRowId);
   }
 }
 

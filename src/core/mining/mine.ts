@@ -162,7 +162,7 @@ export async function mineHardNegatives(
     hash = res.hash;
     const texts = chunkTexts(engine.db, res.docs.slice(0, o.maxRank).map((d) => d.chunkId));
     const ranked = res.docs.map((d, i) => {
-      const info = docs.info(d.docId);
+      const info = docs.info(d.docRowId);
       return { docKey: info.doc_key, chunkId: d.chunkId, lang: info.lang, rank: i + 1, score: d.score, text: texts[i] ?? '' };
     });
     const rankOf = new Map(ranked.map((r) => [r.docKey, r]));

@@ -250,9 +250,9 @@ async function runStage(s: StageConfig, query: string, depth: number, ctx: ExecC
       for (const list of lists) {
         list.forEach((d, rank) => {
           const add = 1 / (s.k + rank + 1);
-          const cur = fused.get(d.docId);
+          const cur = fused.get(d.docRowId);
           if (cur) cur.score += add;
-          else fused.set(d.docId, { docId: d.docId, score: add, chunkId: d.chunkId });
+          else fused.set(d.docRowId, { docRowId: d.docRowId, score: add, chunkId: d.chunkId });
         });
       }
       const out = topK([...fused.values()], depth);
@@ -270,7 +270,7 @@ async function runStage(s: StageConfig, query: string, depth: number, ctx: ExecC
       const scores = await rr.score(query, texts, { signal: ctx.signal });
       addTime(trace, 'rerank', performance.now() - t);
       const reranked = head.map((d, i) => ({ ...d, score: scores[i] }));
-      reranked.sort((a, b) => b.score - a.score || a.docId - b.docId);
+      reranked.sort((a, b) => b.score - a.score || a.docRowId - b.docRowId);
       // Documents below the rerank depth keep their first-stage order, scored below every reranked one.
       const floor = reranked.length ? reranked[reranked.length - 1].score : 0;
       const rest = tail.map((d, i) => ({ ...d, score: floor - 1 - i }));

@@ -5,10 +5,13 @@
  *   sum  – sum of chunk scores (favours long documents)
  *   first – the score of the document's first chunk (FirstP)
  */
+import type { DocRowId } from '../api';
+
 export type Aggregation = 'max' | 'sum' | 'first';
 
 export interface DocScore {
-  docId: number;
+  /** The document's SQLite row id (`documents.id`); the string key users see is `Hit.docId`. */
+  docRowId: DocRowId;
   score: number;
   /** The best-scoring chunk of the document. */
   chunkId: number;
@@ -42,11 +45,11 @@ export function aggregate(
       cur.chunkId = c.chunkId;
     }
   }
-  return [...docs].map(([docId, v]) => ({ docId, score: v.score, chunkId: v.chunkId }));
+  return [...docs].map(([docRowId, v]) => ({ docRowId, score: v.score, chunkId: v.chunkId }));
 }
 
 /** Sorts by score descending, ties by document id ascending (deterministic). Returns the top k. */
 export function topK(docs: DocScore[], k: number): DocScore[] {
-  docs.sort((a, b) => b.score - a.score || a.docId - b.docId);
+  docs.sort((a, b) => b.score - a.score || a.docRowId - b.docRowId);
   return k >= docs.length ? docs : docs.slice(0, k);
 }

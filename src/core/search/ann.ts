@@ -293,6 +293,6 @@ export function annSearch(m: VectorMatrix, query: Float32Array, k: number, targe
   }
   if (top.size < wantDocs) return undefined;
   const out: DocScore[] = [];
-  for (let i = 0; i < top.size; i++) out.push({ docId: top.ids[i], score: top.scores[i], chunkId: m.chunkIds[top.aux[i]] });
+  for (let i = 0; i < top.size; i++) out.push({ docRowId: top.ids[i], score: top.scores[i], chunkId: m.chunkIds[top.aux[i]] });
   return out;
 }

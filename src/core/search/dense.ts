@@ -105,6 +105,6 @@ export function exactDenseSearch(
     }
   }
   const out: DocScore[] = [];
-  for (let i = 0; i < top.size; i++) out.push({ docId: top.ids[i], score: top.scores[i], chunkId: chunkIds[top.aux[i]] });
+  for (let i = 0; i < top.size; i++) out.push({ docRowId: top.ids[i], score: top.scores[i], chunkId: chunkIds[top.aux[i]] });
   return out;
 }

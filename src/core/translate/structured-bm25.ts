@@ -145,11 +145,11 @@ export function structuredBm25(
       const s = set.weight * idf * ((f * (k1 + 1)) / (f + norm));
       const cur = scores.get(chunk);
       if (cur) cur.score += s;
-      else scores.set(chunk, { chunkId: chunk, docId: info.docId, ord: info.ord, score: s });
+      else scores.set(chunk, { chunkId: chunk, docRowId: info.docId, ord: info.ord, score: s });
     }
   }
   let out = [...scores.values()];
-  if (opts.allowDoc) out = out.filter((c) => opts.allowDoc!(c.docId));
+  if (opts.allowDoc) out = out.filter((c) => opts.allowDoc!(c.docRowId));
   return out;
 }
 
@@ -161,6 +161,6 @@ export function termSets(text: string): string[][] {
 /** Chunk scores → the top `depth` documents (best chunk kept), as the pipeline's bm25 stage does. */
 export function toDocuments(chunks: ChunkScore[], depth: number, how: Aggregation = 'max'): DocScore[] {
   const byChunk = new Map(chunks.map((c) => [c.chunkId, c]));
-  const docs = aggregate(chunks, (id) => byChunk.get(id)!.docId, how, (id) => byChunk.get(id)!.ord);
+  const docs = aggregate(chunks, (id) => byChunk.get(id)!.docRowId, how, (id) => byChunk.get(id)!.ord);
   return topK(docs, depth);
 }

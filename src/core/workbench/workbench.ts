@@ -331,7 +331,7 @@ export class Workbench implements WorkbenchApi {
       }
       if (opts.signal?.aborted) throw new Error('cancelled');
       last = await this.retrieve(q.text, { ...opts, workload: 'query', parsed: { config: p, allowDoc }, queryLang: q.lang });
-      const keys = this.corpus.documentKeys(last.docs.map((d) => d.docId));
+      const keys = this.corpus.documentKeys(last.docs.map((d) => d.docRowId));
       results.push({
         qid: q.id,
         docs: last.docs.map((d, j) => ({ docKey: keys[j].docKey, score: d.score, lang: keys[j].lang })),

@@ -35,7 +35,7 @@ describe('BM25 over FTS5', () => {
         const res = await wb.retrieve(q, { pipeline: `bm25(analyzer=standard,k1=${k1},b=${b})`, k: 100 });
         const got = new Map<string, number>();
         const key = wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
-        for (const d of res.docs) got.set((key.get(d.docId) as { doc_key: string }).doc_key, d.score);
+        for (const d of res.docs) got.set((key.get(d.docRowId) as { doc_key: string }).doc_key, d.score);
         expected.forEach((s, i) => {
           const g = got.get(`d${i}.txt`) ?? 0;
           assert.ok(Math.abs(g - s) < 1e-9, `query "${q}" doc d${i}: got ${g}, expected ${s}`);

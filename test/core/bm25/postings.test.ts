@@ -93,15 +93,15 @@ describe('BM25 compact postings', () => {
       const fast = idx.search(q, k, { params, analyzer: 'standard', allowDoc });
       const all = new Map<number, { score: number; chunk: number }>();
       for (const c of idx.scoreChunks(q, params, { analyzer: 'standard', allowDoc })) {
-        const cur = all.get(c.docId);
-        if (!cur || c.score > cur.score) all.set(c.docId, { score: c.score, chunk: c.chunkId });
+        const cur = all.get(c.docRowId);
+        if (!cur || c.score > cur.score) all.set(c.docRowId, { score: c.score, chunk: c.chunkId });
       }
       const ref = [...all].map(([docId, v]) => ({ docId, score: v.score })).sort((a, b) => b.score - a.score || a.docId - b.docId);
       assert.equal(fast.length, Math.min(k, ref.length), `${q} k=${k}`);
       fast.forEach((d, i) => {
         assert.ok(Math.abs(d.score - ref[i].score) < 1e-9, `${q} k=${k} rank ${i}: ${d.score} vs ${ref[i].score}`);
         // Equal scores may swap only within a floating-point tie.
-        if (d.docId !== ref[i].docId) assert.ok(Math.abs(d.score - ref[i].score) < 1e-12);
+        if (d.docRowId !== ref[i].docId) assert.ok(Math.abs(d.score - ref[i].score) < 1e-12);
       });
     }
 
@@ -144,7 +144,7 @@ describe('BM25 compact postings', () => {
           // Same scores rank by rank; same documents (ties at the cut-off may differ: ids differ between the two files).
           assert.deepEqual(ra.map((d) => d.score.toFixed(9)), rb.map((d) => d.score.toFixed(9)), q);
           const last = ra.length ? ra[ra.length - 1].score : 0;
-          const above = (l: typeof ra, k: (id: number) => string) => l.filter((d) => d.score > last + 1e-9).map((d) => k(d.docId)).sort();
+          const above = (l: typeof ra, k: (id: number) => string) => l.filter((d) => d.score > last + 1e-9).map((d) => k(d.docRowId)).sort();
           assert.deepEqual(above(ra, ka), above(rb, kb), q);
           compare(a, q, 20, { k1: 0.9, b: 0.4 });
         }
@@ -201,7 +201,7 @@ describe('BM25 compact postings', () => {
         ]) {
           const expected = referenceBm25(analysed, analyze('lang', q, lang), k1, b);
           const got = new Map(
-            idx.search(q, 100, { params: { k1, b }, lang }).map((d) => [(key.get(d.docId) as { doc_key: string }).doc_key, d.score]),
+            idx.search(q, 100, { params: { k1, b }, lang }).map((d) => [(key.get(d.docRowId) as { doc_key: string }).doc_key, d.score]),
           );
           expected.forEach((s, i) => {
             const g = got.get(`d${i}.txt`) ?? 0;

@@ -58,7 +58,7 @@ async function rankings(wb: Workbench, topics: Topic[], pipeline: string): Promi
 
 function docKeys(wb: Workbench, res: PipelineResult): string[] {
   const stmt = wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
-  return res.docs.map((d) => (stmt.get(d.docId) as { doc_key: string }).doc_key);
+  return res.docs.map((d) => (stmt.get(d.docRowId) as { doc_key: string }).doc_key);
 }
 
 describe('pipeline: translation stages on the sample collection', function () {
@@ -159,10 +159,10 @@ describe('pipeline: translation stages on the sample collection', function () {
       const a = await wb.retrieve(q, { pipeline: 'qt(dict:deu-eng)>bm25', k: 100 });
       const b = await wb.retrieve(q, { pipeline: 'dense:demo-bert', k: 100 });
       const scores = new Map<number, number>();
-      for (const list of [a.docs, b.docs]) list.forEach((d, r) => scores.set(d.docId, (scores.get(d.docId) ?? 0) + 1 / (60 + r + 1)));
+      for (const list of [a.docs, b.docs]) list.forEach((d, r) => scores.set(d.docRowId, (scores.get(d.docRowId) ?? 0) + 1 / (60 + r + 1)));
       const expected = [...scores].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, 10);
       assert.deepEqual(
-        fused.docs.map((d) => d.docId),
+        fused.docs.map((d) => d.docRowId),
         expected.map(([id]) => id),
       );
       for (const key of ['translate', 'bm25', 'encode', 'dense', 'fusion']) assert.ok(fused.timingsMs[key] !== undefined, key);
@@ -173,7 +173,7 @@ describe('pipeline: translation stages on the sample collection', function () {
       const reranked = await wb.retrieve(q, { pipeline: 'rrf(qt(dict:deu-eng)>bm25,dense:demo-bert)+rerank:demo-reranker@10', k: 10 });
       assert.deepEqual(reranked.models.map((m) => m.name).sort(), ['demo-bert', 'demo-reranker', 'dict:deu-eng']);
       assert.ok(reranked.timingsMs.rerank !== undefined);
-      assert.deepEqual(new Set(reranked.docs.map((d) => d.docId)), new Set(fused.docs.map((d) => d.docId)));
+      assert.deepEqual(new Set(reranked.docs.map((d) => d.docRowId)), new Set(fused.docs.map((d) => d.docRowId)));
       assert.notEqual(reranked.hash, fused.hash);
     });
 

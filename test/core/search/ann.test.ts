@@ -52,13 +52,13 @@ describe('dense search kernels', () => {
     for (const mat of [m, multi]) {
       const got = exactDenseSearch(mat, q, 10);
       const want = naiveTop(mat, q, 10);
-      assert.deepEqual(got.map((h) => h.docId), want.map((h) => h.docId));
+      assert.deepEqual(got.map((h) => h.docRowId), want.map((h) => h.docId));
       got.forEach((h, i) => assert.ok(Math.abs(h.score - want[i].score) < 1e-5));
       const js = exactDenseSearch(mat, q, 10, undefined, { simd: false });
-      assert.deepEqual(js.map((h) => h.docId), want.map((h) => h.docId));
+      assert.deepEqual(js.map((h) => h.docRowId), want.map((h) => h.docId));
     }
     const even = exactDenseSearch(multi, q, 10, (d) => d % 2 === 0);
-    assert.ok(even.length === 10 && even.every((h) => h.docId % 2 === 0));
+    assert.ok(even.length === 10 && even.every((h) => h.docRowId % 2 === 0));
     assert.throws(() => denseSearch(m, new Float32Array(3), 5), /dimensions/);
   });
 
@@ -67,7 +67,7 @@ describe('dense search kernels', () => {
     const data = new Float32Array(50 * dim).fill(0.25);
     const m = matrixOf(data, dim);
     const got = exactDenseSearch(m, new Float32Array(dim).fill(1), 5);
-    assert.deepEqual(got.map((h) => h.docId), [1, 2, 3, 4, 5]);
+    assert.deepEqual(got.map((h) => h.docRowId), [1, 2, 3, 4, 5]);
   });
 });
 
@@ -83,7 +83,7 @@ describe('ANN (IVF) search', () => {
     assert.ok(index.worthwhile, `calibration: nprobe ${index.nprobe}/${index.nlist}, recall ${index.calibratedRecall}`);
     let hit = 0;
     for (const q of queries) {
-      const exact = new Set(exactDenseSearch(m, q, 10).map((h) => h.docId));
+      const exact = new Set(exactDenseSearch(m, q, 10).map((h) => h.docRowId));
       const rows = ivfRows(index, m.data, q, 10);
       for (let i = 0; i < rows.size; i++) if (exact.has(rows.ids[i] + 1)) hit++;
     }
@@ -97,7 +97,7 @@ describe('ANN (IVF) search', () => {
     assert.ok(seen.every((c) => c === 1));
     const q = queries[0];
     const rows = ivfRows(index, m.data, q, 10, index.nlist);
-    assert.deepEqual(Array.from(rows.ids.slice(0, rows.size), (r) => r + 1), exactDenseSearch(m, q, 10).map((h) => h.docId));
+    assert.deepEqual(Array.from(rows.ids.slice(0, rows.size), (r) => r + 1), exactDenseSearch(m, q, 10).map((h) => h.docRowId));
   });
 
   it('the selector picks exact below the threshold, ANN above it, exact with a filter', () => {
@@ -117,8 +117,8 @@ describe('ANN (IVF) search', () => {
       for (const q of queries.slice(0, 30)) {
         const a = denseSearch(m, q, 10);
         assert.equal(a.length, 10);
-        const exact = new Set(denseSearch(m, q, 10, undefined, { ann: 'never' }).map((h) => h.docId));
-        hit += a.filter((h) => exact.has(h.docId)).length;
+        const exact = new Set(denseSearch(m, q, 10, undefined, { ann: 'never' }).map((h) => h.docRowId));
+        hit += a.filter((h) => exact.has(h.docRowId)).length;
       }
       assert.ok(hit / 300 >= 0.9, `agreement ${hit / 300}`);
       assert.ok(annSearch(m, queries[0], 10));

@@ -79,15 +79,15 @@ describe('translate: document translation at index time', function () {
 
       // Translated chunks are searchable with English queries; hits point at the ORIGINAL chunk.
       const hits = translatedDocumentsBm25(wb.db, 'honey beekeeping', { translator: tr.id, tgtLang: 'en' }, 10);
-      const keys = hits.map((h) => key(h.docId));
+      const keys = hits.map((h) => key(h.docRowId));
       assert.deepEqual(keys.sort(), ['de-honey.txt', 'ru-bees.txt']);
       const chunk = wb.db
         .prepare('SELECT c.start_char, c.end_char, substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?')
-        .get(hits.find((h) => key(h.docId) === 'ru-bees.txt')!.chunkId) as { text: string };
+        .get(hits.find((h) => key(h.docRowId) === 'ru-bees.txt')!.chunkId) as { text: string };
       assert.match(chunk.text, /Пчёлы/, 'display text is the original Russian chunk');
       // English documents are in the translated index as themselves.
       assert.deepEqual(
-        translatedDocumentsBm25(wb.db, 'dog', { translator: tr.id, tgtLang: 'en' }, 10).map((h) => key(h.docId)),
+        translatedDocumentsBm25(wb.db, 'dog', { translator: tr.id, tgtLang: 'en' }, 10).map((h) => key(h.docRowId)),
         ['en-dog.txt'],
       );
       const status = translationStatus(wb.db).find((s) => s.translator === tr.id)!;

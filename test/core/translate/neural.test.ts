@@ -123,7 +123,7 @@ describe('translate: neural MT (transformers.js on tiny generated encoder–deco
       assert.equal(qt.text, 'bees honey');
       assert.deepEqual(qt.synonymSets, [['bees'], ['honey']]);
       const docs = translatedQueryBm25(wb.db, qt, 10);
-      const key = (wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?').get(docs[0].docId) as { doc_key: string }).doc_key;
+      const key = (wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?').get(docs[0].docRowId) as { doc_key: string }).doc_key;
       assert.equal(key, 'bees.txt');
       // The untranslated Russian query finds nothing in the English documents.
       assert.equal((await wb.retrieve('пчёлы мёд', { pipeline: 'bm25' })).docs.length, 0);

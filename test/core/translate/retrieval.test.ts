@@ -48,7 +48,7 @@ describe('translate: dictionary query translation, German → English retrieval'
     const out = new Map<string, string[]>();
     for (const t of topics) {
       const qt = await translateQuery(tr, t.text, { src: 'de', tgt: 'en' });
-      out.set(t.id, translatedQueryBm25(wb.db, qt, 10).map((d) => docKey(d.docId)));
+      out.set(t.id, translatedQueryBm25(wb.db, qt, 10).map((d) => docKey(d.docRowId)));
     }
     await tr.dispose();
     return out;
@@ -56,7 +56,7 @@ describe('translate: dictionary query translation, German → English retrieval'
 
   async function runBaseline(): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    for (const t of topics) out.set(t.id, (await wb.retrieve(t.text, { pipeline: 'bm25', k: 10 })).docs.map((d) => docKey(d.docId)));
+    for (const t of topics) out.set(t.id, (await wb.retrieve(t.text, { pipeline: 'bm25', k: 10 })).docs.map((d) => docKey(d.docRowId)));
     return out;
   }
 

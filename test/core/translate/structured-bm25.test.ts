@@ -5,9 +5,9 @@ import { openWorkbench, Workbench } from '../../../src/core/workbench';
 import { tmpDir, writeFiles } from '../../helpers/tmp';
 
 /** doc_key → score */
-function byKey(wb: Workbench, chunks: { docId: number; score: number }[]): Map<string, number> {
+function byKey(wb: Workbench, chunks: { docRowId: number; score: number }[]): Map<string, number> {
   const key = wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
-  return new Map(chunks.map((c) => [(key.get(c.docId) as { doc_key: string }).doc_key, c.score]));
+  return new Map(chunks.map((c) => [(key.get(c.docRowId) as { doc_key: string }).doc_key, c.score]));
 }
 
 describe('translate: structured (Pirkola) BM25', () => {

@@ -119,8 +119,8 @@ describe('cross-lingual retrieval on the bundled sample corpus (real transformer
       const first = await wb.retrieve(t.text, { pipeline: 'dense:demo-bert', k: 20 });
       const rer = await wb.retrieve(t.text, { pipeline: 'dense:demo-bert+rerank:demo-reranker@20', k: 20 });
       // Same documents (rerank depth = k), possibly in another order, with reranker scores.
-      assert.deepEqual(new Set(rer.docs.map((d) => d.docId)), new Set(first.docs.map((d) => d.docId)));
-      if (rer.docs.map((d) => d.docId).join() !== first.docs.map((d) => d.docId).join()) changed++;
+      assert.deepEqual(new Set(rer.docs.map((d) => d.docRowId)), new Set(first.docs.map((d) => d.docRowId)));
+      if (rer.docs.map((d) => d.docRowId).join() !== first.docs.map((d) => d.docRowId).join()) changed++;
       for (let i = 1; i < rer.docs.length; i++) assert.ok(rer.docs[i - 1].score >= rer.docs[i].score);
       assert.ok(rer.models.some((m) => m.kind === 'reranker'));
     }
