@@ -83,6 +83,9 @@ export interface EngineClientOptions {
    * for `silenceMs`, the client pings it; no answer within `pingTimeoutMs` means the engine is stuck:
    * it is killed and restarted, and the pending requests fail with a message that says so. Long
    * requests (index, runExperiment) send progress, so this times out on silence, not on duration.
+   * Defaults: 30 s of silence, then 120 s for the ping, so legitimate synchronous work in the engine
+   * (an IVF index build over millions of vectors: ~33 s for 1M × 768 on 2 cores) is never mistaken
+   * for a hang.
    */
   watchdog?: { silenceMs?: number; pingTimeoutMs?: number };
 }
@@ -356,7 +359,7 @@ export class EngineClient {
   private armWatchdog(): void {
     if (this.watchdogTimer) return;
     const silenceMs = this.opts.watchdog?.silenceMs ?? 30_000;
-    const pingTimeoutMs = this.opts.watchdog?.pingTimeoutMs ?? 30_000;
+    const pingTimeoutMs = this.opts.watchdog?.pingTimeoutMs ?? 120_000;
     this.watchdogTimer = setInterval(() => {
       if (!this.pending.size || this._state === 'disposed') {
         clearInterval(this.watchdogTimer);
