@@ -4,7 +4,7 @@ import type { ExperimentCommands } from '../experiments';
 import type { SearchRun } from '../search';
 import type { ExperimentNode, JudgementNode } from '../trees';
 import type { PanelRequest } from '../workbench';
-import { collectNodes } from './select';
+import { askWholeNumber, collectNodes } from './select';
 
 /**
  * Opens the panel's annotation view: on a new depth-k pool of the selected experiments (also stored
@@ -64,14 +64,8 @@ export async function judge(cmd: ExperimentCommands, args: unknown[]): Promise<P
   if (!sel) return undefined;
   let depth = plain.depth;
   if (depth === undefined) {
-    const v = await vscode.window.showInputBox({
-      title: 'CLIR: Judge — pool depth',
-      prompt: 'Top k documents per query and experiment to judge',
-      value: '10',
-      validateInput: (s) => (/^\d+$/.test(s.trim()) && Number(s) >= 1 && Number(s) <= 1000 ? undefined : 'A whole number between 1 and 1000'),
-    });
-    if (v === undefined) return undefined;
-    depth = Number(v);
+    depth = await askWholeNumber({ title: 'CLIR: Judge — pool depth', prompt: 'Top k documents per query and experiment to judge', value: 10, max: 1000 });
+    if (depth === undefined) return undefined;
   }
   const pool = await sel.engine.client.createPool({ depth, experimentIds: sel.ids });
   cmd.output.appendLine(`[${sel.engine.folder.name}] pool #${pool.id}: ${pool.name}, ${pool.size} documents`);

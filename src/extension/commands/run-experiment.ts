@@ -5,7 +5,7 @@ import type { RunExperimentResult } from '../../engine/protocol';
 import type { ExperimentCommands } from '../experiments';
 import type { FolderEngine } from '../engines';
 import { formatMetrics } from '../trees';
-import { message } from './select';
+import { askWholeNumber, message } from './select';
 import { missingQrelsNote } from '../guidance';
 
 export interface RunExperimentArgs {
@@ -77,14 +77,8 @@ export async function runExperiment(cmd: ExperimentCommands, args: RunExperiment
   // 3. Depth k.
   let k = args.k;
   if (k === undefined) {
-    const v = await vscode.window.showInputBox({
-      title: 'CLIR: Run Experiment (3/3) — depth',
-      prompt: 'Documents stored per query (k)',
-      value: '100',
-      validateInput: (s) => (/^\d+$/.test(s.trim()) && Number(s) >= 1 && Number(s) <= 10_000 ? undefined : 'A whole number between 1 and 10000'),
-    });
-    if (v === undefined) return undefined;
-    k = Number(v);
+    k = await askWholeNumber({ title: 'CLIR: Run Experiment (3/3) — depth', prompt: 'Documents stored per query (k)', value: 100, max: 10_000 });
+    if (k === undefined) return undefined;
   }
 
   const outcome: RunExperimentOutcome = { folder: engine.folder.name, results: [], cancelled: false, errors: [] };

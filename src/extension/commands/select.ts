@@ -4,6 +4,17 @@ import type { ExperimentCommands } from '../experiments';
 import type { FolderEngine } from '../engines';
 import { ExperimentNode, formatMetrics, JudgementNode } from '../trees';
 
+/** Asks for a whole number in [1, max]; undefined when the user cancels. */
+export async function askWholeNumber(o: { title: string; prompt: string; value: number; max: number }): Promise<number | undefined> {
+  const v = await vscode.window.showInputBox({
+    title: o.title,
+    prompt: o.prompt,
+    value: String(o.value),
+    validateInput: (s) => (/^\d+$/.test(s.trim()) && Number(s) >= 1 && Number(s) <= o.max ? undefined : `A whole number between 1 and ${o.max}`),
+  });
+  return v === undefined ? undefined : Number(v);
+}
+
 export function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
