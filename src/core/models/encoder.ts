@@ -46,19 +46,6 @@ export function l2normalize(v: Float32Array): Float32Array {
   return v;
 }
 
-function pickOutput(outputs: Record<string, Output>, pooling: Pooling): { out: Output; pooled: boolean } {
-  if (pooling === 'none') {
-    for (const name of ['sentence_embedding', 'pooler_output', 'embeddings']) if (outputs[name]?.dims.length === 2) return { out: outputs[name], pooled: true };
-    const two = Object.values(outputs).find((o) => o?.dims?.length === 2);
-    if (two) return { out: two, pooled: true };
-    throw new Error('pooling "none" needs a model with a pooled [batch, dim] output (e.g. sentence_embedding)');
-  }
-  for (const name of ['last_hidden_state', 'token_embeddings']) if (outputs[name]?.dims.length === 3) return { out: outputs[name], pooled: false };
-  const three = Object.values(outputs).find((o) => o?.dims?.length === 3);
-  if (three) return { out: three, pooled: false };
-  throw new Error('the model has no [batch, seq, hidden] output to pool');
-}
-
 class TransformersEncoder implements Encoder {
   private disposed = false;
   constructor(
@@ -83,18 +70,22 @@ class TransformersEncoder implements Encoder {
     if (!total) return result;
     const batchSize = Math.max(1, opts.batchSize ?? 32);
     const encoded = texts.map((t) => encodeSingle(this.backend.tokenizer, this.formatInput(t, kind), this.preset.maxLength));
-    await runSortedBatches(this.backend, encoded, batchSize, opts, (outputs, idx, mask) => {
-      const picked = pickOutput(outputs, this.preset.pooling);
-      const out = asFloat32(picked.out);
-      let vecs: Float32Array[];
-      if (picked.pooled) {
-        const [B, H] = out.dims;
-        vecs = [];
-        for (let b = 0; b < B; b++) vecs.push(Float32Array.from({ length: H }, (_, i) => out.data[b * H + i]));
-      } else {
-        vecs = pool(out, mask, this.preset.pooling as Exclude<Pooling, 'none'>);
+    const output = this.backend.output!;
+    const pooling = this.preset.pooling as Exclude<Pooling, 'none'>;
+    await runSortedBatches(this.backend, encoded, batchSize, [output.name], opts, (outputs, idx, mask) => {
+      const out = asFloat32(outputs[output.name]);
+      if (output.kind === 'hidden') {
+        const vecs = pool(out, mask, pooling);
+        idx.forEach((orig, j) => (result[orig] = this.preset.normalize ? l2normalize(vecs[j]) : vecs[j]));
+        return;
       }
-      idx.forEach((orig, j) => (result[orig] = this.preset.normalize ? l2normalize(vecs[j]) : vecs[j]));
+      // [batch, dim]: pooled (and normalised, when the preset asks) in the graph, or by the model itself.
+      const [B, H] = out.dims;
+      const data = out.data as Float32Array;
+      for (let j = 0; j < B; j++) {
+        const v = data instanceof Float32Array ? data.slice(j * H, (j + 1) * H) : Float32Array.from({ length: H }, (_, i) => data[j * H + i]);
+        result[idx[j]] = output.kind === 'model-pooled' && this.preset.normalize ? l2normalize(v) : v;
+      }
     });
     return result;
   }
@@ -122,6 +113,8 @@ export async function loadEncoder(spec: string, opts: ExtendedLoadOptions = {}):
     providerReason: backend.providerReason,
     dim,
     file: backend.file,
+    pooledIn: backend.output?.kind === 'device-pooled' ? 'graph' : backend.output?.kind === 'model-pooled' ? 'model' : 'host',
+    ...(backend.poolingNote ? { poolingNote: backend.poolingNote } : {}),
   };
   const enc = new TransformersEncoder(record, preset, backend);
   if (!dim || preset.pooling === 'none') {

@@ -1,6 +1,10 @@
 /**
  * ONNX Runtime returns float16 outputs as raw IEEE 754 half-precision bits in a Uint16Array (Node 20
  * has no Float16Array). Reading those as numbers gives garbage vectors, so outputs are decoded here.
+ *
+ * Decoding goes through a 65,536-entry table (256 KiB, built on first use): one typed-array read per
+ * element instead of a branchy per-element function — a 32 × 128 × 384 hidden state (1.6 M values)
+ * decodes in a few milliseconds instead of tens.
  */
 
 /** Decodes one IEEE 754 binary16 value. */
@@ -11,6 +15,24 @@ export function halfToFloat(h: number): number {
   if (exp === 0) return sign * frac * 2 ** -24; // zero / subnormal
   if (exp === 0x1f) return frac ? NaN : sign * Infinity;
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+let table: Float32Array | undefined;
+
+/** All 65,536 half values as float32 (exact: every binary16 value is representable in binary32). */
+function halfTable(): Float32Array {
+  if (!table) {
+    table = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) table[h] = halfToFloat(h);
+  }
+  return table;
+}
+
+/** Decodes a buffer of binary16 bit patterns into float32. */
+export function decodeHalf(bits: Uint16Array, out: Float32Array = new Float32Array(bits.length)): Float32Array {
+  const t = halfTable();
+  for (let i = 0; i < bits.length; i++) out[i] = t[bits[i]];
+  return out;
 }
 
 interface TensorLike {
@@ -27,9 +49,7 @@ interface TensorLike {
 export function asFloat32(t: TensorLike): TensorLike {
   if (t.type !== 'float16') return t;
   const src = t.data as ArrayLike<number>;
-  const out = new Float32Array(src.length);
   // A Float16Array (newer runtimes) already yields numbers; a Uint16Array yields bits.
-  if (src instanceof Uint16Array) for (let i = 0; i < src.length; i++) out[i] = halfToFloat(src[i]);
-  else for (let i = 0; i < src.length; i++) out[i] = src[i];
-  return { dims: [...t.dims], data: out, type: 'float32' };
+  const data = src instanceof Uint16Array ? decodeHalf(src) : Float32Array.from(src);
+  return { dims: [...t.dims], data, type: 'float32' };
 }

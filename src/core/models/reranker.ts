@@ -25,8 +25,10 @@ class TransformersReranker implements Reranker {
     const batchSize = Math.max(1, opts.batchSize ?? 16);
     const q = this.preset.queryPrefix + query;
     const encoded = passages.map((p) => encodePair(this.backend.tokenizer, q, this.preset.passagePrefix + p, this.preset.maxLength));
-    await runSortedBatches(this.backend, encoded, batchSize, opts, (outputs, idx) => {
-      const logits = asFloat32(outputs.logits ?? Object.values(outputs)[0]);
+    const name = this.backend.logits!;
+    // Only the logits are fetched from the session (nothing else is copied off a GPU).
+    await runSortedBatches(this.backend, encoded, batchSize, [name], opts, (outputs, idx) => {
+      const logits = asFloat32(outputs[name]);
       const labels = logits.dims[1] ?? 1;
       idx.forEach((orig, j) => {
         // 1 label: the relevance logit. 2 labels: the "relevant" class minus the other.

@@ -16,6 +16,9 @@ import { chooseDevice, fallbackReason, Provider } from './device';
 import { resolveModel } from './catalogue';
 import type { ExtendedLoadOptions, ModelPreset, ProgressOptions, ResolvedModel } from './types';
 import { padBatch } from './tokenize';
+import { readGraphInfo, GraphInfo } from './onnx/graph-info';
+import { createSession, hiddenOutputName, planEncoderSession } from './session';
+import type { EncoderOutput, EncoderSessionPlan, ModelSession, OutputTensor, SessionSource } from './session';
 import type { EncodedText, TokenizerLike } from './tokenize';
 
 type TF = typeof import('@huggingface/transformers', { with: { 'resolution-mode': 'import' } });
@@ -66,18 +69,14 @@ export function fileRevision(file: string): string {
   return h.digest('hex').slice(0, 16);
 }
 
-/** Minimal view of a transformers.js model used here. */
-export interface ModelLike {
-  (inputs: Record<string, unknown>): Promise<Record<string, { dims: number[]; data: ArrayLike<number> }>>;
-  dispose(): Promise<unknown>;
-  config?: Record<string, unknown>;
-  sessions?: Record<string, { inputNames?: string[] }>;
-}
-
 export interface Backend {
   key: string;
   tokenizer: TokenizerLike;
-  model: ModelLike;
+  session: ModelSession;
+  /** Encoders: how vectors leave the session (pooled in the graph, by the model, or on the host). */
+  output?: EncoderOutput;
+  /** Rerankers: the logits output. */
+  logits?: string;
   /** Local folder the weights were read from. */
   folder: string;
   /** Relative ONNX file, e.g. `onnx/model_quantized.onnx`. */
@@ -88,6 +87,8 @@ export interface Backend {
   dtype: string;
   inputNames: string[];
   config: Record<string, unknown>;
+  /** Why pooling runs on the host, when it does (empty when it runs in the graph). */
+  poolingNote: string;
   refs: number;
 }
 
@@ -129,10 +130,12 @@ export async function loadBackend(spec: string, kind: 'encoder' | 'reranker', op
   preset.dtype = dtype;
   const decision = chooseDevice(opts.device ?? 'auto', opts.workload ?? (kind === 'reranker' ? 'query' : 'bulk'));
   const cacheDir = path.resolve(opts.cacheDir ?? defaultCacheDir());
-  const key = `${kind}|${resolved.location}|${resolved.source}|${dtype}|${decision.device}|${resolved.location === 'hub' ? cacheDir : ''}`;
+  // The encoder's session depends on its pooling (compiled into the graph), so that is part of the key.
+  const pooling = kind === 'encoder' ? `${preset.pooling}|${preset.normalize}` : '';
+  const key = `${kind}|${resolved.location}|${resolved.source}|${dtype}|${decision.device}|${resolved.location === 'hub' ? cacheDir : ''}|${pooling}`;
   let p = backends.get(key);
   if (!p) {
-    p = createBackend(key, resolved, kind, dtype, decision.device, decision.reason, cacheDir, opts);
+    p = createBackend(key, resolved, preset, dtype, decision.device, decision.reason, cacheDir, opts);
     backends.set(key, p);
     p.catch(() => backends.delete(key));
   }
@@ -147,14 +150,14 @@ export async function releaseBackend(b: Backend): Promise<void> {
   b.refs--;
   if (b.refs === 0) {
     backends.delete(b.key);
-    await b.model.dispose();
+    await b.session.release();
   }
 }
 
 async function createBackend(
   key: string,
   resolved: ResolvedModel,
-  kind: 'encoder' | 'reranker',
+  preset: ModelPreset,
   dtype: string,
   device: Provider,
   reason: string,
@@ -162,6 +165,7 @@ async function createBackend(
   opts: ExtendedLoadOptions,
 ): Promise<Backend> {
   const tf = await transformers();
+  const kind = preset.kind;
   const file = onnxFileFor(dtype);
   const local = resolved.location === 'local';
   const source = resolved.source;
@@ -179,52 +183,90 @@ async function createBackend(
     if (!local) throw offlineError(source, cacheDir, e);
     throw new Error(`Could not read the tokenizer of ${source}: ${shortError(e)} (a model folder needs tokenizer.json and tokenizer_config.json)`);
   }
-  const Auto = kind === 'reranker' ? tf.AutoModelForSequenceClassification : tf.AutoModel;
-  const load = async (dev: Provider): Promise<ModelLike> => {
-    const options: Record<string, unknown> = { ...common, dtype, device: dev };
-    // Silence ORT's own error printout while probing a GPU provider; we report the fallback ourselves.
-    if (dev !== 'cpu') options.session_options = { logSeverityLevel: 4 };
-    return (await Auto.from_pretrained(source, options as never)) as unknown as ModelLike;
+  const folder = local ? source : path.join(cacheDir, ...source.split('/'));
+  const onnxPath = path.join(folder, ...file.split('/'));
+  if (!local && !fs.existsSync(onnxPath)) {
+    // Not downloaded yet: let transformers.js fetch the file (and its external data) into the cache,
+    // then open it ourselves like a local one.
+    const Auto = kind === 'reranker' ? tf.AutoModelForSequenceClassification : tf.AutoModel;
+    try {
+      const fetched = (await Auto.from_pretrained(source, { ...common, dtype, device: 'cpu' } as never)) as unknown as { dispose(): Promise<unknown> };
+      await fetched.dispose();
+    } catch (e) {
+      throw offlineError(source, cacheDir, e);
+    }
+    if (!fs.existsSync(onnxPath)) throw new Error(`Downloaded ${source} but ${onnxPath} is not where the model cache should have put it`);
+  }
+  const config = readConfig(folder);
+  let model: Uint8Array;
+  let info: GraphInfo;
+  try {
+    model = fs.readFileSync(onnxPath);
+    info = readGraphInfo(model);
+  } catch (e) {
+    throw new Error(`Could not read ${onnxPath}: ${shortError(e)}`);
+  }
+  let plan: EncoderSessionPlan | undefined;
+  if (kind === 'encoder') {
+    plan = planEncoderSession(model, info, preset.pooling, preset.normalize, onnxPath);
+  }
+  const original: SessionSource = { file: onnxPath, bytes: info.externalData ? undefined : model };
+  let poolingNote = plan?.note ?? '';
+  const open = async (dev: Provider): Promise<ModelSession> => {
+    if (plan?.bytes) {
+      try {
+        return await createSession({ file: onnxPath, bytes: plan.bytes }, readGraphInfo(plan.bytes), dev);
+      } catch (e) {
+        // The extended graph should always load; if this runtime refuses it, pool on the host.
+        poolingNote = `pooling runs on the host: the extended graph did not load (${shortError(e)})`;
+        opts.log?.(`${source}: ${poolingNote}`);
+        plan = { output: { kind: 'hidden', name: hiddenOutputName(info)! }, note: poolingNote };
+      }
+    }
+    return createSession(original, info, dev);
   };
-  let model: ModelLike;
+  let session: ModelSession;
   let provider: string = device;
   let providerReason = reason;
   try {
-    model = await load(device);
+    session = await open(device);
   } catch (e) {
-    if (device === 'cpu') {
-      if (!local) throw offlineError(source, cacheDir, e);
-      throw new Error(`Could not load ${source}/${file}: ${shortError(e)}`);
-    }
+    if (device === 'cpu') throw new Error(`Could not load ${onnxPath}: ${shortError(e)}`);
     providerReason = fallbackReason(device, e, reason);
     opts.log?.(providerReason);
     provider = 'cpu';
     try {
-      model = await load('cpu');
+      session = await open('cpu');
     } catch (e2) {
-      if (!local) throw offlineError(source, cacheDir, e2);
-      throw new Error(`Could not load ${source}/${file}: ${shortError(e2)}`);
+      throw new Error(`Could not load ${onnxPath}: ${shortError(e2)}`);
     }
   }
-  const folder = local ? source : path.join(cacheDir, ...source.split('/'));
-  const onnxPath = path.join(folder, ...file.split('/'));
-  const revision = fs.existsSync(onnxPath) ? fileRevision(onnxPath) : 'unknown';
-  const sessions = model.sessions ?? {};
-  const firstSession = Object.values(sessions)[0];
+  const revision = fileRevision(onnxPath);
   return {
     key,
     tokenizer,
-    model,
+    session,
+    output: plan?.output,
+    logits: kind === 'reranker' ? (session.outputNames.includes('logits') ? 'logits' : session.outputNames[0]) : undefined,
     folder,
     file,
     revision,
     provider,
     providerReason,
     dtype,
-    inputNames: firstSession?.inputNames ?? ['input_ids', 'attention_mask'],
-    config: (model.config ?? {}) as Record<string, unknown>,
+    inputNames: session.inputNames,
+    config,
+    poolingNote,
     refs: 0,
   };
+}
+
+function readConfig(folder: string): Record<string, unknown> {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(folder, 'config.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 /** Throws an AbortError when the signal is aborted. */
@@ -237,34 +279,26 @@ export function throwIfAborted(signal?: AbortSignal): void {
   throw err;
 }
 
-/** Builds the model's input tensors from a padded batch. */
-export async function toInputs(
-  backend: Backend,
-  batch: { ids: BigInt64Array; mask: BigInt64Array; types: BigInt64Array; seq: number },
-  rows: number,
-): Promise<Record<string, unknown>> {
-  const tf = await transformers();
-  const dims = [rows, batch.seq];
-  const inputs: Record<string, unknown> = {
-    input_ids: new tf.Tensor('int64', batch.ids, dims),
-    attention_mask: new tf.Tensor('int64', batch.mask, dims),
-  };
-  if (backend.inputNames.includes('token_type_ids')) inputs.token_type_ids = new tf.Tensor('int64', batch.types, dims);
+/** The model's int64 inputs for a padded batch (token types only when the model takes them). */
+export function batchInputs(backend: Backend, batch: { ids: BigInt64Array; mask: BigInt64Array; types: BigInt64Array }): Record<string, BigInt64Array> {
+  const inputs: Record<string, BigInt64Array> = { input_ids: batch.ids, attention_mask: batch.mask };
+  if (backend.inputNames.includes('token_type_ids')) inputs.token_type_ids = batch.types;
   return inputs;
 }
 
 /**
  * Runs a model over already-tokenised inputs in batches, longest first BY TOKEN COUNT (similar
  * lengths share a batch: least padding — character length is a poor proxy across scripts — and
- * memory peaks early). `run` gets each padded batch with the original indices of its rows; the
- * signal is checked and progress reported between batches.
+ * memory peaks early). Only `fetch` is copied out of the session. `run` gets each batch's outputs
+ * with the original indices of its rows; the signal is checked and progress reported between batches.
  */
 export async function runSortedBatches(
   backend: Backend,
   encoded: EncodedText[],
   batchSize: number,
+  fetch: string[],
   opts: ProgressOptions,
-  run: (outputs: Record<string, { dims: number[]; data: ArrayLike<number>; type?: string }>, idx: number[], mask: BigInt64Array) => void,
+  run: (outputs: Record<string, OutputTensor>, idx: number[], mask: BigInt64Array) => void,
 ): Promise<void> {
   const total = encoded.length;
   const order = encoded.map((_, i) => i).sort((a, b) => encoded[b].ids.length - encoded[a].ids.length || a - b);
@@ -277,8 +311,8 @@ export async function runSortedBatches(
       idx.map((i) => encoded[i]),
       padId,
     );
-    const outputs = await backend.model(await toInputs(backend, batch, idx.length));
-    run(outputs as Record<string, { dims: number[]; data: ArrayLike<number>; type?: string }>, idx, batch.mask);
+    const outputs = await backend.session.run(batchInputs(backend, batch), [idx.length, batch.seq], fetch);
+    run(outputs, idx, batch.mask);
     done += idx.length;
     opts.onProgress?.(done, total);
   }

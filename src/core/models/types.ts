@@ -44,6 +44,13 @@ export interface ModelRecord extends ModelPreset {
   dim: number;
   /** ONNX file actually loaded, relative to `path` (e.g. `onnx/model_quantized.onnx`). */
   file?: string;
+  /**
+   * Encoders: where pooling (and normalisation) runs — `graph`: nodes appended to the model, on the
+   * execution provider (only [batch, dim] leaves it); `model`: the model's own pooled output;
+   * `host`: in JS on the [batch, seq, hidden] output (see `poolingNote` for why).
+   */
+  pooledIn?: 'graph' | 'model' | 'host';
+  poolingNote?: string;
 }
 
 export interface ProgressOptions {

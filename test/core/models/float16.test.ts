@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { asFloat32, halfToFloat } from '../../../src/core/models/float16';
+import { asFloat32, decodeHalf, halfToFloat } from '../../../src/core/models/float16';
 import { pool } from '../../../src/core/models/encoder';
 
 describe('models: float16 outputs', () => {
@@ -13,6 +13,16 @@ describe('models: float16 outputs', () => {
     assert.equal(halfToFloat(0x7c00), Infinity);
     assert.ok(Number.isNaN(halfToFloat(0x7e00)));
     assert.ok(Math.abs(halfToFloat(0x3555) - 1 / 3) < 1e-3);
+  });
+
+  it('the table decoder agrees with the reference decoder on all 65,536 bit patterns', () => {
+    const bits = Uint16Array.from({ length: 65536 }, (_, i) => i);
+    const fast = decodeHalf(bits);
+    for (let h = 0; h < 65536; h++) {
+      const ref = Math.fround(halfToFloat(h));
+      if (Number.isNaN(ref)) assert.ok(Number.isNaN(fast[h]), `0x${h.toString(16)}`);
+      else assert.ok(Object.is(fast[h], ref), `0x${h.toString(16)}: ${fast[h]} vs ${ref}`);
+    }
   });
 
   it('turns a float16 tensor (raw Uint16Array bits, as onnxruntime-node returns it) into numbers before pooling', () => {
