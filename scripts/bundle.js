@@ -4,6 +4,7 @@
  *   src/extension/extension.ts → dist/extension.js   (runs in the VS Code extension host)
  *   src/engine/main.ts         → dist/engine.js      (the engine child process)
  *   src/core/ingest/analyze-worker.ts → dist/analyze-worker.js (indexer worker threads, found next to engine.js)
+ *   src/core/models/tokenize-worker.ts → dist/tokenize-worker.js (tokenising ahead of a GPU, found next to engine.js)
  * Native and heavy packages stay external and ship in node_modules.
  * Usage: node scripts/bundle.js [--production] [--watch]
  */
@@ -47,6 +48,7 @@ const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
   { ...common, entryPoints: ['src/core/ingest/analyze-worker.ts'], outfile: 'dist/analyze-worker.js' },
+  { ...common, entryPoints: ['src/core/models/tokenize-worker.ts'], outfile: 'dist/tokenize-worker.js' },
 ];
 
 async function main() {

@@ -50,6 +50,7 @@ const required = [
   'dist/extension.js',
   'dist/engine.js',
   'dist/analyze-worker.js',
+  'dist/tokenize-worker.js',
   'dist/webview/workbench.js',
   'dist/webview/workbench.css',
   'dist/notebook/renderer.js',
@@ -152,6 +153,22 @@ console.log('check-vsix: contents OK');
       throw new Error(`unexpected results: ${report.documents} documents, ${report.embedded} embedded, top ${top.join(', ')}`);
     }
     console.log(`check-vsix: the packaged engine indexed ${report.documents} documents and found ${top[0]} for a Russian query`);
+    // The tokenizer thread (used for bulk encoding on a GPU provider, so not exercised above on the CPU):
+    // the packaged worker script on the packaged runtime, resolving transformers.js from the VSIX.
+    const { ensureDemoModels } = require(path.join(root, 'out', 'scripts', 'demo-models'));
+    const folders = await ensureDemoModels({ outDir: path.join(tmp, 'models') });
+    const probe = [
+      "const { Worker } = require('node:worker_threads');",
+      'const [script, folder] = process.argv.slice(1);',
+      'const w = new Worker(script, { workerData: { source: folder, options: { local_files_only: true } } });',
+      "const t = setTimeout(() => { console.error('no reply in 60 s'); process.exit(1); }, 60000);",
+      "w.on('message', (m) => { clearTimeout(t); if (m.error) { console.error(m.error); process.exit(1); } console.log(m.encs.map((e) => e.ids.length).join(',')); process.exit(0); });",
+      "w.on('error', (e) => { console.error(e); process.exit(1); });",
+      "w.postMessage({ id: 1, texts: ['dog', 'Der Hund schläft im Garten.'], maxLength: 16 });",
+    ].join('\n');
+    const lengths = execFileSync(path.join(ext, 'runtime', exe), ['-e', probe, path.join(ext, 'dist', 'tokenize-worker.js'), folders.xlmr], { encoding: 'utf8', cwd: tmp }).trim();
+    if (!/^\d+,\d+$/.test(lengths)) throw new Error(`the packaged tokenizer thread answered "${lengths}"`);
+    console.log(`check-vsix: the packaged tokenizer thread tokenised two texts (${lengths} tokens)`);
   } catch (err) {
     console.error(`check-vsix: the packaged engine does not work: ${err && err.message ? err.message : err}`);
     process.exitCode = 1;

@@ -138,7 +138,7 @@ function main() {
     execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.js'), '--production'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     execFileSync(process.execPath, [path.join(root, 'scripts', 'build-webview.js'), '--production'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/analyze-worker.js', 'dist/webview/workbench.js']) {
+  for (const f of ['dist/extension.js', 'dist/engine.js', 'dist/analyze-worker.js', 'dist/tokenize-worker.js', 'dist/webview/workbench.js']) {
     if (!fs.existsSync(path.join(root, f))) throw new Error(`${f} is missing: the build did not produce it`);
   }
 

@@ -385,7 +385,8 @@ async function embedMissing(deps: IndexerDeps, opts: IndexOptions, report: Index
         report.cancelled = true;
         return;
       }
-      const rows = deps.vectors.missing(modelId, batchSize * 8);
+      // On a GPU provider, larger calls let the encoder tokenise the next group while one runs.
+      const rows = deps.vectors.missing(modelId, batchSize * (enc.record.provider === 'cpu' ? 8 : 32));
       if (rows.length === 0) break;
       let vecs: Float32Array[];
       try {

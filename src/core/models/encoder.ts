@@ -3,8 +3,8 @@
  * See runtime.ts for why AutoTokenizer + AutoModel are used instead of a pipeline.
  */
 import { asFloat32 } from './float16';
-import { loadBackend, releaseBackend, runSortedBatches, Backend } from './runtime';
-import { countTokens, encodeSingle } from './tokenize';
+import { loadBackend, releaseBackend, runTexts, Backend } from './runtime';
+import { countTokens } from './tokenize';
 import type { Encoder, ExtendedLoadOptions, ModelPreset, ModelRecord, Pooling, ProgressOptions } from './types';
 
 type Output = { dims: number[]; data: ArrayLike<number>; type?: string };
@@ -69,10 +69,10 @@ class TransformersEncoder implements Encoder {
     const result: Float32Array[] = new Array(total);
     if (!total) return result;
     const batchSize = Math.max(1, opts.batchSize ?? 32);
-    const encoded = texts.map((t) => encodeSingle(this.backend.tokenizer, this.formatInput(t, kind), this.preset.maxLength));
     const output = this.backend.output!;
     const pooling = this.preset.pooling as Exclude<Pooling, 'none'>;
-    await runSortedBatches(this.backend, encoded, batchSize, [output.name], opts, (outputs, idx, mask) => {
+    const spec = { texts: texts.map((t) => this.formatInput(t, kind)), maxLength: this.preset.maxLength };
+    await runTexts(this.backend, spec, batchSize, [output.name], opts, (outputs, idx, mask) => {
       const out = asFloat32(outputs[output.name]);
       if (output.kind === 'hidden') {
         const vecs = pool(out, mask, pooling);

@@ -3,8 +3,7 @@
  * text-classification pipeline would squash a 1-label model's output to score 1.
  */
 import { asFloat32 } from './float16';
-import { loadBackend, releaseBackend, runSortedBatches, Backend } from './runtime';
-import { encodePair } from './tokenize';
+import { loadBackend, releaseBackend, runTexts, Backend } from './runtime';
 import type { ExtendedLoadOptions, ModelPreset, ModelRecord, ProgressOptions, Reranker } from './types';
 
 type Output = { dims: number[]; data: ArrayLike<number> };
@@ -24,10 +23,10 @@ class TransformersReranker implements Reranker {
     if (!total) return result;
     const batchSize = Math.max(1, opts.batchSize ?? 16);
     const q = this.preset.queryPrefix + query;
-    const encoded = passages.map((p) => encodePair(this.backend.tokenizer, q, this.preset.passagePrefix + p, this.preset.maxLength));
     const name = this.backend.logits!;
     // Only the logits are fetched from the session (nothing else is copied off a GPU).
-    await runSortedBatches(this.backend, encoded, batchSize, [name], opts, (outputs, idx) => {
+    const spec = { texts: passages.map((p) => this.preset.passagePrefix + p), pairWith: q, maxLength: this.preset.maxLength };
+    await runTexts(this.backend, spec, batchSize, [name], opts, (outputs, idx) => {
       const logits = asFloat32(outputs[name]);
       const labels = logits.dims[1] ?? 1;
       idx.forEach((orig, j) => {

@@ -15,7 +15,9 @@ import * as path from 'path';
 import { chooseDevice, fallbackReason, Provider } from './device';
 import { resolveModel } from './catalogue';
 import type { ExtendedLoadOptions, ModelPreset, ProgressOptions, ResolvedModel } from './types';
-import { padBatch } from './tokenize';
+import { encodePair, encodeSingle, padBatch } from './tokenize';
+import { BatchSizer, TokenizerThread, tokenizeWorkerScript } from './tokenize-ahead';
+import type { TokenizerSource } from './tokenize-ahead';
 import { readGraphInfo, GraphInfo } from './onnx/graph-info';
 import { createSession, hiddenOutputName, planEncoderSession } from './session';
 import type { EncoderOutput, EncoderSessionPlan, ModelSession, OutputTensor, SessionSource } from './session';
@@ -89,6 +91,11 @@ export interface Backend {
   config: Record<string, unknown>;
   /** Why pooling runs on the host, when it does (empty when it runs in the graph). */
   poolingNote: string;
+  /** Where the tokenizer was loaded from, for the tokenizer thread. */
+  tokenizerSource: TokenizerSource;
+  /** Bulk work on a GPU provider: the tokenizer thread and the measured batch size. */
+  thread?: TokenizerThread;
+  sizer?: BatchSizer;
   refs: number;
 }
 
@@ -150,6 +157,7 @@ export async function releaseBackend(b: Backend): Promise<void> {
   b.refs--;
   if (b.refs === 0) {
     backends.delete(b.key);
+    await b.thread?.close();
     await b.session.release();
   }
 }
@@ -257,6 +265,7 @@ async function createBackend(
     inputNames: session.inputNames,
     config,
     poolingNote,
+    tokenizerSource: { source, options: common },
     refs: 0,
   };
 }
@@ -286,6 +295,9 @@ export function batchInputs(backend: Backend, batch: { ids: BigInt64Array; mask:
   return inputs;
 }
 
+/** How a batch's rows are chosen: a fixed size, or a measured one (GPU providers). */
+type Sizing = { fixed: number } | { sizer: BatchSizer };
+
 /**
  * Runs a model over already-tokenised inputs in batches, longest first BY TOKEN COUNT (similar
  * lengths share a batch: least padding — character length is a poor proxy across scripts — and
@@ -295,25 +307,104 @@ export function batchInputs(backend: Backend, batch: { ids: BigInt64Array; mask:
 export async function runSortedBatches(
   backend: Backend,
   encoded: EncodedText[],
+  sizing: number | Sizing,
+  fetch: string[],
+  opts: ProgressOptions,
+  run: (outputs: Record<string, OutputTensor>, idx: number[], mask: BigInt64Array) => void,
+): Promise<void> {
+  const how: Sizing = typeof sizing === 'number' ? { fixed: sizing } : sizing;
+  const total = encoded.length;
+  const order = encoded.map((_, i) => i).sort((a, b) => encoded[b].ids.length - encoded[a].ids.length || a - b);
+  const padId = backend.tokenizer.pad_token_id ?? 0;
+  let done = 0;
+  for (let start = 0; start < total; ) {
+    throwIfAborted(opts.signal);
+    const rows = 'fixed' in how ? how.fixed : how.sizer.next(encoded[order[start]].ids.length);
+    const idx = order.slice(start, start + rows);
+    start += idx.length;
+    const batch = padBatch(
+      idx.map((i) => encoded[i]),
+      padId,
+    );
+    const t0 = performance.now();
+    const outputs = await backend.session.run(batchInputs(backend, batch), [idx.length, batch.seq], fetch);
+    if ('sizer' in how) how.sizer.record(idx.length, batch.seq, performance.now() - t0);
+    run(outputs, idx, batch.mask);
+    done += idx.length;
+    opts.onProgress?.(done, total);
+  }
+}
+
+/** What to tokenise: single texts, or (reranker) pairs whose first text is `pairWith`. */
+export interface TextsSpec {
+  texts: string[];
+  maxLength: number;
+  pairWith?: string;
+}
+
+function encodeHere(backend: Backend, spec: TextsSpec, texts: string[]): EncodedText[] {
+  const tok = backend.tokenizer;
+  return spec.pairWith === undefined ? texts.map((t) => encodeSingle(tok, t, spec.maxLength)) : texts.map((t) => encodePair(tok, spec.pairWith!, t, spec.maxLength));
+}
+
+function tokenizerThread(backend: Backend): TokenizerThread | undefined {
+  if (backend.thread?.broken) return undefined;
+  if (!backend.thread) {
+    const script = tokenizeWorkerScript();
+    if (!script) return undefined;
+    backend.thread = new TokenizerThread(script, backend.tokenizerSource);
+  }
+  return backend.thread;
+}
+
+/**
+ * Tokenises and runs texts. Bulk work on a GPU provider tokenises group g + 1 on a worker thread
+ * while group g runs, and takes its batch size from measured throughput (tokenize-ahead.ts); on the
+ * CPU provider, or for a handful of texts, everything is tokenised first in this thread, in
+ * fixed-size batches (`opts.tokenizeAhead` / `opts.adaptiveBatch` override either choice).
+ */
+export async function runTexts(
+  backend: Backend,
+  spec: TextsSpec,
   batchSize: number,
   fetch: string[],
   opts: ProgressOptions,
   run: (outputs: Record<string, OutputTensor>, idx: number[], mask: BigInt64Array) => void,
 ): Promise<void> {
-  const total = encoded.length;
-  const order = encoded.map((_, i) => i).sort((a, b) => encoded[b].ids.length - encoded[a].ids.length || a - b);
-  const padId = backend.tokenizer.pad_token_id ?? 0;
-  let done = 0;
-  for (let start = 0; start < total; start += batchSize) {
-    throwIfAborted(opts.signal);
-    const idx = order.slice(start, start + batchSize);
-    const batch = padBatch(
-      idx.map((i) => encoded[i]),
-      padId,
+  const total = spec.texts.length;
+  const gpu = backend.provider !== 'cpu';
+  const bulk = total > 2 * batchSize;
+  let sizing: number | Sizing = batchSize;
+  if (opts.adaptiveBatch ?? (gpu && bulk)) sizing = { sizer: (backend.sizer ??= new BatchSizer(batchSize)) };
+  const thread = (opts.tokenizeAhead ?? (gpu && bulk)) ? tokenizerThread(backend) : undefined;
+  if (!thread) {
+    await runSortedBatches(backend, encodeHere(backend, spec, spec.texts), sizing, fetch, opts, run);
+    return;
+  }
+  // Groups of several batches: sorting by length happens within a group.
+  const group = Math.max(64, 4 * (typeof sizing === 'number' ? sizing : sizing.sizer.current));
+  const starts: number[] = [];
+  for (let s = 0; s < total; s += group) starts.push(s);
+  const tokenize = (g: number): Promise<EncodedText[]> => {
+    const texts = spec.texts.slice(starts[g], starts[g] + group);
+    return thread.encode(texts, spec.maxLength, spec.pairWith).catch((e: Error) => {
+      // A dead thread must not fail the work: tokenise here instead (slower on a GPU, same tokens).
+      opts.log?.(`${e.message}; tokenising in the main thread`);
+      return encodeHere(backend, spec, texts);
+    });
+  };
+  let next = tokenize(0);
+  for (let g = 0; g < starts.length; g++) {
+    const encs = await next;
+    if (g + 1 < starts.length) next = tokenize(g + 1);
+    const offset = starts[g];
+    await runSortedBatches(
+      backend,
+      encs,
+      sizing,
+      fetch,
+      { signal: opts.signal, onProgress: (d) => opts.onProgress?.(offset + d, total) },
+      (outputs, idx, mask) => run(outputs, idx.map((i) => offset + i), mask),
     );
-    const outputs = await backend.session.run(batchInputs(backend, batch), [idx.length, batch.seq], fetch);
-    run(outputs, idx, batch.mask);
-    done += idx.length;
-    opts.onProgress?.(done, total);
   }
 }

@@ -54,9 +54,19 @@ export interface ModelRecord extends ModelPreset {
 }
 
 export interface ProgressOptions {
+  /** Rows per batch (on a GPU provider with adaptive batching: the size to start from). */
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Tokenise the next group of texts on a worker thread while the current one runs. Default: on for
+   * bulk work (more than two batches) on a GPU provider, off on the CPU provider.
+   */
+  tokenizeAhead?: boolean;
+  /** Choose the batch size from measured throughput. Default: as `tokenizeAhead`. */
+  adaptiveBatch?: boolean;
+  /** Notes (e.g. a tokenizer thread that died and the work went on in this thread). */
+  log?: (msg: string) => void;
 }
 
 export interface Encoder {

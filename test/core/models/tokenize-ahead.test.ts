@@ -1,0 +1,93 @@
+import { strict as assert } from 'node:assert';
+import { loadEncoder, loadReranker } from '../../../src/core/models';
+import type { Backend } from '../../../src/core/models/runtime';
+import { BatchSizer } from '../../../src/core/models/tokenize-ahead';
+import { testModels } from './helpers';
+
+const WORDS = ['dog', 'Hund', 'собака', '狗', 'cat', 'weather', 'money', 'Garten', 'schläft', 'garden', 'river', 'город'];
+function texts(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: 1 + ((i * 7) % 40) }, (_, k) => WORDS[(i + k * 5) % WORDS.length]).join(' '));
+}
+const backendOf = (x: unknown) => (x as { backend: Backend }).backend;
+
+describe('models: tokenising ahead on a worker thread, measured batch size (issue 17)', () => {
+  let xlmr: string;
+  let reranker: string;
+  before(async () => {
+    const f = await testModels().folders;
+    xlmr = f.xlmr;
+    reranker = f.reranker;
+  });
+
+  it('gives the vectors of tokenising first, in the same order, and reports progress to the end', async () => {
+    const enc = await loadEncoder(xlmr, { device: 'cpu' });
+    try {
+      const input = texts(300);
+      const plain = await enc.embed(input, 'passage', { batchSize: 8 });
+      assert.equal(backendOf(enc).thread, undefined, 'the CPU provider tokenises in its own thread by default');
+      const seen: number[] = [];
+      const ahead = await enc.embed(input, 'passage', { batchSize: 8, tokenizeAhead: true, adaptiveBatch: true, onProgress: (d) => seen.push(d) });
+      const thread = backendOf(enc).thread;
+      assert.ok(thread && !thread.broken, 'a tokenizer thread ran');
+      assert.equal(ahead.length, plain.length);
+      // Same tokens; batches are composed differently (sorted within groups), so padding lengths and
+      // hence float rounding in the matrix products may differ in the last bits.
+      ahead.forEach((v, i) => v.forEach((x, k) => assert.ok(Math.abs(x - plain[i][k]) < 1e-5, `text ${i} dim ${k}: ${x} vs ${plain[i][k]}`)));
+      assert.equal(seen[seen.length - 1], 300);
+      assert.ok(seen.every((d, i) => i === 0 || d > seen[i - 1]), 'progress only grows');
+    } finally {
+      await enc.dispose();
+    }
+    assert.ok(backendOf(enc).thread!.broken, 'the thread ends with the model');
+  });
+
+  it('reranker pairs: same scores with the tokenizer thread', async () => {
+    const rr = await loadReranker(reranker, { device: 'cpu' });
+    try {
+      const passages = texts(150);
+      const a = await rr.score('Hund im Garten', passages, { batchSize: 4 });
+      const b = await rr.score('Hund im Garten', passages, { batchSize: 4, tokenizeAhead: true });
+      b.forEach((x, i) => assert.ok(Math.abs(x - a[i]) < 1e-4 * Math.max(1, Math.abs(a[i])), `pair ${i}: ${x} vs ${a[i]}`));
+    } finally {
+      await rr.dispose();
+    }
+  });
+
+  it('stops between batches when cancelled while tokenising ahead', async () => {
+    const enc = await loadEncoder(xlmr, { device: 'cpu' });
+    try {
+      const ac = new AbortController();
+      await assert.rejects(
+        enc.embed(texts(400), 'passage', { batchSize: 4, tokenizeAhead: true, signal: ac.signal, onProgress: (d) => d >= 8 && ac.abort() }),
+        (e: Error) => e.name === 'AbortError',
+      );
+      // The model is still usable afterwards.
+      assert.equal((await enc.embed(['dog'], 'query')).length, 1);
+    } finally {
+      await enc.dispose();
+    }
+  });
+
+  it('batch sizer: doubles while throughput grows by 5 %, settles on the best, skips warm-up and short batches', () => {
+    const s = new BatchSizer(16, 256, 65_536);
+    const rate: Record<number, number> = { 16: 100, 32: 180, 64: 200, 128: 150 }; // tokens per ms
+    const feed = (rows: number, seq: number, r: number) => s.record(rows, seq, (rows * seq) / r);
+    for (let i = 0; i < 12 && !s.done; i++) {
+      const rows = s.next(128);
+      feed(rows, 128, i % 2 === 0 ? rate[rows] / 10 : rate[rows]); // every first batch of a size is slow (warm-up)
+    }
+    assert.ok(s.done);
+    assert.equal(s.current, 64);
+    assert.deepEqual(
+      s.trail.map((t) => t.size),
+      [16, 32, 64, 128],
+    );
+    // A short batch (the tail of a run) is not a measurement.
+    const t = new BatchSizer(32);
+    t.record(5, 128, 1);
+    t.record(5, 128, 1);
+    assert.equal(t.trail.length, 0);
+    // Token budget: long rows get fewer of them.
+    assert.equal(new BatchSizer(256, 256, 65_536).next(512), 128);
+  });
+});
