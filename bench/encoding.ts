@@ -9,6 +9,7 @@ import { loadEncoder, loadReranker } from '../src/core/models';
 import { transformers } from '../src/core/models/runtime';
 import { encodePair, encodeSingle, padBatch, TokenizerLike, EncodedText } from '../src/core/models/tokenize';
 import { ArchSpec, ensureArchModel } from './lib/models';
+import { encodingBreakdown } from './lib/breakdown';
 import { textGen } from './lib/text';
 import { log, now, round } from './lib/util';
 
@@ -22,6 +23,8 @@ export interface EncodingParams {
   batchSizes: number[];
   passages: number;
   rerankPassages: number;
+  /** Stage breakdown of the product path (issue 17) for these shapes. */
+  breakdown?: { shapes: [number, number][]; iters: number };
 }
 
 function passages(n: number, seed: number): string[] {
@@ -58,6 +61,20 @@ async function runBare(ort: Ort, sess: Awaited<ReturnType<typeof bareSession>>, 
 }
 
 export async function benchEncoding(p: EncodingParams): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  if (p.breakdown) {
+    // Where the time goes around the session (issue 17), on the CPU provider; the GPU run is bench/gpu.
+    const spec = p.encoders[0];
+    const folder = ensureArchModel(p.modelsDir, spec, log);
+    const ort = require('onnxruntime-node') as Ort;
+    const stages = await encodingBreakdown(ort, { modelDir: folder, file: 'onnx/model.onnx', dtype: 'fp32', provider: 'cpu', shapes: p.breakdown.shapes, iters: p.breakdown.iters, log });
+    rows.push({ model: spec.name, kind: 'breakdown', dtype: 'fp32', ...stages });
+  }
+  rows.push(...(await benchEncodingRows(p)));
+  return rows;
+}
+
+async function benchEncodingRows(p: EncodingParams): Promise<Record<string, unknown>[]> {
   const ort = require('onnxruntime-node') as Ort;
   const tf = await transformers();
   const rows: Record<string, unknown>[] = [];

@@ -1,0 +1,144 @@
+/**
+ * Where the product's encoding time goes around the ONNX session (issue 17), stage by stage, for one
+ * batch shape on one execution provider: tokenising, padding + tensors, the bare session returning
+ * the [batch, seq, hidden] state (what the product ran before issue 17), the same session with
+ * pooling + L2 appended to the graph returning [batch, dim], float16 decoding (per element as before
+ * vs the table now), pooling and normalisation in JS, and the product path end to end (`embed`, one
+ * batch; and a bulk run of 8 batches with the tokenizer thread on). Medians of `iters` runs.
+ * Used by bench/encoding.ts (CPU) and bench/gpu/gpu-bench.ts (WebGPU on the device machine).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadEncoder, pool, l2normalize } from '../../src/core/models';
+import { decodeHalf, halfToFloat } from '../../src/core/models/float16';
+import { readGraphInfo } from '../../src/core/models/onnx/graph-info';
+import { appendPooling, POOLED_OUTPUT } from '../../src/core/models/onnx/pooling-graph';
+import { encodeSingle, padBatch, TokenizerLike } from '../../src/core/models/tokenize';
+import { transformers } from '../../src/core/models/runtime';
+import { textGen } from './text';
+
+type Ort = typeof import('onnxruntime-node');
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+function median(f: () => void, iters: number): number {
+  f();
+  const ms: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    const t = performance.now();
+    f();
+    ms.push(performance.now() - t);
+  }
+  return r2([...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)]);
+}
+async function medianAsync(f: () => Promise<unknown>, iters: number): Promise<number> {
+  await f();
+  const ms: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    const t = performance.now();
+    await f();
+    ms.push(performance.now() - t);
+  }
+  return r2([...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)]);
+}
+
+export interface BreakdownSpec {
+  modelDir: string;
+  /** ONNX file relative to the folder (dtype). */
+  file: string;
+  dtype: string;
+  provider: 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
+  shapes: [number, number][];
+  iters: number;
+  log?: (m: string) => void;
+}
+
+/** Texts of about `seq` tokens each (truncated to `seq` by the tokenizer). */
+function textsFor(n: number, seq: number, seed: number): string[] {
+  const g = textGen(seed);
+  return Array.from({ length: n }, () => 'passage: ' + g.passage(Math.ceil(seq / 2.6)).text);
+}
+
+export async function encodingBreakdown(ort: Ort, spec: BreakdownSpec): Promise<Record<string, unknown>> {
+  const file = path.join(spec.modelDir, spec.file);
+  const bytes = fs.readFileSync(file);
+  const info = readGraphInfo(bytes);
+  const hidden = info.outputs.find((o) => o.name === 'last_hidden_state') ?? info.outputs[0];
+  const pooledBytes = appendPooling(bytes, { hidden: hidden.name, hiddenType: hidden.elemType, mask: 'attention_mask', pooling: 'mean', normalize: true });
+  const opts = { executionProviders: [spec.provider] } as never;
+  const bare = await ort.InferenceSession.create(bytes, opts);
+  const pooled = await ort.InferenceSession.create(pooledBytes, opts);
+  const tf = await transformers();
+  const tok = (await tf.AutoTokenizer.from_pretrained(spec.modelDir, { local_files_only: true } as never)) as unknown as TokenizerLike;
+  const enc = await loadEncoder(spec.modelDir, { device: spec.provider, dtype: spec.dtype });
+  const out: Record<string, unknown> = { provider: enc.record.provider, pooledIn: enc.record.pooledIn, hiddenType: hidden.elemType === 10 ? 'float16' : 'float32' };
+  try {
+    for (const [B, S] of spec.shapes) {
+      const texts = textsFor(B, S, B * 1000 + S);
+      const it = spec.iters;
+      let encs = texts.map((t) => encodeSingle(tok, t, S));
+      const tokenizeMs = median(() => (encs = texts.map((t) => encodeSingle(tok, t, S))), it);
+      let batch = padBatch(encs, tok.pad_token_id ?? 1);
+      const feeds = () => {
+        const dims = [B, batch.seq];
+        const f: Record<string, InstanceType<Ort['Tensor']>> = { input_ids: new ort.Tensor('int64', batch.ids, dims), attention_mask: new ort.Tensor('int64', batch.mask, dims) };
+        if (bare.inputNames.includes('token_type_ids')) f.token_type_ids = new ort.Tensor('int64', batch.types, dims);
+        return f;
+      };
+      const padAndTensorsMs = median(() => {
+        batch = padBatch(encs, tok.pad_token_id ?? 1);
+        feeds();
+      }, it);
+      const f = feeds();
+      let h!: { dims: readonly number[]; data: ArrayLike<number>; type: string };
+      const bareHiddenMs = await medianAsync(async () => (h = (await bare.run(f, [hidden.name]))[hidden.name] as never), it);
+      const pooledRunMs = await medianAsync(() => pooled.run(f, [POOLED_OUTPUT]), it);
+      const n = h.data.length;
+      const fp16 = h.type === 'float16';
+      // Decoding cost of a float16 state of this size: the real output for an fp16 model, else
+      // synthetic half-precision bit patterns (normal numbers of both signs).
+      const bits = fp16 ? (h.data as Uint16Array) : Uint16Array.from({ length: n }, (_, i) => (i & 1 ? 0x8000 : 0) | (0x2c00 + ((i * 2654435761) >>> 0) % 0x1800));
+      const scratch = new Float32Array(n);
+      const decodePerElementMs = median(() => {
+        for (let i = 0; i < n; i++) scratch[i] = halfToFloat(bits[i]);
+      }, it);
+      const decodeTableMs = median(() => decodeHalf(bits, scratch), it);
+      const f32: Float32Array = fp16 ? decodeHalf(bits) : (h.data as Float32Array);
+      const hid = { dims: [...h.dims], data: f32 };
+      const poolMs = median(() => pool(hid, batch.mask, 'mean'), it);
+      const vecs = pool(hid, batch.mask, 'mean');
+      const normaliseMs = median(() => vecs.forEach((v) => l2normalize(Float32Array.from(v))), it);
+      const productMs = await medianAsync(() => enc.embed(texts, 'passage', { batchSize: B }), it);
+      // Bulk: 8 batches; with the tokenizer thread and fixed batch size (so shapes match the bare runs).
+      const bulk = textsFor(8 * B, S, B * 7000 + S);
+      const bulkAheadMs = await medianAsync(() => enc.embed(bulk, 'passage', { batchSize: B, tokenizeAhead: true, adaptiveBatch: false }), Math.max(1, Math.floor(it / 2)));
+      const bulkPlainMs = await medianAsync(() => enc.embed(bulk, 'passage', { batchSize: B, tokenizeAhead: false, adaptiveBatch: false }), Math.max(1, Math.floor(it / 2)));
+      const before = tokenizeMs + padAndTensorsMs + bareHiddenMs + (fp16 ? decodePerElementMs : 0) + poolMs + normaliseMs;
+      const row = {
+        batch: B,
+        seq: batch.seq,
+        tokenizeMs,
+        padAndTensorsMs,
+        bareSessionHiddenMs: bareHiddenMs,
+        sessionPooledInGraphMs: pooledRunMs,
+        decodeFloat16Of: fp16 ? 'the fp16 output' : 'synthetic bits of the same size',
+        decodeFloat16PerElementMs: decodePerElementMs,
+        decodeFloat16TableMs: decodeTableMs,
+        poolInJsMs: poolMs,
+        normaliseInJsMs: normaliseMs,
+        beforeIssue17EstimateMs: r2(before),
+        productEmbedMs: productMs,
+        productOverBare: r2(productMs / bareHiddenMs),
+        productWithoutTokenizingOverBare: r2((productMs - tokenizeMs) / bareHiddenMs),
+        bulk8BatchesTokenizeAheadMs: bulkAheadMs,
+        bulk8BatchesTokenizeFirstMs: bulkPlainMs,
+      };
+      spec.log?.(`${spec.provider} ${spec.dtype} ${B}x${S}: ${JSON.stringify(row)}`);
+      out[`${B}x${S}`] = row;
+    }
+  } finally {
+    await enc.dispose();
+    await bare.release();
+    await pooled.release();
+  }
+  return out;
+}
