@@ -96,7 +96,12 @@ export function chunksFtsBuilt(db: Db): boolean {
 }
 
 export class CorpusStore {
-  constructor(readonly db: Db) {}
+  constructor(private readonly db: Db) {}
+
+  /** Whether `chunks_fts` is built (indexing then writes each chunk's FTS5 row too). */
+  ftsBuilt(): boolean {
+    return chunksFtsBuilt(this.db);
+  }
 
   ensureRoot(path: string, kind: 'folder' | 'jsonl', options: object = {}): RootRow {
     this.db

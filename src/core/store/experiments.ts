@@ -121,7 +121,7 @@ export function summariseTimings(perQuery: Record<string, number>[], wallSeconds
 }
 
 export class ExperimentStore {
-  constructor(readonly db: Db) {}
+  constructor(private readonly db: Db) {}
 
   save(meta: ExperimentMeta, lists: RankedList[]): SaveOutcome {
     const resultsHash = rankingHash(lists);

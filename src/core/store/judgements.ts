@@ -28,7 +28,7 @@ export interface PoolInfo {
 }
 
 export class JudgementStore {
-  constructor(readonly db: Db) {}
+  constructor(private readonly db: Db) {}
 
   /** Replaces stored topics with the same ids (others kept). */
   importTopics(topics: Topic[], source: string, detect: (text: string) => string): number {

@@ -16,7 +16,7 @@ import { parsePipeline, pipelineModels, PipelineConfig } from '../pipeline/spec'
 import { makeSnippet } from '../search/snippet';
 import { CorpusStore } from '../store/corpus';
 import { createServices, WorkbenchServices } from './services';
-import { Db, getMeta, openDb, setMeta } from '../store/db';
+import { closeDb, Db, getMeta, openDb, setMeta } from '../store/db';
 import { VectorStore } from '../store/vectors';
 import { ExperimentStore, SaveOutcome, summariseTimings } from '../store/experiments';
 import { JudgementStore } from '../store/judgements';
@@ -99,8 +99,8 @@ export interface BatchResult {
 }
 
 export class Workbench implements WorkbenchApi {
-  /** The open database: for the store classes and tests; use-case code goes through the stores. */
-  readonly db: Db;
+  /** The open database: handed to the store classes and, privately, to the services; never exposed. */
+  private readonly db: Db;
   readonly corpus: CorpusStore;
   readonly vectors: VectorStore;
   readonly bm25: Bm25Index;
@@ -124,7 +124,7 @@ export class Workbench implements WorkbenchApi {
 
   /** The use cases over this workbench (created on first use). */
   get services(): WorkbenchServices {
-    return (this.services_ ??= createServices(this));
+    return (this.services_ ??= createServices(this, this.db));
   }
 
   /** The device later model loads use (a per-call `device` option overrides it for that call only). */
@@ -447,7 +447,7 @@ export class Workbench implements WorkbenchApi {
     await this.translators?.dispose();
     this.translators = undefined;
     this.dictionaryVersions.clear();
-    if (this.db.open) this.db.close();
+    closeDb(this.db);
   }
 }
 
