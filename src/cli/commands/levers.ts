@@ -370,7 +370,7 @@ export function register(program: Command): void {
           .catch(fail);
         progress.stop();
         runs.push({
-          run: { name: p, queries: new Map(out.results.map((r) => [r.qid, { docids: r.docs.map((d) => d.docKey), scores: r.docs.map((d) => d.score) }])) },
+          run: { name: p, queries: new Map(out.results.map((r) => [r.qid, { docIds: r.docs.map((d) => d.docId), scores: r.docs.map((d) => d.score) }])) },
           experiment: out.record.id,
           hash: out.record.pipelineHash,
         });

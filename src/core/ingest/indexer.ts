@@ -174,7 +174,7 @@ async function processFile(
     skip(f.rel, f.kind === 'pdf' ? 'no extractable text (scanned PDF without a text layer?)' : 'no text content');
     return 'skipped';
   }
-  await batch.add({ docKey: f.rel, absPath: f.abs, title: extracted.title, text: extracted.text, hash, mtimeMs: f.mtimeMs, size: f.size, ...(extracted.map ? { map: extracted.map } : {}) });
+  await batch.add({ docId: f.rel, absPath: f.abs, title: extracted.title, text: extracted.text, hash, mtimeMs: f.mtimeMs, size: f.size, ...(extracted.map ? { map: extracted.map } : {}) });
   return prev ? 'updated' : 'added';
 }
 
@@ -355,7 +355,7 @@ async function indexJsonl(
         report.unchanged++;
         continue;
       }
-      await builder.add({ docKey: d.id, absPath: null, title: d.title, text, hash, mtimeMs: null, size: Buffer.byteLength(text) });
+      await builder.add({ docId: d.id, absPath: null, title: d.title, text, hash, mtimeMs: null, size: Buffer.byteLength(text) });
       if (prev) report.updated++;
       else report.added++;
     }

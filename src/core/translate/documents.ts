@@ -23,7 +23,7 @@ import type { QueryTranslator } from './types';
 
 export interface TranslateDocumentsOptions {
   signal?: AbortSignal;
-  onProgress?: (p: { done: number; total: number; docKey: string }) => void;
+  onProgress?: (p: { done: number; total: number; docId: string }) => void;
   /** Only documents in these languages (default: every language but the target). */
   languages?: string[];
   /** Chunks per translator call (default 16). */
@@ -155,7 +155,7 @@ export async function translateDocuments(
       const r = results.get(c.id)!;
       if (r.translated) report.recordedLatencyMs += r.latency;
     }
-    opts.onProgress?.({ done: i + 1, total: selected.length, docKey: doc.doc_key });
+    opts.onProgress?.({ done: i + 1, total: selected.length, docId: doc.doc_key });
   }
   report.translatorMs = tr.counters.translatorMs - callsBefore.translatorMs;
   return report;

@@ -94,7 +94,7 @@ export interface BatchQuery {
 
 export interface BatchResult {
   qid: string;
-  docs: { docKey: string; score: number; lang: string }[];
+  docs: { docId: string; score: number; lang: string }[];
   timingsMs: Record<string, number>;
 }
 
@@ -285,7 +285,7 @@ export class Workbench implements WorkbenchApi {
       const r = rows[i];
       return {
         rank: i + 1,
-        docId: r.docKey,
+        docId: r.docId,
         path: r.path ?? undefined,
         title: r.title ?? undefined,
         score: d.score,
@@ -334,7 +334,7 @@ export class Workbench implements WorkbenchApi {
       const keys = this.corpus.documentKeys(last.docs.map((d) => d.docRowId));
       results.push({
         qid: q.id,
-        docs: last.docs.map((d, j) => ({ docKey: keys[j].docKey, score: d.score, lang: keys[j].lang })),
+        docs: last.docs.map((d, j) => ({ docId: keys[j].docId, score: d.score, lang: keys[j].lang })),
         timingsMs: last.timingsMs,
       });
       opts.onProgress?.(i + 1, queries.length);
@@ -374,7 +374,7 @@ export class Workbench implements WorkbenchApi {
           wall,
         ),
       },
-      out.results.map((r) => ({ qid: r.qid, docs: r.docs.map((d) => ({ docKey: d.docKey, score: d.score })) })),
+      out.results.map((r) => ({ qid: r.qid, docs: r.docs.map((d) => ({ docId: d.docId, score: d.score })) })),
     );
     return { ...saved, results: out.results };
   }
@@ -385,9 +385,9 @@ export class Workbench implements WorkbenchApi {
    */
   importRun(run: Run, opts: { name?: string; source: string }): SaveOutcome {
     const lists = [...run.queries].map(([qid, q]) => {
-      const order = trecOrder(q.docids, q.scores);
-      const idx = order ? Array.from(order) : q.docids.map((_, i) => i);
-      return { qid, docs: idx.map((i) => ({ docKey: q.docids[i], score: q.scores[i] })) };
+      const order = trecOrder(q.docIds, q.scores);
+      const idx = order ? Array.from(order) : q.docIds.map((_, i) => i);
+      return { qid, docs: idx.map((i) => ({ docId: q.docIds[i], score: q.scores[i] })) };
     });
     if (!lists.length) throw new Error(`${opts.source}: the run has no results`);
     return this.experiments.save(
@@ -409,7 +409,7 @@ export class Workbench implements WorkbenchApi {
     );
   }
 
-  /** docKey → language of every indexed document (for per-language evaluation). */
+  /** docId → language of every indexed document (for per-language evaluation). */
   documentLanguages(): Map<string, string> {
     return this.corpus.documentLanguages();
   }

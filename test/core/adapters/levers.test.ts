@@ -30,7 +30,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
 
   const runOf = async (pipeline: string, w = wb): Promise<Run> => {
     const res = await w.runBatch(topics, { pipeline, k: 100 });
-    return { name: pipeline, queries: new Map(res.results.map((r) => [r.qid, { docids: r.docs.map((d) => d.docKey), scores: r.docs.map((d) => d.score) }])) };
+    return { name: pipeline, queries: new Map(res.results.map((r) => [r.qid, { docIds: r.docs.map((d) => d.docId), scores: r.docs.map((d) => d.score) }])) };
   };
   const crossMetric = (run: Run, measure: string) => evaluate(crossLanguageQrels(qrels, docLang, queryLang), run, [measure], { complete: true }).summary[0];
 
@@ -67,9 +67,9 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
         const rel = relevantOf(e.qid);
         for (const n of e.negatives) {
           assert.ok(n.rank > 3 && n.rank <= 20, `rank ${n.rank}`);
-          assert.ok(!rel.has(n.docKey), `${e.qid}: relevant ${n.docKey} mined as a negative`);
+          assert.ok(!rel.has(n.docId), `${e.qid}: relevant ${n.docId} mined as a negative`);
           assert.notEqual(n.lang, queryLang.get(e.qid));
-          assert.equal(n.lang, docLang.get(n.docKey));
+          assert.equal(n.lang, docLang.get(n.docId));
         }
         assert.deepEqual(e.negatives.map((n) => n.rank), [...e.negatives.map((n) => n.rank)].sort((a, b) => a - b));
       }
@@ -82,9 +82,9 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
       const q = qs.filter((x) => x.qid === 't01-en');
       const res = await wb.services.levers.mineHardNegatives(q, { pipeline: 'bm25', negatives: 1, language: 'same' });
       assert.equal(res.examples.length, q[0].positives.length);
-      for (const e of res.examples) assert.deepEqual(e.negatives.map((n) => n.docKey), ['en/honey-cake-recipe.txt']);
+      for (const e of res.examples) assert.deepEqual(e.negatives.map((n) => n.docId), ['en/honey-cake-recipe.txt']);
       const any = await wb.services.levers.mineHardNegatives(q, { pipeline: 'bm25', negatives: 5, allowFewer: true });
-      for (const e of any.examples) for (const n of e.negatives) assert.ok(!['en/beekeeping-first-year.md', 'de/imkerei-honigernte.txt'].includes(n.docKey));
+      for (const e of any.examples) for (const n of e.negatives) assert.ok(!['en/beekeeping-first-year.md', 'de/imkerei-honigernte.txt'].includes(n.docId));
     });
 
     it('margin and ratio to the positive score drop likely false negatives', async () => {
@@ -127,7 +127,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
       const a = await wb.services.levers.mineHardNegatives(qs, o);
       const b = await wb.services.levers.mineHardNegatives(qs, o);
       const top = await wb.services.levers.mineHardNegatives(qs, { ...o, sampling: 'top' });
-      const keys = (r: MiningResult) => r.examples.map((e) => e.negatives.map((n) => n.docKey).join(',')).join(';');
+      const keys = (r: MiningResult) => r.examples.map((e) => e.negatives.map((n) => n.docId).join(',')).join(';');
       assert.equal(keys(a), keys(b));
       assert.notEqual(keys(a), keys(top));
       const c = await wb.services.levers.mineHardNegatives(qs, { ...o, seed: 8 });
@@ -139,11 +139,11 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
         ['пчеловодство мёд\ten/beekeeping-first-year.md\tru', 'puppy training\tHow to teach a young dog to sit\ten\ten'].join('\n'),
       );
       const q = wb.services.levers.queriesFromPairs(rows);
-      assert.deepEqual(q[0].positives, [{ docKey: 'en/beekeeping-first-year.md', lang: undefined }]);
+      assert.deepEqual(q[0].positives, [{ docId: 'en/beekeeping-first-year.md', lang: undefined }]);
       assert.deepEqual(q[1].positives, [{ text: 'How to teach a young dog to sit', lang: 'en' }]);
       const res = await wb.services.levers.mineHardNegatives(q, { pipeline: 'dense:demo-bert', negatives: 4 });
       assert.equal(res.examples.length, 2);
-      assert.ok(res.examples[0].negatives.every((n) => n.docKey !== 'en/beekeeping-first-year.md'));
+      assert.ok(res.examples[0].negatives.every((n) => n.docId !== 'en/beekeeping-first-year.md'));
       assert.equal(res.examples[0].positive.lang, 'en');
       assert.equal(res.examples[1].positive.text, 'How to teach a young dog to sit');
     });
@@ -171,7 +171,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
       assert.equal(prov.length, lines.length);
       assert.equal(prov[0].pipelineHash, res.pipelineHash);
       assert.equal(prov[0].miningRun, id);
-      assert.deepEqual(prov[0].negatives.map((n: { docKey: string }) => n.docKey), res.examples[0].negatives.map((n) => n.docKey));
+      assert.deepEqual(prov[0].negatives.map((n: { docKey: string }) => n.docKey), res.examples[0].negatives.map((n) => n.docId));
       assert.equal(prov[0].negatives[0].rank, res.examples[0].negatives[0].rank);
 
       const cf = path.join(dir, 'bi.csv');
@@ -271,7 +271,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
       try {
         const again = await runOf(p, other);
         for (const [qid, q] of first.queries) {
-          assert.deepEqual(again.queries.get(qid)!.docids, q.docids);
+          assert.deepEqual(again.queries.get(qid)!.docIds, q.docIds);
           assert.deepEqual(again.queries.get(qid)!.scores, q.scores);
         }
         assert.equal((await other.retrieve('пчеловодство мёд', { pipeline: p })).hash, h1);

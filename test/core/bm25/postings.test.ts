@@ -260,7 +260,7 @@ describe('BM25 compact postings', () => {
       try {
         await w.index(root);
         const run = async (lang?: string) =>
-          (await w.runBatch([{ id: 't', text: 'Marathon Training', lang }], { pipeline: 'bm25', k: 10 })).results[0].docs.map((d) => d.docKey);
+          (await w.runBatch([{ id: 't', text: 'Marathon Training', lang }], { pipeline: 'bm25', k: 10 })).results[0].docs.map((d) => d.docId);
         // German: 'training' is a German word kept as such, so the German document matches both words.
         assert.equal((await run('de'))[0], 'de.txt');
         // English: 'training' → 'train', which the English document has twice.

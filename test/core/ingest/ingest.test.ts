@@ -138,7 +138,7 @@ describe('ingest (real SQLite, real files)', () => {
     const rootId = (storeDb(wb).prepare('SELECT id FROM roots').get() as { id: number }).id;
     // As a run started before another process built the FTS5 index writes: no standard terms.
     wb.corpus.writeDocuments(rootId, [
-      { docKey: 'c.txt', path: null, title: null, hash: 'h', lang: 'en', mtimeMs: null, size: 9, text: 'Wax moths', chunks: [{ start: 0, end: 9, lang: 'en', nTerms: 2 }] },
+      { docId: 'c.txt', path: null, title: null, hash: 'h', lang: 'en', mtimeMs: null, size: 9, text: 'Wax moths', chunks: [{ start: 0, end: 9, lang: 'en', nTerms: 2 }] },
     ]);
     const n = () => (storeDb(wb).prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n;
     assert.equal(n(), 0, 'dropped rather than left incomplete');

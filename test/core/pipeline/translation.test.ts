@@ -54,7 +54,7 @@ function measure(rankings: Map<string, string[]>, topics: Topic[], relevant: Map
 
 async function rankings(wb: Workbench, topics: Topic[], pipeline: string): Promise<Map<string, string[]>> {
   const res = await wb.runBatch(topics, { pipeline, k: 10 });
-  return new Map(res.results.map((r) => [r.qid, r.docs.map((d) => d.docKey)]));
+  return new Map(res.results.map((r) => [r.qid, r.docs.map((d) => d.docId)]));
 }
 
 function docKeys(wb: Workbench, res: PipelineResult): string[] {
