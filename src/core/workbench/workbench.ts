@@ -100,7 +100,7 @@ export interface BatchResult {
 
 export class Workbench implements WorkbenchApi {
   /** The open database: handed to the store classes and, privately, to the services; never exposed. */
-  private readonly db: Db;
+  readonly #db: Db;
   readonly corpus: CorpusStore;
   readonly vectors: VectorStore;
   readonly bm25: Bm25Index;
@@ -114,17 +114,17 @@ export class Workbench implements WorkbenchApi {
   private readonly dictionaryVersions = new Map<string, string>();
 
   constructor(readonly dbPath: string, private readonly opts: WorkbenchOptions = {}) {
-    this.db = openDb(dbPath, { forReading: !!opts.forReading });
-    this.corpus = new CorpusStore(this.db);
-    this.vectors = new VectorStore(this.db);
-    this.bm25 = new Bm25Index(this.db);
-    this.experiments = new ExperimentStore(this.db);
-    this.judgements = new JudgementStore(this.db);
+    this.#db = openDb(dbPath, { forReading: !!opts.forReading });
+    this.corpus = new CorpusStore(this.#db);
+    this.vectors = new VectorStore(this.#db);
+    this.bm25 = new Bm25Index(this.#db);
+    this.experiments = new ExperimentStore(this.#db);
+    this.judgements = new JudgementStore(this.#db);
   }
 
   /** The use cases over this workbench (created on first use). */
   get services(): WorkbenchServices {
-    return (this.services_ ??= createServices(this, this.db));
+    return (this.services_ ??= createServices(this, this.#db));
   }
 
   /** The device later model loads use (a per-call `device` option overrides it for that call only). */
@@ -176,7 +176,7 @@ export class Workbench implements WorkbenchApi {
    */
   get translatorProvider(): TranslatorProvider {
     if (!this.translators) {
-      this.translators = new TranslatorProvider(this.db, {
+      this.translators = new TranslatorProvider(this.#db, {
         cacheDir: this.opts.modelsCacheDir,
         localModelDirs: this.opts.localModelDirs,
         device: this.device,
@@ -190,7 +190,7 @@ export class Workbench implements WorkbenchApi {
   async translator(ref: string): Promise<QueryTranslator> {
     const provider = this.translatorProvider;
     const r = parseTranslatorRef(ref);
-    const stored = r.kind === 'dict' ? getDictionaryRef(this.db, r.target) : undefined;
+    const stored = r.kind === 'dict' ? getDictionaryRef(this.#db, r.target) : undefined;
     if (!stored) return provider.get(ref);
     const seen = this.dictionaryVersions.get(ref);
     if (seen !== undefined && seen !== stored.createdAt) {
@@ -229,8 +229,8 @@ export class Workbench implements WorkbenchApi {
     const p = this.pipeline(opts.pipeline);
     const encoders = await this.bulkEncoders(p, opts);
     const report = await indexSource({ corpus: this.corpus, vectors: this.vectors, encoders }, source, opts);
-    setMeta(this.db, 'last_indexed_at', new Date().toISOString());
-    if (report.provider) setMeta(this.db, 'last_provider', report.provider);
+    setMeta(this.#db, 'last_indexed_at', new Date().toISOString());
+    if (report.provider) setMeta(this.#db, 'last_provider', report.provider);
     return report;
   }
 
@@ -258,7 +258,7 @@ export class Workbench implements WorkbenchApi {
     const p = opts.parsed?.config ?? this.pipeline(opts.pipeline, opts.rerankDepth);
     const allowDoc = opts.parsed ? opts.parsed.allowDoc : this.docFilter(opts);
     return executePipeline(p, query, opts.k ?? 10, {
-      db: this.db,
+      db: this.#db,
       vectors: this.vectors,
       bm25: this.bm25,
       models: opts.device ? this.modelsOn(opts.device) : this.models,
@@ -425,8 +425,8 @@ export class Workbench implements WorkbenchApi {
       chunks: counts.chunks,
       languages: this.corpus.languages(),
       embeddings,
-      lastIndexedAt: getMeta(this.db, 'last_indexed_at'),
-      provider: getMeta(this.db, 'last_provider'),
+      lastIndexedAt: getMeta(this.#db, 'last_indexed_at'),
+      provider: getMeta(this.#db, 'last_provider'),
     };
   }
 
@@ -447,7 +447,7 @@ export class Workbench implements WorkbenchApi {
     await this.translators?.dispose();
     this.translators = undefined;
     this.dictionaryVersions.clear();
-    closeDb(this.db);
+    closeDb(this.#db);
   }
 }
 
