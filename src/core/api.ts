@@ -7,7 +7,7 @@
  * `docId` (`docIds` for a list): search hits, judgements, stored rankings, evaluation runs and qrels,
  * the engine protocol and the webview messages. The SQL column stays `doc_key`, TREC run and qrels
  * files keep trec_eval's `docid` column, and outputs users may script against keep their field names
- * (`clir compare --json` movements: `docid`; the mining provenance file: `docKey`), mapped where they
+ * (`clir diff --json` movements: `docid`; the mining provenance file: `docKey`), mapped where they
  * are written. `DocRowId` (a number) is the store's row id, used only between the store, the search
  * stages and the pipeline (`DocScore.docRowId`, `ChunkScore.docRowId`).
  */
