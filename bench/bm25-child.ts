@@ -5,6 +5,8 @@
  */
 import * as fs from 'node:fs';
 import { openWorkbench } from '../src/core/workbench';
+import { openDb } from '../src/core/store/db';
+import { storedPostingsBytes } from '../src/core/store/postings';
 import { percentile, round } from './lib/util';
 
 async function main(): Promise<void> {
@@ -20,8 +22,10 @@ async function main(): Promise<void> {
   const indexS = (performance.now() - t0) / 1000;
   const hwm = (): number => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
   const indexPeakRssMiB = hwm();
-  const postingsBytes = (wb.db.prepare('SELECT (SELECT COALESCE(SUM(length(postings)), 0) FROM bm25_postings) + (SELECT COALESCE(SUM(length(data)), 0) FROM bm25_packed) AS n').get() as { n: number }).n;
   await wb.close();
+  const store = openDb(db, { forReading: true });
+  const postingsBytes = storedPostingsBytes(store);
+  store.close();
   const dbBytes = fs.statSync(db).size;
   const queries: Record<string, unknown>[] = [];
   for (const p of pipelines.split(';')) {

@@ -14,14 +14,14 @@ export function benchEval(nQueries: number, depth: number): Record<string, unkno
     const judged = new Map<string, number>();
     for (let j = 0; j < 60; j++) judged.set(`d${Math.floor(r() * 5000)}`, r() < 0.3 ? Math.floor(r() * 3) + 1 : 0);
     qrels.set(qid, judged);
-    const docids: string[] = [];
+    const docIds: string[] = [];
     const scores: number[] = [];
     const start = Math.floor(r() * 4000);
     for (let d = 0; d < depth; d++) {
-      docids.push(`d${(start + d * 7) % 5000}`);
+      docIds.push(`d${(start + d * 7) % 5000}`);
       scores.push(r() * 100);
     }
-    run.queries.set(qid, { docids, scores });
+    run.queries.set(qid, { docIds, scores });
   }
   const measures = ['ndcg_cut_10', 'ndcg', 'recall_100', 'recall_1000', 'recip_rank', 'map', 'P_10', 'Rprec', 'success_10', 'num_rel_ret'];
   evaluate(qrels, { ...run, queries: new Map([...run.queries].slice(0, 50)) }, measures);

@@ -3,10 +3,13 @@
  * Implemented by `openWorkbench()` in ./workbench/. No `vscode` import anywhere in src/core.
  *
  * Document ids: `DocKey` (a string) is the document's identity everywhere outside the store — a
- * BEIR `_id` or the path relative to the indexed root. It is spelled `docId` in search hits,
- * `docKey` in judgements and stored rankings, and `docid` in evaluation runs and qrels (trec_eval's
- * word); those field names are part of the wire format. `DocRowId` (a number) is the store's row id,
- * used only between the store, the search stages and the pipeline (`DocScore.docRowId`, `ChunkScore.docRowId`).
+ * BEIR `_id` or the path relative to the indexed root. On the TypeScript side it has one spelling,
+ * `docId` (`docIds` for a list): search hits, judgements, stored rankings, evaluation runs and qrels,
+ * the engine protocol and the webview messages. The SQL column stays `doc_key`, TREC run and qrels
+ * files keep trec_eval's `docid` column, and outputs users may script against keep their field names
+ * (`clir diff --json` movements: `docid`; the mining provenance file: `docKey`), mapped where they
+ * are written. `DocRowId` (a number) is the store's row id, used only between the store, the search
+ * stages and the pipeline (`DocScore.docRowId`, `ChunkScore.docRowId`).
  */
 import type { DeviceChoice } from './models/types';
 import type { WorkbenchServices } from './workbench/services';

@@ -456,14 +456,14 @@ export class EngineClient {
   qrels(): Promise<[string, string, number][]> {
     return this.request(Requests.qrels);
   }
-  judge(j: { assessor: string; qid: string; docKey: string; grade: number; note?: string | null; poolId?: number | null }): Promise<JudgementDto> {
+  judge(j: { assessor: string; qid: string; docId: string; grade: number; note?: string | null; poolId?: number | null }): Promise<JudgementDto> {
     return this.request(Requests.judge, j);
   }
   undoJudgement(id: number): Promise<{ undone: boolean }> {
     return this.request(Requests.undoJudgement, { id });
   }
-  clearJudgement(assessor: string, qid: string, docKey: string): Promise<{ removed: number }> {
-    return this.request(Requests.clearJudgement, { assessor, qid, docKey });
+  clearJudgement(assessor: string, qid: string, docId: string): Promise<{ removed: number }> {
+    return this.request(Requests.clearJudgement, { assessor, qid, docId });
   }
   judgements(filter: { assessor?: string; qids?: string[] } = {}): Promise<JudgementDto[]> {
     return this.request(Requests.judgements, filter);
@@ -474,7 +474,7 @@ export class EngineClient {
   pools(): Promise<PoolSummary[]> {
     return this.request(Requests.pools);
   }
-  poolItems(poolId: number): Promise<{ ord: number; qid: string; docKey: string; grade: number | null }[]> {
+  poolItems(poolId: number): Promise<{ ord: number; qid: string; docId: string; grade: number | null }[]> {
     return this.request(Requests.poolItems, { poolId });
   }
   setPoolPosition(poolId: number, position: number): Promise<void> {
@@ -483,8 +483,8 @@ export class EngineClient {
   deletePool(poolId: number): Promise<{ deleted: boolean }> {
     return this.request(Requests.deletePool, { poolId });
   }
-  documents(docids: string[], query?: string): Promise<DocumentInfoDto[]> {
-    return this.request(Requests.documents, { docids, ...(query ? { query } : {}) });
+  documents(docIds: string[], query?: string): Promise<DocumentInfoDto[]> {
+    return this.request(Requests.documents, { docIds, ...(query ? { query } : {}) });
   }
   /** The engine's full self-check (runtime, SQLite, FTS5, ONNX Runtime). */
   selfCheck(signal?: AbortSignal): Promise<SelfCheckReport> {

@@ -151,14 +151,14 @@ export const Requests = {
   qrels: new RequestType0<[string, string, number][], void>('clir/qrels'),
   judge: new RequestType<JudgeParams, JudgementDto, void>('clir/judge'),
   undoJudgement: new RequestType<{ id: number }, { undone: boolean }, void>('clir/undoJudgement'),
-  clearJudgement: new RequestType<{ assessor: string; qid: string; docKey: string }, { removed: number }, void>('clir/clearJudgement'),
+  clearJudgement: new RequestType<{ assessor: string; qid: string; docId: string }, { removed: number }, void>('clir/clearJudgement'),
   judgements: new RequestType<{ assessor?: string; qids?: string[] }, JudgementDto[], void>('clir/judgements'),
   createPool: new RequestType<CreatePoolParams, PoolSummary, void>('clir/createPool'),
   pools: new RequestType0<PoolSummary[], void>('clir/pools'),
   poolItems: new RequestType<{ poolId: number }, PoolItem[], void>('clir/poolItems'),
   setPoolPosition: new RequestType<{ poolId: number; position: number }, void, void>('clir/setPoolPosition'),
   deletePool: new RequestType<{ poolId: number }, { deleted: boolean }, void>('clir/deletePool'),
-  documents: new RequestType<{ docids: string[]; query?: string }, DocumentInfoDto[], void>('clir/documents'),
+  documents: new RequestType<{ docIds: string[]; query?: string }, DocumentInfoDto[], void>('clir/documents'),
   documentLanguages: new RequestType0<[string, string][], void>('clir/documentLanguages'),
   /** Test hook: sleeps `ms` unless cancelled (exercises cancellation without a big corpus). */
   sleep: new RequestType<{ ms: number }, { cancelled: boolean }, void>('clir/sleep'),
@@ -209,16 +209,16 @@ export const ParamSchemas: Record<string, Schema> = {
   'clir/importRun': obj({ file: nonEmpty, name: str }, ['file']),
   'clir/importBeir': obj({ folder: nonEmpty, split: nonEmpty }, ['folder']),
   'clir/exportQrels': obj({ assessor: str }),
-  'clir/judge': obj({ assessor: nonEmpty, qid: nonEmpty, docKey: nonEmpty, grade: int(-1, 100), note: { type: ['string', 'null'] }, poolId: { anyOf: [id, { type: 'null' }] } },
-    ['assessor', 'qid', 'docKey', 'grade']),
+  'clir/judge': obj({ assessor: nonEmpty, qid: nonEmpty, docId: nonEmpty, grade: int(-1, 100), note: { type: ['string', 'null'] }, poolId: { anyOf: [id, { type: 'null' }] } },
+    ['assessor', 'qid', 'docId', 'grade']),
   'clir/undoJudgement': obj({ id }, ['id']),
-  'clir/clearJudgement': obj({ assessor: nonEmpty, qid: nonEmpty, docKey: nonEmpty }, ['assessor', 'qid', 'docKey']),
+  'clir/clearJudgement': obj({ assessor: nonEmpty, qid: nonEmpty, docId: nonEmpty }, ['assessor', 'qid', 'docId']),
   'clir/judgements': obj({ assessor: str, qids: strs }),
   'clir/createPool': obj({ name: str, depth: int(1, 100_000), experimentIds: { type: 'array', items: id, minItems: 1 }, qids: strs }, ['depth', 'experimentIds']),
   'clir/poolItems': obj({ poolId: id }, ['poolId']),
   'clir/setPoolPosition': obj({ poolId: id, position: int(0) }, ['poolId', 'position']),
   'clir/deletePool': obj({ poolId: id }, ['poolId']),
-  'clir/documents': obj({ docids: strs, query: str }, ['docids']),
+  'clir/documents': obj({ docIds: strs, query: str }, ['docIds']),
   'clir/sleep': obj({ ms: int(0, 3_600_000) }, ['ms']),
   'clir/notebook/executeCell': obj({
     request: obj({ source: str, cellIndex: int(0), baseDir: str, collection: { type: 'object' }, pipelines: { type: 'object', additionalProperties: str } }, ['source', 'cellIndex', 'baseDir', 'pipelines']),
@@ -257,5 +257,5 @@ export const REQUEST_CANCELLED = ErrorCodes.RequestCancelled;
 
 /** Rebuilds an evaluation `Run` from its wire form. */
 export function runFromWire(r: SerializedRun): Run {
-  return { name: r.name, tag: r.tag, unique: true, queries: new Map(r.queries.map(([qid, docids, scores]) => [qid, { docids, scores }])) };
+  return { name: r.name, tag: r.tag, unique: true, queries: new Map(r.queries.map(([qid, docIds, scores]) => [qid, { docIds, scores }])) };
 }

@@ -12,6 +12,8 @@
  * `node dist/engine.js --self-check`. No `vscode` import.
  */
 
+import { probeFts5, probeSqliteVersion, type ProbeDatabase } from '../core/store/probe';
+
 export type CheckName = 'runtime' | 'sqlite' | 'fts5' | 'onnxruntime';
 
 export interface CheckResult {
@@ -55,9 +57,7 @@ export function runtimeInfo(): RuntimeInfo {
   return { node: process.versions.node, modules: process.versions.modules, platform: process.platform, arch: process.arch, execPath: process.execPath };
 }
 
-interface SqliteDatabase {
-  prepare(sql: string): { get(): unknown; run(): unknown };
-  exec(sql: string): unknown;
+interface SqliteDatabase extends ProbeDatabase {
   close(): unknown;
 }
 type SqliteCtor = new (file: string) => SqliteDatabase;
@@ -74,11 +74,10 @@ export function checkSqlite(load: Loader = () => require('better-sqlite3')): Che
   }
   const out: CheckResult[] = [];
   try {
-    const v = (db.prepare('select sqlite_version() as v').get() as { v: string }).v;
+    const v = probeSqliteVersion(db);
     out.push({ name: 'sqlite', ok: true, detail: `SQLite ${v}` });
     try {
-      db.exec("create virtual table clir_self_check using fts5(body); insert into clir_self_check(body) values ('self check');");
-      db.prepare("select count(*) from clir_self_check where clir_self_check match 'check'").get();
+      probeFts5(db);
       out.push({ name: 'fts5', ok: true, detail: 'FTS5 available' });
     } catch (e) {
       out.push({ name: 'fts5', ok: false, error: oneLine(e) });

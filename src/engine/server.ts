@@ -86,7 +86,7 @@ export function serveEngine(conn: MessageConnection, deps: EngineDeps): { dispos
   conn.onRequest(Requests.qrels, handle0(() => svc().judging.importedQrels()));
   on(Requests.judge, (p) => svc().judging.judge(p));
   on(Requests.undoJudgement, (p) => svc().judging.undo(p.id));
-  on(Requests.clearJudgement, (p) => svc().judging.clear(p.assessor, p.qid, p.docKey));
+  on(Requests.clearJudgement, (p) => svc().judging.clear(p.assessor, p.qid, p.docId));
   on(Requests.judgements, (p) => svc().judging.current(p ?? {}));
   on(Requests.createPool, (p) => svc().judging.createPool(p));
   conn.onRequest(Requests.pools, handle0(() => svc().judging.pools()));
@@ -95,7 +95,7 @@ export function serveEngine(conn: MessageConnection, deps: EngineDeps): { dispos
   on(Requests.deletePool, (p) => svc().judging.deletePool(p.poolId));
 
   // Documents -------------------------------------------------------------------------------------
-  on(Requests.documents, (p) => svc().documents.info(p.docids, p.query));
+  on(Requests.documents, (p) => svc().documents.info(p.docIds, p.query));
   conn.onRequest(Requests.documentLanguages, handle0(() => [...svc().documents.languages()]));
 
   // Notebook cells (progress: `clir/log` notifications with the request's token, at most every 100 ms)

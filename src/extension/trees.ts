@@ -207,8 +207,8 @@ export class JudgementsTree extends BaseTree<JudgementNode> {
     const c = engine.client;
     const assessor = judgingAssessor();
     const [o, imported, mine] = await Promise.all([c.listJudgements(), c.qrels(), c.judgements({ assessor })]);
-    const judged = judgedQrels(qrelsFromRows(imported), mine.map((j) => ({ assessor: j.assessor, qid: j.qid, docid: j.docKey, grade: j.grade, at: j.createdAt })), assessor);
-    const pools = await Promise.all(o.pools.map(async (p) => ({ ...p, judged: countJudged((await c.poolItems(p.id)).map((it) => ({ qid: it.qid, docid: it.docKey })), judged) })));
+    const judged = judgedQrels(qrelsFromRows(imported), mine.map((j) => ({ assessor: j.assessor, qid: j.qid, docId: j.docId, grade: j.grade, at: j.createdAt })), assessor);
+    const pools = await Promise.all(o.pools.map(async (p) => ({ ...p, judged: countJudged((await c.poolItems(p.id)).map((it) => ({ qid: it.qid, docId: it.docId })), judged) })));
     const topics = o.topics.map((t) => {
       const m = judged.get(t.qid);
       return { ...t, judged: m?.size ?? 0, relevant: m ? [...m.values()].filter((v) => v > 0).length : 0 };

@@ -49,10 +49,10 @@ export class EngineDataSource implements WorkbenchDataSource {
     return out;
   }
 
-  async documents(docids: readonly string[], query?: string): Promise<Map<string, DocumentInfo>> {
-    if (!docids.length) return new Map();
-    const docs = await this.client.documents([...docids], query);
-    return new Map(docs.map((d) => [d.docid, d]));
+  async documents(docIds: readonly string[], query?: string): Promise<Map<string, DocumentInfo>> {
+    if (!docIds.length) return new Map();
+    const docs = await this.client.documents([...docIds], query);
+    return new Map(docs.map((d) => [d.docId, d]));
   }
 
   async documentLanguages(): Promise<Map<string, string>> {
@@ -61,22 +61,22 @@ export class EngineDataSource implements WorkbenchDataSource {
 
   async judgements(filter: { assessor?: string; qids?: readonly string[] } = {}): Promise<JudgementRecord[]> {
     const js = await this.client.judgements({ ...(filter.assessor ? { assessor: filter.assessor } : {}), ...(filter.qids ? { qids: [...filter.qids] } : {}) });
-    return js.map((j) => ({ assessor: j.assessor, qid: j.qid, docid: j.docKey, grade: j.grade, ...(j.note ? { note: j.note } : {}), at: j.createdAt }));
+    return js.map((j) => ({ assessor: j.assessor, qid: j.qid, docId: j.docId, grade: j.grade, ...(j.note ? { note: j.note } : {}), at: j.createdAt }));
   }
 
   async saveJudgement(j: JudgementRecord): Promise<void> {
-    await this.client.judge({ assessor: j.assessor, qid: j.qid, docKey: j.docid, grade: j.grade, note: j.note ?? null });
+    await this.client.judge({ assessor: j.assessor, qid: j.qid, docId: j.docId, grade: j.grade, note: j.note ?? null });
     this._onDidWrite.fire();
   }
 
-  async deleteJudgement(assessor: string, qid: string, docid: string): Promise<void> {
-    await this.client.clearJudgement(assessor, qid, docid);
+  async deleteJudgement(assessor: string, qid: string, docId: string): Promise<void> {
+    await this.client.clearJudgement(assessor, qid, docId);
     this._onDidWrite.fire();
   }
 
   async search(query: string, k: number): Promise<SearchHitRef[]> {
     const r = await this.client.search({ query, pipeline: this.pipeline(), k, rerankDepth: rerankDepth() });
-    return r.hits.map((h) => ({ docid: h.docId, score: h.score }));
+    return r.hits.map((h) => ({ docId: h.docId, score: h.score }));
   }
 
   dispose(): void {

@@ -276,8 +276,8 @@ describe('engine process: experiments, imports, judgements and pools', function 
   it('judges, undoes, and exports qrels merged with judgements', async () => {
     const before = await client.exportQrels();
     assert.equal(before.pairs, 554);
-    const j1 = await client.judge({ assessor: 'ann', qid: 't01-en', docKey: 'de/brot-backen.html', grade: 2 });
-    const j2 = await client.judge({ assessor: 'ann', qid: 't01-en', docKey: 'de/brot-backen.html', grade: 3 });
+    const j1 = await client.judge({ assessor: 'ann', qid: 't01-en', docId: 'de/brot-backen.html', grade: 2 });
+    const j2 = await client.judge({ assessor: 'ann', qid: 't01-en', docId: 'de/brot-backen.html', grade: 3 });
     const mid = await client.exportQrels();
     assert.match(mid.text, /^t01-en 0 de\/brot-backen\.html 3$/m);
     assert.equal((await client.judgements({ assessor: 'ann' })).length, 1);
@@ -286,7 +286,7 @@ describe('engine process: experiments, imports, judgements and pools', function 
     await client.undoJudgement(j1.id);
     assert.match((await client.exportQrels()).text, /^t01-en 0 de\/brot-backen\.html 0$/m, 'back to the imported label');
     // A new pair, then cleared (the panel's unjudge).
-    await client.judge({ assessor: 'bob', qid: 't01-en', docKey: 'fr/pain-levain.txt', grade: 1 });
+    await client.judge({ assessor: 'bob', qid: 't01-en', docId: 'fr/pain-levain.txt', grade: 1 });
     assert.equal((await client.exportQrels()).pairs, 555);
     assert.deepEqual(await client.clearJudgement('bob', 't01-en', 'fr/pain-levain.txt'), { removed: 1 });
     assert.equal((await client.exportQrels()).pairs, 554);
@@ -303,7 +303,7 @@ describe('engine process: experiments, imports, judgements and pools', function 
     const unjudged = items.find((i) => i.grade === null);
     const judgedBefore = pool.judged;
     if (unjudged) {
-      await client.judge({ assessor: 'ann', qid: unjudged.qid, docKey: unjudged.docKey, grade: 1, poolId: pool.id });
+      await client.judge({ assessor: 'ann', qid: unjudged.qid, docId: unjudged.docId, grade: 1, poolId: pool.id });
       const after = (await client.pools()).find((p) => p.id === pool.id)!;
       assert.equal(after.judged, judgedBefore + 1);
     }

@@ -4,7 +4,7 @@ import type { DocumentInfo, JudgementRecord, SearchHitRef, StoredRunInfo, Workbe
 
 export class MemoryDataSource implements WorkbenchDataSource {
   readonly saved: JudgementRecord[] = [];
-  readonly deleted: { assessor: string; qid: string; docid: string }[] = [];
+  readonly deleted: { assessor: string; qid: string; docId: string }[] = [];
 
   constructor(
     private readonly data: {
@@ -33,30 +33,30 @@ export class MemoryDataSource implements WorkbenchDataSource {
   async qrels(): Promise<Qrels> {
     return this.data.qrels;
   }
-  async documents(docids: readonly string[]): Promise<Map<string, DocumentInfo>> {
+  async documents(docIds: readonly string[]): Promise<Map<string, DocumentInfo>> {
     const out = new Map<string, DocumentInfo>();
-    for (const d of docids) {
+    for (const d of docIds) {
       const info = this.data.docs.get(d);
       if (info) out.set(d, info);
     }
     return out;
   }
   async documentLanguages(): Promise<Map<string, string>> {
-    return new Map(Array.from(this.data.docs.values()).map((d) => [d.docid, d.lang]));
+    return new Map(Array.from(this.data.docs.values()).map((d) => [d.docId, d.lang]));
   }
   async judgements(filter: { assessor?: string; qids?: readonly string[] } = {}): Promise<JudgementRecord[]> {
     const qids = filter.qids ? new Set(filter.qids) : undefined;
     return this.saved.filter((j) => (filter.assessor === undefined || j.assessor === filter.assessor) && (!qids || qids.has(j.qid)));
   }
   async saveJudgement(j: JudgementRecord): Promise<void> {
-    const i = this.saved.findIndex((x) => x.assessor === j.assessor && x.qid === j.qid && x.docid === j.docid);
+    const i = this.saved.findIndex((x) => x.assessor === j.assessor && x.qid === j.qid && x.docId === j.docId);
     if (i >= 0) this.saved.splice(i, 1);
     this.saved.push({ ...j });
   }
-  async deleteJudgement(assessor: string, qid: string, docid: string): Promise<void> {
-    const i = this.saved.findIndex((x) => x.assessor === assessor && x.qid === qid && x.docid === docid);
+  async deleteJudgement(assessor: string, qid: string, docId: string): Promise<void> {
+    const i = this.saved.findIndex((x) => x.assessor === assessor && x.qid === qid && x.docId === docId);
     if (i >= 0) this.saved.splice(i, 1);
-    this.deleted.push({ assessor, qid, docid });
+    this.deleted.push({ assessor, qid, docId });
   }
   get search(): ((query: string, k: number) => Promise<SearchHitRef[]>) | undefined {
     const s = this.data.search;

@@ -32,19 +32,19 @@ export function loadSample(): Sample {
   const qrels = parseQrelsFromString(fs.readFileSync(path.join(SAMPLE, 'qrels.txt'), 'utf8')).qrels;
   const docs = new Map<string, DocumentInfo>();
   for (const line of fs.readFileSync(path.join(SAMPLE, 'corpus-languages.tsv'), 'utf8').split('\n')) {
-    const [docid, lang] = line.split('\t');
-    if (!docid || !lang) continue;
-    const file = path.join(SAMPLE, 'corpus', docid);
+    const [docId, lang] = line.split('\t');
+    if (!docId || !lang) continue;
+    const file = path.join(SAMPLE, 'corpus', docId);
     let text = fs.readFileSync(file, 'utf8');
-    if (docid.endsWith('.html')) text = text.replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/[ \t]+/g, ' ');
+    if (docId.endsWith('.html')) text = text.replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/[ \t]+/g, ' ');
     text = text.replace(/\n{3,}/g, '\n\n').trim().slice(0, 1500);
-    docs.set(docid, { docid, lang, path: file, text, start: 0, end: text.length });
+    docs.set(docId, { docId, lang, path: file, text, start: 0, end: text.length });
   }
   // Two runs: "bm25" prefers documents in the query's language; "dense" finds relevant documents
   // across languages more often. Both are deterministic.
   const langOf = (d: string): string => docs.get(d)?.lang ?? 'und';
   const makeRun = (name: string, crossBoost: number, sameBoost: number, noise: number): Run => {
-    const queries = new Map<string, { docids: string[]; scores: number[] }>();
+    const queries = new Map<string, { docIds: string[]; scores: number[] }>();
     for (const t of topics) {
       const judged = qrels.get(t.id);
       const scored = Array.from(docs.keys()).map((d) => {
@@ -55,7 +55,7 @@ export function loadSample(): Sample {
       });
       scored.sort((a, b) => b.s - a.s);
       const top = scored.slice(0, 30);
-      queries.set(t.id, { docids: top.map((x) => x.d), scores: top.map((x) => Math.round(x.s * 10000) / 10000) });
+      queries.set(t.id, { docIds: top.map((x) => x.d), scores: top.map((x) => Math.round(x.s * 10000) / 10000) });
     }
     return { name, queries, unique: true };
   };
@@ -74,11 +74,11 @@ export function sampleDataSource(opts: { judgements?: JudgementRecord[]; xss?: b
   const docs = new Map(s.docs);
   let runs = opts.runs === 'none' ? [] : opts.runs === 'three' ? [...s.runs, { ...s.runs[1], name: 'dense+rerank with a long descriptive name that does not fit' }] : s.runs;
   if (opts.xss) {
-    docs.set(XSS_DOC, { docid: XSS_DOC, lang: 'en', title: '<img src=x onerror="window.__pwned=5">', path: '/tmp/xss.txt', text: XSS_TEXT, start: 0, end: XSS_TEXT.length });
+    docs.set(XSS_DOC, { docId: XSS_DOC, lang: 'en', title: '<img src=x onerror="window.__pwned=5">', path: '/tmp/xss.txt', text: XSS_TEXT, start: 0, end: XSS_TEXT.length });
     runs = runs.map((r) => {
       const q = new Map(r.queries);
       const t = q.get('t01-en')!;
-      q.set('t01-en', { docids: [XSS_DOC, ...t.docids], scores: [999, ...t.scores] });
+      q.set('t01-en', { docIds: [XSS_DOC, ...t.docIds], scores: [999, ...t.scores] });
       return { ...r, queries: q };
     });
   }
@@ -91,7 +91,7 @@ export function sampleDataSource(opts: { judgements?: JudgementRecord[]; xss?: b
     search: (query, k) => {
       const words = query.toLowerCase().split(/\s+/).filter(Boolean);
       return Array.from(docs.values())
-        .map((d) => ({ docid: d.docid, score: words.filter((w) => d.text.toLowerCase().includes(w)).length + rand(d.docid) * 0.1 }))
+        .map((d) => ({ docId: d.docId, score: words.filter((w) => d.text.toLowerCase().includes(w)).length + rand(d.docId) * 0.1 }))
         .sort((a, b) => b.score - a.score)
         .slice(0, k);
     },

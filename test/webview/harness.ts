@@ -43,7 +43,7 @@ export interface Session {
   toWebview: ToWebview[];
   hostLog: string[];
   saved: { name: string; format: ExportFormat; data: Uint8Array }[];
-  opened: { docid: string; start?: number; end?: number }[];
+  opened: { docId: string; start?: number; end?: number }[];
   /** Commands the webview asked the host to run (runCommand). */
   commands: { command: string; runs?: string[] }[];
   consoleLines: string[];
@@ -108,7 +108,7 @@ export async function openSession(browser: Browser, ds: WorkbenchDataSource, opt
         return `/tmp/clir-test/${name}`;
       },
       openDocument: async (doc: DocumentInfo, start?: number, end?: number) => {
-        opened.push({ docid: doc.docid, start, end });
+        opened.push({ docId: doc.docId, start, end });
       },
       runCommand: async (command, runs) => {
         commands.push({ command, ...(runs ? { runs } : {}) });

@@ -119,7 +119,7 @@ const hasChromium = chromiumPath() !== undefined;
       assert.equal(await s.page.locator('#diff ol[data-side="b"] > li').count(), 10);
       const diffMsg = s.toWebview.find((m) => m.type === 'runDiff')!;
       assert.ok(diffMsg.type === 'runDiff');
-      const unjudged = new Set([...diffMsg.view.a, ...diffMsg.view.b].filter((e) => e.rel === null).map((e) => e.docid));
+      const unjudged = new Set([...diffMsg.view.a, ...diffMsg.view.b].filter((e) => e.rel === null).map((e) => e.docId));
       assert.equal(await s.page.locator('#diff ol[data-side="b"] > li.is-unjudged').count(), diffMsg.view.b.filter((e) => e.rel === null).length);
       // Query terms are highlighted with <mark> built from text nodes.
       assert.ok((await s.page.locator('#diff mark').count()) > 0);
@@ -134,7 +134,7 @@ const hasChromium = chromiumPath() !== undefined;
         assert.equal(req.source.unjudgedOnly, true);
         const pool = await s.waitForToWebview((m) => m.type === 'pool');
         assert.ok(pool.type === 'pool');
-        assert.deepEqual(new Set(pool.view.items.map((i) => i.docid)), unjudged);
+        assert.deepEqual(new Set(pool.view.items.map((i) => i.docId)), unjudged);
       }
       await noProblems(s);
     });
@@ -190,24 +190,24 @@ const hasChromium = chromiumPath() !== undefined;
     assert.equal(poolMsg.view.position, 0);
     await s.page.locator('#doc-card').focus();
     const docAt = async (): Promise<string> => (await s.page.locator('#doc-id').innerText()).trim();
-    assert.equal(await docAt(), items[0].docid);
+    assert.equal(await docAt(), items[0].docId);
     await s.page.keyboard.press('2');
     await s.page.keyboard.press('0');
     await s.page.keyboard.press('3');
-    await s.waitForToWebview((m) => m.type === 'judgementSaved' && m.docid === items[2].docid);
+    await s.waitForToWebview((m) => m.type === 'judgementSaved' && m.docId === items[2].docId);
     const alice = () => ds.saved.filter((j) => j.assessor === 'alice');
-    assert.deepEqual(alice().map((j) => [j.qid, j.docid, j.grade]), [0, 1, 2].map((i) => [items[i].qid, items[i].docid, [2, 0, 3][i]]));
-    assert.equal(await docAt(), items[3].docid);
+    assert.deepEqual(alice().map((j) => [j.qid, j.docId, j.grade]), [0, 1, 2].map((i) => [items[i].qid, items[i].docId, [2, 0, 3][i]]));
+    assert.equal(await docAt(), items[3].docId);
     // k / ArrowUp go back, j / ArrowDown forward.
     await s.page.keyboard.press('k');
     await s.page.keyboard.press('ArrowUp');
-    assert.equal(await docAt(), items[1].docid);
+    assert.equal(await docAt(), items[1].docId);
     await s.page.keyboard.press('j');
-    assert.equal(await docAt(), items[2].docid);
+    assert.equal(await docAt(), items[2].docId);
     // u undoes the last judgement (items[2] had no grade before): the host deletes it.
     await s.page.keyboard.press('u');
-    await s.waitForToHost((m) => m?.type === 'unjudge' && m.docid === items[2].docid);
-    await s.waitForToWebview((m) => m.type === 'judgementSaved' && m.docid === items[2].docid && m.grade === null);
+    await s.waitForToHost((m) => m?.type === 'unjudge' && m.docId === items[2].docId);
+    await s.waitForToWebview((m) => m.type === 'judgementSaved' && m.docId === items[2].docId && m.grade === null);
     assert.equal(alice().length, 2);
     assert.equal(await s.page.locator('#grade-now').innerText(), 'not judged');
     // n opens a note; Enter saves it with the grade.
@@ -223,7 +223,7 @@ const hasChromium = chromiumPath() !== undefined;
       throw e;
     });
     await s.flush();
-    const noted = alice().find((j) => j.docid === items[2].docid)!;
+    const noted = alice().find((j) => j.docId === items[2].docId)!;
     assert.equal(noted.grade, 1);
     assert.equal(noted.note, 'mentions honey only in passing <b>');
     assert.equal(await s.page.locator('#note-text').innerText(), 'Note: mentions honey only in passing <b>');
@@ -236,7 +236,7 @@ const hasChromium = chromiumPath() !== undefined;
     await s.waitForToWebview((m) => m.type === 'exportResult');
     const qrels = Buffer.from(s.saved.find((f) => f.format === 'qrels')!.data).toString('utf8');
     assert.equal(qrels.trim().split('\n').length, 3);
-    assert.ok(qrels.includes(`${items[0].qid} 0 ${items[0].docid} 2`));
+    assert.ok(qrels.includes(`${items[0].qid} 0 ${items[0].docId} 2`));
 
     // Reload the webview: state (cursor, undo stack) comes back from setState; the pool is re-requested.
     const cursorBefore = await docAt();
@@ -255,7 +255,7 @@ const hasChromium = chromiumPath() !== undefined;
     assert.ok(pool2.type === 'pool');
     assert.equal(pool2.view.position, 3);
     await s2.flush();
-    assert.equal((await s2.page.locator('#doc-id').innerText()).trim(), items[3].docid);
+    assert.equal((await s2.page.locator('#doc-id').innerText()).trim(), items[3].docId);
     await screenshot(s2.page, 'judge-dark');
     await noProblems(s);
     await noProblems(s2);
@@ -284,7 +284,7 @@ const hasChromium = chromiumPath() !== undefined;
     assert.ok(labelled.every((i) => i.grade !== null));
     assert.equal(poolMsg.view.position, items.findIndex((i) => i.grade === null), 'the queue resumes at the first unlabelled pair');
     assert.equal(await s.page.locator('#progress-text').innerText(), `${labelled.length} / ${items.length} judged`);
-    assert.equal((await s.page.locator('#doc-id').innerText()).trim(), items[poolMsg.view.position].docid);
+    assert.equal((await s.page.locator('#doc-id').innerText()).trim(), items[poolMsg.view.position].docId);
     // Going back reaches an imported label, shown as such, to re-judge it.
     await s.page.locator('#doc-card').focus();
     const back = items.slice(0, poolMsg.view.position).reverse().findIndex((i) => i.imported);
@@ -398,11 +398,11 @@ const hasChromium = chromiumPath() !== undefined;
 
   it("shows Cohen's kappa when two assessors judged the same pairs", async () => {
     const { runs } = loadSample();
-    const pairs = runs[0].queries.get('t01-en')!.docids.slice(0, 10);
+    const pairs = runs[0].queries.get('t01-en')!.docIds.slice(0, 10);
     const grades = [3, 3, 2, 0, 0, 1, 2, 0, 3, 1];
-    const judgements = pairs.flatMap((docid, i) => [
-      { assessor: 'alice', qid: 't01-en', docid, grade: grades[i], at: '2026-01-01T00:00:00Z' },
-      { assessor: 'bob', qid: 't01-en', docid, grade: i < 7 ? grades[i] : (grades[i] + 1) % 4, at: '2026-01-01T00:00:01Z' },
+    const judgements = pairs.flatMap((docId, i) => [
+      { assessor: 'alice', qid: 't01-en', docId, grade: grades[i], at: '2026-01-01T00:00:00Z' },
+      { assessor: 'bob', qid: 't01-en', docId, grade: i < 7 ? grades[i] : (grades[i] + 1) % 4, at: '2026-01-01T00:00:01Z' },
     ]);
     const s = await open(sampleDataSource({ judgements }), { theme: 'light' });
     await s.page.locator('vscode-tab-header[data-tab="judge"]').click();
@@ -450,7 +450,7 @@ const hasChromium = chromiumPath() !== undefined;
       null,
       { type: 'comparison', view: 'x' },
       { type: 'init', version: 1, runs: [], measures: [], assessor: 'x', queries: 0, judgements: 0, extra: '<img src=x onerror=alert(1)>' },
-      { type: 'judgementSaved', qid: 'q', docid: 'd', grade: 9, at: 'now' },
+      { type: 'judgementSaved', qid: 'q', docId: 'd', grade: 9, at: 'now' },
       { type: 'error', message: 42 },
     ];
     for (const m of bad) await s.postRaw(m);
@@ -466,15 +466,15 @@ const hasChromium = chromiumPath() !== undefined;
     const before = s.router.rejected.length;
     await s.page.evaluate(() => {
       const w = globalThis as unknown as { __clirToHost(m: unknown): void };
-      w.__clirToHost({ type: 'judge', poolId: 'p', qid: 'q', docid: 'd', grade: 7 });
-      w.__clirToHost({ type: 'openDocument', docid: { toString: 1 } });
+      w.__clirToHost({ type: 'judge', poolId: 'p', qid: 'q', docId: 'd', grade: 7 });
+      w.__clirToHost({ type: 'openDocument', docId: { toString: 1 } });
       w.__clirToHost({ type: 'saveExport', format: 'exe', suggestedName: '../../x', content: '' });
       w.__clirToHost({ type: '__proto__' });
     });
     await s.waitForToWebview((m) => m.type === 'error' && s.router.rejected.length - before === 4);
     assert.equal(s.hostLog.filter((l) => l.startsWith('warn: rejected message from webview')).length, 4);
     // A well-formed judgement for a pool the host never built is refused as well.
-    await s.page.evaluate(() => (globalThis as unknown as { __clirToHost(m: unknown): void }).__clirToHost({ type: 'judge', poolId: 'nope', qid: 't01-en', docid: 'en/x.txt', grade: 1 }));
+    await s.page.evaluate(() => (globalThis as unknown as { __clirToHost(m: unknown): void }).__clirToHost({ type: 'judge', poolId: 'nope', qid: 't01-en', docId: 'en/x.txt', grade: 1 }));
     await s.waitForToWebview((m) => m.type === 'error' && /Unknown judging pool/.test(m.message));
     assert.deepEqual(await s.cspViolations(), []);
     assert.deepEqual(s.pageErrors, []);

@@ -41,32 +41,32 @@ function diffColumn(entries: readonly DiffEntry[], run: string, side: 'a' | 'b')
     const li = h('li', {
       tabindex: 0,
       class: `diff-row ${e.rel === null ? 'is-unjudged' : ''} mv-${e.movement}`,
-      'data-docid': e.docid,
-      'aria-label': `Rank ${e.rank}, ${e.docid}, ${e.lang}, ${e.rel === null ? 'unjudged' : `relevance ${e.rel}`}, ${arrow.label}${change}${e.otherRank ? `, rank ${e.otherRank} in the other run` : ''}`,
+      'data-docid': e.docId,
+      'aria-label': `Rank ${e.rank}, ${e.docId}, ${e.lang}, ${e.rel === null ? 'unjudged' : `relevance ${e.rel}`}, ${arrow.label}${change}${e.otherRank ? `, rank ${e.otherRank} in the other run` : ''}`,
     },
       h('div', { class: 'diff-head' },
         h('span', { class: 'rank' }, `#${e.rank}`),
         h('span', { class: `arrow mv-${e.movement}`, title: arrow.label }, arrow.glyph + change),
         relBadge(e.rel),
         h('span', { class: 'lang' }, e.lang),
-        h('span', { class: 'docid', title: e.title ? `${e.title} — ${e.docid}` : e.docid }, e.title ? `${e.title} — ${e.docid}` : e.docid),
+        h('span', { class: 'docid', title: e.title ? `${e.title} — ${e.docId}` : e.docId }, e.title ? `${e.title} — ${e.docId}` : e.docId),
         h('span', { class: 'score muted' }, fmt(e.score, 3)),
         e.rel === null ? h('span', { class: 'unjudged-tag' }, 'unjudged · J to judge') : null),
       highlighted(e.snippet, e.highlights));
-    li.addEventListener('dblclick', () => judgeFromDiff(e.docid));
+    li.addEventListener('dblclick', () => judgeFromDiff(e.docId));
     list.appendChild(li);
   }
   return list;
 }
 
-export function judgeFromDiff(focusDocid?: string): void {
+export function judgeFromDiff(focusDocId?: string): void {
   if (!diff || !state.diff) return;
   const source: PoolSource = { type: 'diff', runs: [state.diff.runA, state.diff.runB], qid: diff.qid, depth: diff.k, unjudgedOnly: true };
   state.pool = { source, cursor: 0, undo: state.pool?.undo ?? [] };
   persist();
   showTab(TAB.judge);
   say(`Loading unjudged documents of ${diff.qid}…`);
-  send({ type: 'requestPool', source, ...(focusDocid ? { focusDocid } : {}) });
+  send({ type: 'requestPool', source, ...(focusDocId ? { focusDocId } : {}) });
 }
 
 export function renderDiff(): void {

@@ -44,11 +44,11 @@ function requestPoolFromSearch(): void {
 export function judge(grade: number): void {
   const it = currentItem();
   if (!pool || !state.pool || !it) return;
-  state.pool.undo.push({ poolId: pool.poolId, qid: it.qid, docid: it.docid, previous: it.grade, ...(it.note ? { previousNote: it.note } : {}) });
+  state.pool.undo.push({ poolId: pool.poolId, qid: it.qid, docId: it.docId, previous: it.grade, ...(it.note ? { previousNote: it.note } : {}) });
   if (state.pool.undo.length > 200) state.pool.undo.shift();
   it.grade = grade;
-  send({ type: 'judge', poolId: pool.poolId, qid: it.qid, docid: it.docid, grade, ...(it.note ? { note: it.note } : {}) });
-  say(`Judged ${it.docid} for ${it.qid}: ${grade} (${GRADE_GUIDE[grade].label}).`);
+  send({ type: 'judge', poolId: pool.poolId, qid: it.qid, docId: it.docId, grade, ...(it.note ? { note: it.note } : {}) });
+  say(`Judged ${it.docId} for ${it.qid}: ${grade} (${GRADE_GUIDE[grade].label}).`);
   move(1, false);
 }
 
@@ -56,17 +56,17 @@ export function undo(): void {
   if (!pool || !state.pool) return;
   const u = state.pool.undo.pop();
   if (!u || u.poolId !== pool.poolId) return say('Nothing to undo.');
-  const idx = pool.items.findIndex((x) => x.qid === u.qid && x.docid === u.docid);
+  const idx = pool.items.findIndex((x) => x.qid === u.qid && x.docId === u.docId);
   if (idx < 0) return;
   const it = pool.items[idx];
   it.grade = u.previous;
   if (u.previousNote) it.note = u.previousNote;
   else delete it.note;
-  if (u.previous === null) send({ type: 'unjudge', poolId: pool.poolId, qid: u.qid, docid: u.docid });
-  else send({ type: 'judge', poolId: pool.poolId, qid: u.qid, docid: u.docid, grade: u.previous, ...(u.previousNote ? { note: u.previousNote } : {}) });
+  if (u.previous === null) send({ type: 'unjudge', poolId: pool.poolId, qid: u.qid, docId: u.docId });
+  else send({ type: 'judge', poolId: pool.poolId, qid: u.qid, docId: u.docId, grade: u.previous, ...(u.previousNote ? { note: u.previousNote } : {}) });
   state.pool.cursor = idx;
   persist();
-  say(`Undone: ${u.docid} is ${u.previous === null ? 'unjudged' : `graded ${u.previous}`} again.`);
+  say(`Undone: ${u.docId} is ${u.previous === null ? 'unjudged' : `graded ${u.previous}`} again.`);
   renderJudge();
 }
 
@@ -77,7 +77,7 @@ export function move(delta: number, announce = true): void {
   renderJudge();
   if (announce) {
     const it = currentItem();
-    if (it) say(`Document ${state.pool.cursor + 1} of ${pool.items.length}: ${it.docid}`);
+    if (it) say(`Document ${state.pool.cursor + 1} of ${pool.items.length}: ${it.docId}`);
   }
 }
 
@@ -99,7 +99,7 @@ function saveNote(textValue: string): void {
   if (it.grade === null) {
     say('Note kept; it is saved with the grade (press 0–3).');
   } else {
-    send({ type: 'judge', poolId: pool.poolId, qid: it.qid, docid: it.docid, grade: it.grade, ...(it.note ? { note: it.note } : {}) });
+    send({ type: 'judge', poolId: pool.poolId, qid: it.qid, docId: it.docId, grade: it.grade, ...(it.note ? { note: it.note } : {}) });
     say('Note saved.');
   }
   renderJudge();
@@ -158,13 +158,13 @@ export function renderJudge(): void {
   const layout = h('div', { class: 'judge-layout' });
   const main = h('div', { class: 'judge-main' });
   if (it) {
-    const card = h('article', { class: 'doc-card', id: 'doc-card', tabindex: 0, 'aria-label': `Document ${state.pool.cursor + 1} of ${items.length}: ${it.docid}, language ${it.lang}, ${it.grade === null ? 'not judged' : `grade ${it.grade}`}` },
+    const card = h('article', { class: 'doc-card', id: 'doc-card', tabindex: 0, 'aria-label': `Document ${state.pool.cursor + 1} of ${items.length}: ${it.docId}, language ${it.lang}, ${it.grade === null ? 'not judged' : `grade ${it.grade}`}` },
       h('div', { class: 'query-head' },
         h('div', { class: 'muted' }, `Query ${it.qid}`, ' ', h('span', { class: 'lang-badge', title: 'query language' }, q?.lang ?? 'und')),
         h('p', { class: 'query-text', id: 'query-text' }, q?.text ?? '')),
       h('div', { class: 'doc-meta row' },
         h('span', { class: 'lang-badge', title: 'document language' }, it.lang),
-        h('span', { class: 'docid', id: 'doc-id' }, it.title ? `${it.title} — ${it.docid}` : it.docid),
+        h('span', { class: 'docid', id: 'doc-id' }, it.title ? `${it.title} — ${it.docId}` : it.docId),
         it.others ? h('span', { class: 'muted' }, `judged by ${it.others} other${it.others > 1 ? 's' : ''}`) : null,
         h('span', { class: `grade-now ${it.grade === null ? 'none' : `rel-${it.grade}`}`, id: 'grade-now' }, it.grade === null ? 'not judged' : `grade ${it.grade} · ${GRADE_GUIDE[it.grade].label}${it.imported ? ' (imported qrels; grade to re-judge)' : ''}`)),
       h('div', { class: 'doc-text', id: 'doc-text' }, highlighted(it.text, it.highlights, 'doc-body')),
@@ -176,7 +176,7 @@ export function renderJudge(): void {
       button('Next (j)', () => move(1), { secondary: true }),
       button('Undo (u)', undo, { secondary: true }),
       button('Note (n)', openNote, { secondary: true }),
-      it.path ? button('Open source (o)', () => send({ type: 'openDocument', docid: it.docid, ...(it.start !== undefined ? { start: it.start } : {}), ...(it.end !== undefined ? { end: it.end } : {}) }), { secondary: true, id: 'open-source' }) : null);
+      it.path ? button('Open source (o)', () => send({ type: 'openDocument', docId: it.docId, ...(it.start !== undefined ? { start: it.start } : {}), ...(it.end !== undefined ? { end: it.end } : {}) }), { secondary: true, id: 'open-source' }) : null);
     append(main, card, grades, nav);
     if (noteOpen) {
       const tf = h('vscode-textfield', { id: 'note-field', 'aria-label': 'Note for this judgement (Enter saves, Escape cancels)', value: it.note ?? '', placeholder: 'Note (Enter saves, Escape cancels)' }) as HTMLElement & { value: string };
@@ -195,7 +195,7 @@ export function renderJudge(): void {
   for (let i = from; i < to; i++) {
     const x = items[i];
     const li = h('li', { class: `${i === state.pool.cursor ? 'current' : ''} ${x.grade === null ? 'is-unjudged' : ''}`, 'aria-current': i === state.pool.cursor ? 'true' : null, 'data-index': i },
-      relBadge(x.grade), ' ', h('span', { class: 'muted' }, x.qid), ' ', h('span', {}, x.docid), ' ', h('span', { class: 'lang' }, x.lang));
+      relBadge(x.grade), ' ', h('span', { class: 'muted' }, x.qid), ' ', h('span', {}, x.docId), ' ', h('span', { class: 'lang' }, x.lang));
     li.addEventListener('click', () => { state.pool!.cursor = i; persist(); renderJudge(); });
     queue.appendChild(li);
   }

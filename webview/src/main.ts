@@ -49,12 +49,12 @@ document.addEventListener('keydown', (e: KeyboardEvent) => {
       case 'k': case 'ArrowUp': e.preventDefault(); move(-1); return;
       case 'u': e.preventDefault(); undo(); return;
       case 'n': e.preventDefault(); openNote(); return;
-      case 'o': { const it = currentItem(); if (it?.path) { e.preventDefault(); send({ type: 'openDocument', docid: it.docid, ...(it.start !== undefined ? { start: it.start } : {}), ...(it.end !== undefined ? { end: it.end } : {}) }); } return; }
+      case 'o': { const it = currentItem(); if (it?.path) { e.preventDefault(); send({ type: 'openDocument', docId: it.docId, ...(it.start !== undefined ? { start: it.start } : {}), ...(it.end !== undefined ? { end: it.end } : {}) }); } return; }
     }
   }
   if (state.tab === TAB.diff && diff) {
     const row = (e.target as HTMLElement | null)?.closest?.('.diff-row') as HTMLElement | null;
-    if (e.key === 'J' || e.key === 'j' || (e.key === 'Enter' && row)) { e.preventDefault(); judgeFromDiff(row?.dataset.docid); return; }
+    if (e.key === 'J' || e.key === 'j' || (e.key === 'Enter' && row)) { e.preventDefault(); judgeFromDiff(row?.dataset.docid /* the row's data-docid attribute: DOM markup keeps that name */); return; }
     if (row && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
       e.preventDefault();
       const sib = (e.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling) as HTMLElement | null;
@@ -170,15 +170,15 @@ function handle(msg: ToWebview): void {
       return;
     }
     case 'judgementSaved': {
-      const it = pool?.items.find((x) => x.qid === msg.qid && x.docid === msg.docid);
+      const it = pool?.items.find((x) => x.qid === msg.qid && x.docId === msg.docId);
       if (it) {
         it.grade = msg.grade;
         delete it.imported;
-        document.body.dataset.lastSaved = `${msg.qid}/${msg.docid}=${msg.grade ?? 'none'}`;
+        document.body.dataset.lastSaved = `${msg.qid}/${msg.docId}=${msg.grade ?? 'none'}`;
         renderJudgeProgress();
       }
       if (diff && diff.qid === msg.qid) {
-        for (const e of [...diff.a, ...diff.b]) if (e.docid === msg.docid) e.rel = msg.grade;
+        for (const e of [...diff.a, ...diff.b]) if (e.docId === msg.docId) e.rel = msg.grade;
       }
       return;
     }

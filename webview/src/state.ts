@@ -11,7 +11,7 @@ export type PoolSource = ToHostOf<'requestPool'>['source'];
 export interface UndoEntry {
   poolId: string;
   qid: string;
-  docid: string;
+  docId: string;
   previous: number | null;
   previousNote?: string;
 }

@@ -198,7 +198,9 @@ export function register(program: Command): void {
       const qids = o.query?.length ? o.query : top.map((d) => d.qid);
       const moves = qids.map((qid) => ({ qid, docs: documentMovements(runA, runB, qid, k, qrels) }));
       if (o.json) {
-        process.stdout.write(JSON.stringify({ measure: measure.name, deltas, largest: top, movements: moves }, null, 2) + '\n');
+        // `--json` keeps trec_eval's `docid` for a movement's document (users script against this output).
+        const movements = moves.map((m) => ({ qid: m.qid, docs: m.docs.map(({ docId, ...d }) => ({ docid: docId, ...d })) }));
+        process.stdout.write(JSON.stringify({ measure: measure.name, deltas, largest: top, movements }, null, 2) + '\n');
         return;
       }
       const wins = deltas.filter((d) => d.delta > 0).length;
@@ -213,7 +215,7 @@ export function register(program: Command): void {
         for (const d of m.docs) {
           const arrow = d.status === 'entered' ? '  new' : d.status === 'left' ? ' gone' : d.rankChange && d.rankChange > 0 ? `  ↑${d.rankChange}` : d.rankChange ? `  ↓${-d.rankChange}` : '    =';
           process.stdout.write(
-            `  ${String(d.rankA ?? '-').padStart(5)}  ${String(d.rankB ?? '-').padStart(5)} ${arrow.padEnd(5)} ${String(d.rel ?? '?').padStart(3)}  ${d.docid}\n`,
+            `  ${String(d.rankA ?? '-').padStart(5)}  ${String(d.rankB ?? '-').padStart(5)} ${arrow.padEnd(5)} ${String(d.rel ?? '?').padStart(3)}  ${d.docId}\n`,
           );
         }
       }

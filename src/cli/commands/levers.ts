@@ -9,13 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareLevers, LeverComparison } from '../../core/adapters/compare';
 import type { AdapterMethod } from '../../core/adapters/store';
-import { AdapterTrainOptions, trainAdapter } from '../../core/adapters/train';
+import type { AdapterTrainOptions } from '../../core/adapters/train';
 import { readTopics } from '../../core/eval/parse';
 import type { Qrels, Run, Topic } from '../../core/eval/types';
 import {
   ExportFormat,
   ExportSyntax,
-  mineHardNegatives,
   MiningOptions,
   NegativeLanguage,
   ProvenanceMode,
@@ -143,7 +142,7 @@ export function register(program: Command): void {
         language: o.language as NegativeLanguage,
         allowFewer: !!o.allowFewer,
       };
-      const res = await mineHardNegatives(wb, queries, opts, { signal: cancel.signal, onProgress: (d, t) => progress.update('mining', d, t) }).catch(fail);
+      const res = await wb.services.levers.mineHardNegatives(queries, opts, { signal: cancel.signal, onProgress: (d, t) => progress.update('mining', d, t) }).catch(fail);
       progress.stop();
       const out = o.out as string;
       const source = { qrels: o.qrels ? path.resolve(o.qrels as string) : undefined, topics: o.topics ? path.resolve(o.topics as string) : undefined, pairs: o.pairs ? path.resolve(o.pairs as string) : undefined };
@@ -265,7 +264,7 @@ export function register(program: Command): void {
         log,
         signal: cancel.signal,
       };
-      const { record } = await trainAdapter(wb, opts).catch(fail);
+      const { record } = await wb.services.levers.trainAdapter(opts).catch(fail);
       if (o.json) process.stdout.write(JSON.stringify(record, null, 2) + '\n');
       else {
         process.stdout.write(`Trained adapter "${record.name}" (#${record.id}, ${record.kind} on ${record.encoder}, training hash ${record.trainingHash}) in ${f(record.metrics.seconds as number, 1)} s\n`);
@@ -371,7 +370,7 @@ export function register(program: Command): void {
           .catch(fail);
         progress.stop();
         runs.push({
-          run: { name: p, queries: new Map(out.results.map((r) => [r.qid, { docids: r.docs.map((d) => d.docKey), scores: r.docs.map((d) => d.score) }])) },
+          run: { name: p, queries: new Map(out.results.map((r) => [r.qid, { docIds: r.docs.map((d) => d.docId), scores: r.docs.map((d) => d.score) }])) },
           experiment: out.record.id,
           hash: out.record.pipelineHash,
         });

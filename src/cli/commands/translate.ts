@@ -54,7 +54,7 @@ export function register(program: Command): void {
       const qt = await translateQuery(tr, text, { src: o.from as string | undefined, tgt: o.to as string | undefined }).catch(userError);
       const docs = o.search ? wb.services.translation.queryBm25(qt, o.k as number) : [];
       const keys = wb.corpus.documentKeys(docs.map((d) => d.docRowId));
-      const hits = docs.map((d, i) => ({ rank: i + 1, score: d.score, doc_key: keys[i].docKey, lang: keys[i].lang }));
+      const hits = docs.map((d, i) => ({ rank: i + 1, score: d.score, doc_key: keys[i].docId, lang: keys[i].lang }));
       if (o.json) {
         process.stdout.write(JSON.stringify({ ...qt, hits: o.search ? hits : undefined }, null, 2) + '\n');
         return;
@@ -90,7 +90,7 @@ export function register(program: Command): void {
         batchSize: o.batchSize as number,
         force: !!o.force,
         signal: cancel.signal,
-        onProgress: (p) => progress.update('translate', p.done, p.total, p.docKey),
+        onProgress: (p) => progress.update('translate', p.done, p.total, p.docId),
       });
       progress.stop();
       if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -1,6 +1,6 @@
 /** Adapters in the `adapters` table (migration 3): configuration, training hash, weights BLOB, metrics. */
 import { AdapterRow, adapterRow, adapterRows, adapterWeights, deleteAdapterRow, insertAdapterRow } from '../store/adapters';
-import type { Db } from '../store/db';
+import { writeTransaction, type Db } from '../store/db';
 import { AdapterModel, deserializeAdapter, serializeAdapter } from './model';
 
 export type AdapterMethod = 'center' | 'procrustes' | 'linear' | 'lowrank';
@@ -42,7 +42,7 @@ function toRecord(r: AdapterRow): AdapterRecord {
 }
 
 export class AdapterStore {
-  constructor(readonly db: Db) {}
+  constructor(private readonly db: Db) {}
 
   /** Saves (or, with replace, overwrites) an adapter under its name. */
   save(
@@ -52,7 +52,7 @@ export class AdapterStore {
   ): AdapterRecord {
     const blob = serializeAdapter(model);
     const now = new Date().toISOString();
-    const tx = this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       const existing = this.get(a.name);
       if (existing && !opts.replace) throw new Error(`adapter "${a.name}" already exists (delete it or train with --replace)`);
       if (existing) deleteAdapterRow(this.db, existing.id);
@@ -70,7 +70,6 @@ export class AdapterStore {
         createdAt: now,
       });
     });
-    tx.immediate();
     return this.get(a.name)!;
   }
 

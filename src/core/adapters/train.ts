@@ -306,8 +306,8 @@ async function trainingPairs(enc: Encoder, o: AdapterTrainOptions, queries: Mini
     for (const p of q.positives) {
       let y: ArrayLike<number>;
       let yLang: string;
-      if (p.docKey) {
-        const rows = dv.rowsOfDoc.get(p.docKey);
+      if (p.docId) {
+        const rows = dv.rowsOfDoc.get(p.docId);
         if (!rows?.length) continue; // judged document not in this index
         let best = rows[0];
         let bestS = -Infinity;
@@ -325,7 +325,7 @@ async function trainingPairs(enc: Encoder, o: AdapterTrainOptions, queries: Mini
         yLang = p.lang ?? (await detectLanguage(p.text!));
       }
       if ((o.crossOnly ?? true) && yLang === q.lang) continue;
-      pairs.push({ x: prep(a, q.lang!), xLang: q.lang!, y: prep(y, yLang), yLang, q, qi, positiveKey: p.docKey ?? `text:${p.text}` });
+      pairs.push({ x: prep(a, q.lang!), xLang: q.lang!, y: prep(y, yLang), yLang, q, qi, positiveKey: p.docId ?? `text:${p.text}` });
     }
   }
   if (!pairs.length) throw new Error('no usable training pairs (with crossOnly, the two sides must be in different languages)');
@@ -369,12 +369,12 @@ async function minedNegatives(
     { signal: o.signal },
   );
   for (const ex of mined.examples) {
-    const key = `${ex.qid}|${ex.positive.docKey ?? `text:${ex.positive.text}`}`;
+    const key = `${ex.qid}|${ex.positive.docId ?? `text:${ex.positive.text}`}`;
     negsOf.set(
       key,
       ex.negatives.flatMap((n) => {
         const r = dv.rowOfChunk.get(n.chunkId);
-        return r === undefined ? [] : [{ vec: prep(m.data.subarray(r * dim, (r + 1) * dim), n.lang), lang: n.lang, key: n.docKey }];
+        return r === undefined ? [] : [{ vec: prep(m.data.subarray(r * dim, (r + 1) * dim), n.lang), lang: n.lang, key: n.docId }];
       }),
     );
   }

@@ -20,7 +20,7 @@
 import { chunkAnalysisText } from '../ingest/analysis';
 import type { Aggregation, DocScore } from '../search/aggregate';
 import type { DocRowId } from '../api';
-import type { Db } from '../store/db';
+import { isReadOnly, writeTransaction, type Db } from '../store/db';
 import {
   appendSegment,
   chunkRows,
@@ -131,18 +131,17 @@ export class Bm25Index {
   /** Analyses chunks that have no postings for `analyzer` yet (in batches, each its own transaction). */
   private analyseMissing(analyzer: AnalyzerName): void {
     const id = analyzerId(analyzer);
-    if (this.db.readonly || countUnanalysed(this.db, id) === 0) return;
+    if (isReadOnly(this.db) || countUnanalysed(this.db, id) === 0) return;
     for (;;) {
       const rows = unanalysedChunks(this.db, id, 5000);
       if (!rows.length) break;
-      const tx = this.db.transaction(() =>
+      writeTransaction(this.db, () =>
         appendSegment(
           this.db,
           id,
           rows.map((r) => ({ chunkId: r.id, terms: analyze(analyzer, chunkAnalysisText(r.text, r.title, r.start, r.end), r.lang) })),
         ),
       );
-      tx.immediate();
     }
   }
 

@@ -1,6 +1,6 @@
 import { EvalOptions, EvalResult, evaluate } from './evaluate';
 import { MeasureDef, parseMeasures } from './measures';
-import { rankedDocids, sortQids } from './ranking';
+import { rankedDocIds, sortQids } from './ranking';
 import { Correction, adjustPValues, pairedBootstrap, pairedRandomizationTest, pairedTTest, DEFAULT_SEED } from './stats';
 import { Qrels, Run } from './types';
 
@@ -211,7 +211,7 @@ export function largestDifferences(a: EvalResult, b: EvalResult, measure: string
 }
 
 export interface DocMovement {
-  docid: string;
+  docId: string;
   /** qrels value, or null when unjudged. */
   rel: number | null;
   /** 1-based rank in run A / B (trec_eval order), null when not retrieved. */
@@ -233,7 +233,7 @@ export function documentMovements(runA: Run, runB: Run, qid: string, k = 10, qre
   const rank = (run: Run): Map<string, number> => {
     const rq = run.queries.get(qid);
     const m = new Map<string, number>();
-    if (rq) rankedDocids(rq.docids, rq.scores).forEach((d, i) => m.set(d, i + 1));
+    if (rq) rankedDocIds(rq.docIds, rq.scores).forEach((d, i) => m.set(d, i + 1));
     return m;
   };
   const ra = rank(runA);
@@ -243,14 +243,14 @@ export function documentMovements(runA: Run, runB: Run, qid: string, k = 10, qre
   for (const [d, r] of ra) if (r <= k) docs.add(d);
   for (const [d, r] of rb) if (r <= k) docs.add(d);
   const out: DocMovement[] = [];
-  for (const docid of docs) {
-    const rankA = ra.get(docid) ?? null;
-    const rankB = rb.get(docid) ?? null;
+  for (const docId of docs) {
+    const rankA = ra.get(docId) ?? null;
+    const rankB = rb.get(docId) ?? null;
     const inTopA = rankA !== null && rankA <= k;
     const inTopB = rankB !== null && rankB <= k;
     out.push({
-      docid,
-      rel: judged?.get(docid) ?? null,
+      docId,
+      rel: judged?.get(docId) ?? null,
       rankA,
       rankB,
       inTopA,

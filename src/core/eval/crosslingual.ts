@@ -1,6 +1,6 @@
 import { EvalOptions, evaluate } from './evaluate';
 import { MeasureDef, parseMeasures } from './measures';
-import { rankedDocids } from './ranking';
+import { rankedDocIds } from './ranking';
 import { Qrels, Run, RunQuery } from './types';
 
 /** Language code used for documents or queries whose language is unknown. */
@@ -58,10 +58,10 @@ export function evaluateByLanguagePair(
     const fr: Run = { name: run.name, tag: run.tag, unique: run.unique, queries: new Map() };
     for (const [qid, rq] of run.queries) {
       if (!fq.has(qid)) continue;
-      const sub: RunQuery = { docids: [], scores: [] };
-      for (let i = 0; i < rq.docids.length; i++) {
-        if (langOf(rq.docids[i]) === L) {
-          sub.docids.push(rq.docids[i]);
+      const sub: RunQuery = { docIds: [], scores: [] };
+      for (let i = 0; i < rq.docIds.length; i++) {
+        if (langOf(rq.docIds[i]) === L) {
+          sub.docIds.push(rq.docIds[i]);
           sub.scores.push(rq.scores[i]);
         }
       }
@@ -135,7 +135,7 @@ export function languageBias(
     const judged = qrels.get(qid);
     if (!judged) continue;
     const relevant = Array.from(judged).filter(([, v]) => v >= 0 && v >= relLevel).map(([d]) => d);
-    const top = rankedDocids(rq.docids, rq.scores).slice(0, k);
+    const top = rankedDocIds(rq.docIds, rq.scores).slice(0, k);
     if (relevant.length === 0 || top.length === 0) continue;
     const ql = queryLang.get(qid) ?? UNKNOWN_LANG;
     let a = acc.get(ql);

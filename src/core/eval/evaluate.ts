@@ -74,16 +74,16 @@ export function rankRelevance(
   rq: RunQuery,
   judged: Map<string, number> | undefined,
   rels: Int32Array,
-  opts: { floatScores?: boolean; unique?: boolean; onDuplicate?: (docid: string) => void } = {},
+  opts: { floatScores?: boolean; unique?: boolean; onDuplicate?: (docId: string) => void } = {},
 ): number {
-  const docids = rq.docids;
+  const docIds = rq.docIds;
   const scores = opts.floatScores ? Float32Array.from(rq.scores) : rq.scores;
-  const order = trecOrder(docids, scores);
-  const n = docids.length;
+  const order = trecOrder(docIds, scores);
+  const n = docIds.length;
   const seen = opts.unique ? undefined : new Set<string>();
   let out = 0;
   for (let r = 0; r < n; r++) {
-    const d = docids[order ? order[r] : r];
+    const d = docIds[order ? order[r] : r];
     if (seen) {
       if (seen.has(d)) {
         opts.onDuplicate?.(d);
@@ -123,7 +123,7 @@ export function evaluate(qrels: Qrels, run: Run, measures: readonly (MeasureDef 
   let maxRet = 1;
   for (const qid of qids) {
     const rq = run.queries.get(qid);
-    if (rq && rq.docids.length > maxRet) maxRet = rq.docids.length;
+    if (rq && rq.docIds.length > maxRet) maxRet = rq.docIds.length;
   }
   const rels = new Int32Array(maxRet);
   const values = defs.map(() => new Float64Array(qids.length));
@@ -144,7 +144,7 @@ export function evaluate(qrels: Qrels, run: Run, measures: readonly (MeasureDef 
             warnings.push({
               code: 'duplicate-run-doc',
               qid,
-              docid: d,
+              docId: d,
               message: `run ${run.name}: document ${d} retrieved more than once for query ${qid}; only the best-ranked occurrence was kept (trec_eval 9.x stops with "duplicate docs")`,
             }),
         })

@@ -58,24 +58,24 @@ class QrelsBuilder {
   readonly warnings: EvalWarning[] = [];
   constructor(private readonly file: string, private readonly beir = false) {}
 
-  add(qid: string, docid: string, rel: number): void {
+  add(qid: string, docId: string, rel: number): void {
     let q = this.qrels.get(qid);
     if (!q) {
       q = new Map();
       this.qrels.set(qid, q);
     }
-    const prev = q.get(docid);
+    const prev = q.get(docId);
     if (prev !== undefined) {
       this.warnings.push({
         code: 'duplicate-qrel',
         qid,
-        docid,
+        docId,
         message:
-          `${this.file}: duplicate judgement for query ${qid} document ${docid} ` +
+          `${this.file}: duplicate judgement for query ${qid} document ${docId} ` +
           `(${prev} then ${rel}); kept the last value ${rel} (trec_eval 9.x stops with an error here)`,
       });
     }
-    q.set(docid, rel);
+    q.set(docId, rel);
   }
 
   trecLine(line: string, lineNo: number): void {
@@ -150,7 +150,7 @@ class RunBuilder {
     let q = this.queries.get(qid);
     let seen: Map<string, number> | undefined;
     if (!q) {
-      q = { docids: [], scores: [] };
+      q = { docIds: [], scores: [] };
       this.queries.set(qid, q);
       seen = new Map();
     } else if (this.allSeen) {
@@ -158,7 +158,7 @@ class RunBuilder {
     }
     if (!seen) {
       seen = new Map();
-      for (let i = 0; i < q.docids.length; i++) seen.set(q.docids[i], i);
+      for (let i = 0; i < q.docIds.length; i++) seen.set(q.docIds[i], i);
       if (++this.rebuilds > 1000 && !this.allSeen) this.allSeen = new Map();
     }
     if (this.allSeen) this.allSeen.set(qid, seen);
@@ -181,17 +181,17 @@ class RunBuilder {
       this.warnings.push({
         code: 'other',
         qid: f[0],
-        docid: f[2],
+        docId: f[2],
         message: `${this.file}:${lineNo}: score "${f[4]}" read as ${sc.value} (trailing characters ignored, like C atof)`,
       });
     }
     const qid = decodeTrecId(f[0]);
-    const docid = decodeTrecId(f[2]);
+    const docId = decodeTrecId(f[2]);
     this.tag = f[5];
     if (qid !== this.curQid) this.switchTo(qid);
     const q = this.cur as RunQuery;
     const seen = this.curSeen as Map<string, number>;
-    const prev = seen.get(docid);
+    const prev = seen.get(docId);
     if (prev !== undefined) {
       const keepNew = sc.value > q.scores[prev];
       this.dupCount++;
@@ -199,9 +199,9 @@ class RunBuilder {
         this.warnings.push({
           code: 'duplicate-run-doc',
           qid,
-          docid,
+          docId,
           message:
-            `${this.file}:${lineNo}: document ${docid} retrieved again for query ${qid}; ` +
+            `${this.file}:${lineNo}: document ${docId} retrieved again for query ${qid}; ` +
             `kept only the occurrence with the higher score (${keepNew ? sc.value : q.scores[prev]}) ` +
             `(trec_eval 9.x stops with "duplicate docs" here)`,
         });
@@ -209,8 +209,8 @@ class RunBuilder {
       if (keepNew) q.scores[prev] = sc.value;
       return;
     }
-    seen.set(docid, q.docids.length);
-    q.docids.push(docid);
+    seen.set(docId, q.docIds.length);
+    q.docIds.push(docId);
     q.scores.push(sc.value);
   };
 

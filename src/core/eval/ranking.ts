@@ -29,14 +29,14 @@ export function compareBytes(a: string, b: string): number {
  * Returns the indices of `docids`/`scores` in trec_eval rank order (score desc, docid desc).
  * Skips the sort when the input is already in that order (the common case).
  */
-export function trecOrder(docids: readonly string[], scores: ArrayLike<number>): Uint32Array | null {
-  const n = docids.length;
+export function trecOrder(docIds: readonly string[], scores: ArrayLike<number>): Uint32Array | null {
+  const n = docIds.length;
   let sorted = true;
   for (let i = 1; i < n; i++) {
     const a = scores[i - 1];
     const b = scores[i];
     if (a > b) continue;
-    if (a < b || compareBytes(docids[i - 1], docids[i]) <= 0 || a !== a || b !== b) {
+    if (a < b || compareBytes(docIds[i - 1], docIds[i]) <= 0 || a !== a || b !== b) {
       sorted = false;
       break;
     }
@@ -76,7 +76,7 @@ export function trecOrder(docids: readonly string[], scores: ArrayLike<number>):
   const idx = new Uint32Array(n);
   const fill = counts.slice(0, buckets);
   for (let i = 0; i < n; i++) idx[fill[bucketOf[i]]++] = i;
-  const byDocDesc = (i: number, j: number): number => compareBytes(docids[j], docids[i]);
+  const byDocDesc = (i: number, j: number): number => compareBytes(docIds[j], docIds[i]);
   for (let b = 0; b < buckets; b++) {
     const start = counts[b];
     const end = counts[b + 1];
@@ -86,12 +86,12 @@ export function trecOrder(docids: readonly string[], scores: ArrayLike<number>):
 }
 
 /** The docids of one run query in trec_eval rank order, duplicates removed (best-ranked kept). */
-export function rankedDocids(docids: readonly string[], scores: ArrayLike<number>): string[] {
-  const order = trecOrder(docids, scores);
+export function rankedDocIds(docIds: readonly string[], scores: ArrayLike<number>): string[] {
+  const order = trecOrder(docIds, scores);
   const out: string[] = [];
   const seen = new Set<string>();
-  for (let r = 0; r < docids.length; r++) {
-    const d = docids[order ? order[r] : r];
+  for (let r = 0; r < docIds.length; r++) {
+    const d = docIds[order ? order[r] : r];
     if (seen.has(d)) continue;
     seen.add(d);
     out.push(d);

@@ -7,7 +7,7 @@ export type Qrels = Map<string, Map<string, number>>;
 
 /** The retrieved documents of one query, as parallel arrays (file order, not yet ranked). */
 export interface RunQuery {
-  docids: string[];
+  docIds: string[];
   scores: number[];
 }
 
@@ -42,7 +42,7 @@ export interface EvalWarning {
   code: 'duplicate-run-doc' | 'duplicate-qrel' | 'other';
   message: string;
   qid?: string;
-  docid?: string;
+  docId?: string;
 }
 
 /** Thrown by every parser: names the file, the 1-based line number and what was expected. */

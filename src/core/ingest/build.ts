@@ -11,7 +11,7 @@ import { chunkText, estimateTokens } from './chunker';
 import { SourceMap, sourceRange } from './readers';
 
 export interface DocJob {
-  docKey: string;
+  docId: string;
   absPath: string | null;
   title: string | null;
   text: string;
@@ -54,5 +54,5 @@ export function buildDocument(job: DocJob, plan: ChunkingSpec): NewDocument {
       };
     },
   );
-  return { docKey: job.docKey, path: job.absPath, title, hash: job.hash, lang, mtimeMs: job.mtimeMs, size: job.size, text, chunks };
+  return { docId: job.docId, path: job.absPath, title, hash: job.hash, lang, mtimeMs: job.mtimeMs, size: job.size, text, chunks };
 }

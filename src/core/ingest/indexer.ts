@@ -13,7 +13,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IndexOptions, IndexReport, SkippedFile } from '../api';
 import type { Encoder } from '../models/types';
-import { chunksFtsBuilt } from '../store/corpus';
 import type { CorpusStore, DocState, NewDocument, NewChunk } from '../store/corpus';
 import type { VectorStore } from '../store/vectors';
 import { analyzerId, DEFAULT_ANALYZER } from '../text/analyzers';
@@ -175,7 +174,7 @@ async function processFile(
     skip(f.rel, f.kind === 'pdf' ? 'no extractable text (scanned PDF without a text layer?)' : 'no text content');
     return 'skipped';
   }
-  await batch.add({ docKey: f.rel, absPath: f.abs, title: extracted.title, text: extracted.text, hash, mtimeMs: f.mtimeMs, size: f.size, ...(extracted.map ? { map: extracted.map } : {}) });
+  await batch.add({ docId: f.rel, absPath: f.abs, title: extracted.title, text: extracted.text, hash, mtimeMs: f.mtimeMs, size: f.size, ...(extracted.map ? { map: extracted.map } : {}) });
   return prev ? 'updated' : 'added';
 }
 
@@ -195,7 +194,7 @@ export async function indexFiles(deps: IndexerDeps, root: string, absPaths: stri
   };
   const states = deps.corpus.docStates(rootRow.id);
   const batch = new Batcher(deps.corpus, rootRow.id);
-  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count, ftsTerms: chunksFtsBuilt(deps.corpus.db) }, (d) => batch.add(d), false);
+  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count, ftsTerms: deps.corpus.ftsBuilt() }, (d) => batch.add(d), false);
   const gone: string[] = [];
   for (const abs of absPaths) {
     const rel = path.relative(rootAbs, path.resolve(abs)).split(path.sep).join('/');
@@ -281,7 +280,7 @@ async function indexFolder(
   const { rootRow, rechunk } = openRoot(deps.corpus, root, 'folder', plan);
   const states = deps.corpus.docStates(rootRow.id);
   const batch = new Batcher(deps.corpus, rootRow.id);
-  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count, ftsTerms: chunksFtsBuilt(deps.corpus.db) }, (d) => batch.add(d), walked.files.length > 1000);
+  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count, ftsTerms: deps.corpus.ftsBuilt() }, (d) => batch.add(d), walked.files.length > 1000);
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const seen = new Set<string>();
   const total = walked.files.length;
@@ -325,7 +324,7 @@ async function indexJsonl(
   const { rootRow, rechunk } = openRoot(deps.corpus, file, 'jsonl', plan);
   const states = deps.corpus.docStates(rootRow.id);
   const batch = new Batcher(deps.corpus, rootRow.id);
-  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count, ftsTerms: chunksFtsBuilt(deps.corpus.db) }, (d) => batch.add(d), fs.statSync(file).size > 1 << 20);
+  const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count, ftsTerms: deps.corpus.ftsBuilt() }, (d) => batch.add(d), fs.statSync(file).size > 1 << 20);
   const seen = new Set<string>();
   const name = path.basename(file);
   let done = 0;
@@ -356,7 +355,7 @@ async function indexJsonl(
         report.unchanged++;
         continue;
       }
-      await builder.add({ docKey: d.id, absPath: null, title: d.title, text, hash, mtimeMs: null, size: Buffer.byteLength(text) });
+      await builder.add({ docId: d.id, absPath: null, title: d.title, text, hash, mtimeMs: null, size: Buffer.byteLength(text) });
       if (prev) report.updated++;
       else report.added++;
     }

@@ -36,8 +36,8 @@ export function exportTable(r: Pick<MiningResult, 'pipeline' | 'pipelineHash' | 
   const cols = opts.provenance === 'columns';
   const rows: Record<string, string | number>[] = [];
   const prov: Record<string, unknown>[] = [];
-  const info = (c: { docKey?: string; rank?: number; score?: number; judge?: number; lang: string }) => ({
-    docKey: c.docKey ?? null,
+  const info = (c: { docId?: string; rank?: number; score?: number; judge?: number; lang: string }) => ({
+    docKey: c.docId ?? null, // the provenance file's field: exported files keep `docKey` (users script against them)
     lang: c.lang,
     rank: c.rank ?? null,
     score: c.score ?? null,
@@ -58,12 +58,12 @@ export function exportTable(r: Pick<MiningResult, 'pipeline' | 'pipelineHash' | 
           qid: e.qid,
           pipeline: r.pipeline,
           pipeline_hash: r.pipelineHash,
-          positive_id: e.positive.docKey ?? '',
+          positive_id: e.positive.docId ?? '',
           positive_rank: e.positive.rank ?? '',
           positive_score: e.positive.score ?? '',
         });
         e.negatives.forEach((neg, i) => {
-          out[`negative_${i + 1}_id`] = neg.docKey;
+          out[`negative_${i + 1}_id`] = neg.docId;
           out[`negative_${i + 1}_rank`] = neg.rank;
           out[`negative_${i + 1}_score`] = neg.score;
         });
@@ -82,7 +82,7 @@ export function exportTable(r: Pick<MiningResult, 'pipeline' | 'pipelineHash' | 
     ];
     for (const { label, c } of items) {
       const out: Record<string, string | number> = { query: e.query, passage: c.text, label };
-      if (cols) Object.assign(out, { qid: e.qid, pipeline: r.pipeline, pipeline_hash: r.pipelineHash, doc_id: c.docKey ?? '', rank: c.rank ?? '', score: c.score ?? '' });
+      if (cols) Object.assign(out, { qid: e.qid, pipeline: r.pipeline, pipeline_hash: r.pipelineHash, doc_id: c.docId ?? '', rank: c.rank ?? '', score: c.score ?? '' });
       prov.push({ row: rows.length, qid: e.qid, queryLang: e.queryLang, role: label ? 'positive' : 'negative', label, ...base, ...info(c) });
       rows.push(out);
     }

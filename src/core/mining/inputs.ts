@@ -52,7 +52,7 @@ export function queriesFromPairs(db: Db, rows: PairRow[], qrels?: Qrels): Mining
       byQuery.set(r.query, q);
     }
     if (isDoc(r.positive)) {
-      q.positives.push({ docKey: r.positive, lang: r.positiveLang });
+      q.positives.push({ docId: r.positive, lang: r.positiveLang });
       q.relevant!.add(r.positive);
     } else q.positives.push({ text: r.positive, lang: r.positiveLang });
   }
@@ -69,8 +69,8 @@ export function queriesFromQrels(topics: Topic[], qrels: Qrels, opts: { minRelev
     const judged = qrels.get(t.id);
     if (!judged) continue;
     const relevant = new Set([...judged].filter(([, r]) => r >= 1).map(([d]) => d));
-    const positives = [...judged].filter(([, r]) => r >= minRel).map(([d]) => ({ docKey: d }));
-    positives.sort((a, b) => (a.docKey < b.docKey ? -1 : a.docKey > b.docKey ? 1 : 0));
+    const positives = [...judged].filter(([, r]) => r >= minRel).map(([d]) => ({ docId: d }));
+    positives.sort((a, b) => (a.docId < b.docId ? -1 : a.docId > b.docId ? 1 : 0));
     if (!positives.length) continue;
     out.push({ qid: t.id, text: t.text, lang: t.lang, positives, relevant });
   }

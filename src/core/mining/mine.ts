@@ -54,7 +54,7 @@ export interface MiningOptions {
 
 export interface MiningPositive {
   /** A document of the index (doc_key) … */
-  docKey?: string;
+  docId?: string;
   /** … or a text (e.g. the other side of a parallel sentence pair). */
   text?: string;
   lang?: string;
@@ -70,7 +70,7 @@ export interface MiningQuery {
 }
 
 export interface MinedCandidate {
-  docKey: string;
+  docId: string;
   chunkId: number;
   text: string;
   lang: string;
@@ -83,7 +83,7 @@ export interface MinedExample {
   qid: string;
   query: string;
   queryLang: string;
-  positive: { docKey?: string; chunkId?: number; text: string; lang: string; rank?: number; score?: number; judge?: number };
+  positive: { docId?: string; chunkId?: number; text: string; lang: string; rank?: number; score?: number; judge?: number };
   negatives: MinedCandidate[];
 }
 
@@ -163,10 +163,10 @@ export async function mineHardNegatives(
     const texts = chunkTexts(engine.db, res.docs.slice(0, o.maxRank).map((d) => d.chunkId));
     const ranked = res.docs.map((d, i) => {
       const info = docs.info(d.docRowId);
-      return { docKey: info.doc_key, chunkId: d.chunkId, lang: info.lang, rank: i + 1, score: d.score, text: texts[i] ?? '' };
+      return { docId: info.doc_key, chunkId: d.chunkId, lang: info.lang, rank: i + 1, score: d.score, text: texts[i] ?? '' };
     });
-    const rankOf = new Map(ranked.map((r) => [r.docKey, r]));
-    const positiveKeys = new Set(q.positives.map((p) => p.docKey).filter((k): k is string => !!k));
+    const rankOf = new Map(ranked.map((r) => [r.docId, r]));
+    const positiveKeys = new Set(q.positives.map((p) => p.docId).filter((k): k is string => !!k));
     const positiveTexts = new Set(q.positives.map((p) => p.text).filter((t): t is string => !!t));
     // Judge scores are computed once per query for the candidates that reach the judge.
     const judgeCache = new Map<string, number>();
@@ -177,8 +177,8 @@ export async function mineHardNegatives(
       let posRank: number | undefined;
       let posScore: number | undefined;
       let posChunk: number | undefined;
-      if (p.docKey) {
-        const hit = rankOf.get(p.docKey);
+      if (p.docId) {
+        const hit = rankOf.get(p.docId);
         if (hit) {
           posRank = hit.rank;
           posScore = hit.score;
@@ -187,8 +187,8 @@ export async function mineHardNegatives(
           posLang = hit.lang;
         } else {
           stats.positiveNotRetrieved++;
-          const d = docs.byKey(p.docKey);
-          if (!d) throw new Error(`positive document "${p.docKey}" of query ${q.qid} is not in the index`);
+          const d = docs.byKey(p.docId);
+          if (!d) throw new Error(`positive document "${p.docId}" of query ${q.qid} is not in the index`);
           posText = d.text;
           posLang = d.lang;
         }
@@ -199,7 +199,7 @@ export async function mineHardNegatives(
       const window = ranked.slice(o.skipTop, o.maxRank);
       const eligible: typeof ranked = [];
       for (const c of window) {
-        if (positiveKeys.has(c.docKey) || q.relevant?.has(c.docKey) || positiveTexts.has(c.text)) {
+        if (positiveKeys.has(c.docId) || q.relevant?.has(c.docId) || positiveTexts.has(c.text)) {
           stats.dropped.relevant++;
           continue;
         }
@@ -221,14 +221,14 @@ export async function mineHardNegatives(
       // 5: the judge.
       let kept = eligible;
       if (judge) {
-        const need = eligible.filter((c) => !judgeCache.has(c.docKey));
+        const need = eligible.filter((c) => !judgeCache.has(c.docId));
         if (need.length) {
           const scores = await judge.score(q.text, need.map((c) => c.text), { signal: hooks.signal });
-          need.forEach((c, i) => judgeCache.set(c.docKey, scores[i]));
+          need.forEach((c, i) => judgeCache.set(c.docId, scores[i]));
         }
         if (o.judgeAbovePositive) posJudge = (await judge.score(q.text, [posText], { signal: hooks.signal }))[0];
         kept = eligible.filter((c) => {
-          const s = judgeCache.get(c.docKey)!;
+          const s = judgeCache.get(c.docId)!;
           const drop = (o.judgeThreshold !== undefined && s > o.judgeThreshold) || (posJudge !== undefined && s >= posJudge);
           if (drop) stats.dropped.judge++;
           return !drop;
@@ -254,8 +254,8 @@ export async function mineHardNegatives(
         qid: q.qid,
         query: q.text,
         queryLang,
-        positive: { docKey: p.docKey, chunkId: posChunk, text: posText, lang: posLang, rank: posRank, score: posScore, judge: posJudge },
-        negatives: chosen.map((c) => ({ ...c, ...(judge ? { judge: judgeCache.get(c.docKey) } : {}) })),
+        positive: { docId: p.docId, chunkId: posChunk, text: posText, lang: posLang, rank: posRank, score: posScore, judge: posJudge },
+        negatives: chosen.map((c) => ({ ...c, ...(judge ? { judge: judgeCache.get(c.docId) } : {}) })),
       });
     }
     hooks.onProgress?.(qi + 1, queries.length);

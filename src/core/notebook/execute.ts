@@ -392,8 +392,8 @@ export class CellExecutor {
   }
 
   private loadRun(name: string, id: number): Run {
-    const queries = new Map<string, { docids: string[]; scores: number[] }>();
-    for (const l of this.wb.experiments.results(id)) queries.set(l.qid, { docids: l.docs.map((d) => d.docKey), scores: l.docs.map((d) => d.score) });
+    const queries = new Map<string, { docIds: string[]; scores: number[] }>();
+    for (const l of this.wb.experiments.results(id)) queries.set(l.qid, { docIds: l.docs.map((d) => d.docId), scores: l.docs.map((d) => d.score) });
     return { name, unique: true, queries };
   }
 

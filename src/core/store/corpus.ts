@@ -38,7 +38,7 @@ export interface NewChunk {
 }
 
 export interface NewDocument {
-  docKey: string;
+  docId: string;
   path: string | null;
   title: string | null;
   hash: string;
@@ -54,7 +54,7 @@ export const CHUNK_TEXT_SQL = 'substr(d.text, c.start_char + 1, c.end_char - c.s
 
 /** A chunk with its document, as a search hit shows it. */
 export interface ChunkHitRow {
-  docKey: string;
+  docId: string;
   path: string | null;
   title: string | null;
   lang: string;
@@ -81,7 +81,7 @@ export function chunkTexts(db: Db, chunkIds: number[]): string[] {
 
 export interface DocumentRow {
   id: number;
-  docKey: string;
+  docId: string;
   lang: string;
   title: string | null;
   path: string | null;
@@ -96,7 +96,12 @@ export function chunksFtsBuilt(db: Db): boolean {
 }
 
 export class CorpusStore {
-  constructor(readonly db: Db) {}
+  constructor(private readonly db: Db) {}
+
+  /** Whether `chunks_fts` is built (indexing then writes each chunk's FTS5 row too). */
+  ftsBuilt(): boolean {
+    return chunksFtsBuilt(this.db);
+  }
 
   ensureRoot(path: string, kind: 'folder' | 'jsonl', options: object = {}): RootRow {
     this.db
@@ -147,9 +152,9 @@ export class CorpusStore {
       let ftsLost = false;
       const segs = new Map<string, SegmentChunk[]>();
       for (const d of docs) {
-        del.run(rootId, d.docKey);
+        del.run(rootId, d.docId);
         const docId = Number(
-          insDoc.run(rootId, d.docKey, d.path, d.title, d.hash, d.lang, d.mtimeMs, d.size, d.text, now).lastInsertRowid,
+          insDoc.run(rootId, d.docId, d.path, d.title, d.hash, d.lang, d.mtimeMs, d.size, d.text, now).lastInsertRowid,
         );
         d.chunks.forEach((c, ord) => {
           const chunkId = Number(insChunk.run(docId, ord, c.start, c.end, c.srcStart ?? null, c.srcEnd ?? null, c.lang, c.nTerms).lastInsertRowid);
@@ -173,11 +178,11 @@ export class CorpusStore {
     tx.immediate();
   }
 
-  removeDocuments(rootId: number, docKeys: string[]): void {
-    if (docKeys.length === 0) return;
+  removeDocuments(rootId: number, docIds: string[]): void {
+    if (docIds.length === 0) return;
     const del = this.db.prepare('DELETE FROM documents WHERE root_id = ? AND doc_key = ?');
     const tx = this.db.transaction(() => {
-      for (const k of docKeys) del.run(rootId, k);
+      for (const k of docIds) del.run(rootId, k);
       bumpVersion(this.db);
     });
     tx.immediate();
@@ -208,7 +213,7 @@ export class CorpusStore {
   /** The chunk and its document for search hits (one prepared statement for many chunks). */
   chunkHits(chunkIds: number[]): ChunkHitRow[] {
     const stmt = this.db.prepare(
-      `SELECT d.doc_key AS docKey, d.path, d.title, d.lang, ${SRC_START_SQL} AS start, ${SRC_END_SQL} AS end, c.lang AS chunkLang,
+      `SELECT d.doc_key AS docId, d.path, d.title, d.lang, ${SRC_START_SQL} AS start, ${SRC_END_SQL} AS end, c.lang AS chunkLang,
               ${CHUNK_TEXT_SQL} AS text, ${PDF_PAGE_SQL} AS page
        FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?`,
     );
@@ -225,14 +230,14 @@ export class CorpusStore {
   }
 
   /** doc_key and language of documents by row id. */
-  documentKeys(docIds: number[]): { docKey: string; lang: string }[] {
-    const stmt = this.db.prepare('SELECT doc_key AS docKey, lang FROM documents WHERE id = ?');
-    return docIds.map((id) => stmt.get(id) as { docKey: string; lang: string });
+  documentKeys(docIds: number[]): { docId: string; lang: string }[] {
+    const stmt = this.db.prepare('SELECT doc_key AS docId, lang FROM documents WHERE id = ?');
+    return docIds.map((id) => stmt.get(id) as { docId: string; lang: string });
   }
 
   /** The first document with this doc_key, if any. */
-  documentByKey(docKey: string): DocumentRow | undefined {
-    return this.db.prepare('SELECT id, doc_key AS docKey, lang, title, path FROM documents WHERE doc_key = ? ORDER BY id LIMIT 1').get(docKey) as DocumentRow | undefined;
+  documentByKey(docId: string): DocumentRow | undefined {
+    return this.db.prepare('SELECT id, doc_key AS docId, lang, title, path FROM documents WHERE doc_key = ? ORDER BY id LIMIT 1').get(docId) as DocumentRow | undefined;
   }
 
   /** A document's chunks in order, with their text and their offsets in the source file (`srcStart`, `srcEnd`). */
@@ -242,7 +247,7 @@ export class CorpusStore {
       .all(docId) as { start: number; end: number; srcStart: number; srcEnd: number; text: string }[];
   }
 
-  /** docKey → language of every document. */
+  /** docId → language of every document. */
   documentLanguages(): Map<string, string> {
     return new Map((this.db.prepare('SELECT doc_key, lang FROM documents').raw().all() as [string, string][]).map(([k, l]) => [k, l]));
   }

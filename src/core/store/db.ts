@@ -175,3 +175,18 @@ export function bumpVersion(db: Db, key = 'corpus_version'): void {
     `INSERT INTO meta(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`,
   ).run(key);
 }
+
+/** Runs `fn` in one immediate (write-locking) transaction and returns what it returns; a throw rolls it back. */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
+/** True when the database was opened read-only (see openDb's `forReading`). */
+export function isReadOnly(db: Db): boolean {
+  return db.readonly;
+}
+
+/** Closes the database unless it is closed already. */
+export function closeDb(db: Db): void {
+  if (db.open) db.close();
+}

@@ -47,7 +47,7 @@ export interface ExperimentRecord extends ExperimentMeta {
 
 export interface RankedList {
   qid: string;
-  docs: { docKey: string; score: number }[];
+  docs: { docId: string; score: number }[];
 }
 
 export interface SaveOutcome {
@@ -104,7 +104,7 @@ export function rankingHash(lists: RankedList[]): string {
   const h = createHash('sha256');
   for (const l of [...lists].sort((a, b) => (a.qid < b.qid ? -1 : a.qid > b.qid ? 1 : 0))) {
     h.update(l.qid).update('\n');
-    for (const d of l.docs) h.update(d.docKey).update('\t').update(d.score.toFixed(6)).update('\n');
+    for (const d of l.docs) h.update(d.docId).update('\t').update(d.score.toFixed(6)).update('\n');
   }
   return h.digest('hex').slice(0, 16);
 }
@@ -121,7 +121,7 @@ export function summariseTimings(perQuery: Record<string, number>[], wallSeconds
 }
 
 export class ExperimentStore {
-  constructor(readonly db: Db) {}
+  constructor(private readonly db: Db) {}
 
   save(meta: ExperimentMeta, lists: RankedList[]): SaveOutcome {
     const resultsHash = rankingHash(lists);
@@ -156,7 +156,7 @@ export class ExperimentStore {
           ).lastInsertRowid,
       );
       const ins = this.db.prepare('INSERT INTO experiment_results(experiment_id, qid, rank, doc_key, score) VALUES (?, ?, ?, ?, ?)');
-      for (const l of lists) l.docs.forEach((d, i) => ins.run(id, l.qid, i + 1, d.docKey, d.score));
+      for (const l of lists) l.docs.forEach((d, i) => ins.run(id, l.qid, i + 1, d.docId, d.score));
     });
     tx.immediate();
     const same = this.db
@@ -198,9 +198,9 @@ export class ExperimentStore {
       .raw()
       .all(id) as [string, string, number][];
     const out: RankedList[] = [];
-    for (const [qid, docKey, score] of rows) {
+    for (const [qid, docId, score] of rows) {
       if (!out.length || out[out.length - 1].qid !== qid) out.push({ qid, docs: [] });
-      out[out.length - 1].docs.push({ docKey, score });
+      out[out.length - 1].docs.push({ docId, score });
     }
     return out;
   }
@@ -209,8 +209,8 @@ export class ExperimentStore {
   toRun(id: number): Run {
     const rec = this.get(id);
     if (!rec) throw new Error(`no experiment #${id}`);
-    const queries = new Map<string, { docids: string[]; scores: number[] }>();
-    for (const l of this.results(id)) queries.set(l.qid, { docids: l.docs.map((d) => d.docKey), scores: l.docs.map((d) => d.score) });
+    const queries = new Map<string, { docIds: string[]; scores: number[] }>();
+    for (const l of this.results(id)) queries.set(l.qid, { docIds: l.docs.map((d) => d.docId), scores: l.docs.map((d) => d.score) });
     return { name: `#${id} ${rec.name}`, tag: rec.pipelineName.replace(/\s+/g, '_'), queries, unique: true };
   }
 
@@ -237,7 +237,7 @@ export class ExperimentStore {
     return r ? fromRow(r) : undefined;
   }
 
-  /** Distinct (qid, docKey) pairs ranked at `depth` or better in any stored experiment. */
+  /** Distinct (qid, docId) pairs ranked at `depth` or better in any stored experiment. */
   topPairs(depth: number): [string, string][] {
     return this.db.prepare('SELECT DISTINCT qid, doc_key FROM experiment_results WHERE rank <= ?').raw().all(depth) as [string, string][];
   }
@@ -262,14 +262,14 @@ export class ExperimentStore {
  * characters or `%` are percent-encoded (../eval/trecid.ts), so the line always has 6 fields and
  * `clir import run` reads back exactly the ids written.
  */
-export function trecRunLine(qid: string, docKey: string, rank: number, score: number, tag: string): string {
-  return `${encodeTrecId(qid)} Q0 ${encodeTrecId(docKey)} ${rank} ${score.toFixed(6)} ${tag}`;
+export function trecRunLine(qid: string, docId: string, rank: number, score: number, tag: string): string {
+  return `${encodeTrecId(qid)} Q0 ${encodeTrecId(docId)} ${rank} ${score.toFixed(6)} ${tag}`;
 }
 
 /** TREC run file text for ranked lists (ranks from 1; whitespace in the tag becomes `_`). */
 export function trecRunText(lists: RankedList[], tag: string): string {
   const t = tag.replace(/\s+/g, '_').replace(/[\x00-\x1f\x7f]/g, '_') || 'clir';
   const lines: string[] = [];
-  for (const l of lists) l.docs.forEach((d, i) => lines.push(trecRunLine(l.qid, d.docKey, i + 1, d.score, t)));
+  for (const l of lists) l.docs.forEach((d, i) => lines.push(trecRunLine(l.qid, d.docId, i + 1, d.score, t)));
   return lines.join('\n') + (lines.length ? '\n' : '');
 }

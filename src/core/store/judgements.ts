@@ -10,7 +10,7 @@ export interface Judgement {
   id: number;
   assessor: string;
   qid: string;
-  docKey: string;
+  docId: string;
   grade: number;
   note: string | null;
   poolId: number | null;
@@ -28,7 +28,7 @@ export interface PoolInfo {
 }
 
 export class JudgementStore {
-  constructor(readonly db: Db) {}
+  constructor(private readonly db: Db) {}
 
   /** Replaces stored topics with the same ids (others kept). */
   importTopics(topics: Topic[], source: string, detect: (text: string) => string): number {
@@ -82,27 +82,27 @@ export class JudgementStore {
     if (opts.includeImported !== false) {
       for (const [q, d, r] of this.db.prepare('SELECT qid, doc_key, rel FROM qrels').raw().all() as [string, string, number][]) put(q, d, r);
     }
-    for (const j of this.current(opts.assessor)) put(j.qid, j.docKey, j.grade);
+    for (const j of this.current(opts.assessor)) put(j.qid, j.docId, j.grade);
     return out;
   }
 
-  judge(j: { assessor: string; qid: string; docKey: string; grade: number; note?: string | null; poolId?: number | null }): Judgement {
+  judge(j: { assessor: string; qid: string; docId: string; grade: number; note?: string | null; poolId?: number | null }): Judgement {
     if (!Number.isInteger(j.grade) || j.grade < 0 || j.grade > 3) throw new Error(`grade must be 0, 1, 2 or 3, not ${j.grade}`);
     const createdAt = new Date().toISOString();
     const id = Number(
       this.db
         .prepare('INSERT INTO judgements(assessor, qid, doc_key, grade, note, pool_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(j.assessor, j.qid, j.docKey, j.grade, j.note ?? null, j.poolId ?? null, createdAt).lastInsertRowid,
+        .run(j.assessor, j.qid, j.docId, j.grade, j.note ?? null, j.poolId ?? null, createdAt).lastInsertRowid,
     );
-    return { id, assessor: j.assessor, qid: j.qid, docKey: j.docKey, grade: j.grade, note: j.note ?? null, poolId: j.poolId ?? null, createdAt };
+    return { id, assessor: j.assessor, qid: j.qid, docId: j.docId, grade: j.grade, note: j.note ?? null, poolId: j.poolId ?? null, createdAt };
   }
 
   /** Removes every judgement an assessor made for a pair (the panel's "unjudge"); returns how many. */
-  clearPair(assessor: string, qid: string, docKey: string): number {
-    return this.db.prepare('DELETE FROM judgements WHERE assessor = ? AND qid = ? AND doc_key = ?').run(assessor, qid, docKey).changes;
+  clearPair(assessor: string, qid: string, docId: string): number {
+    return this.db.prepare('DELETE FROM judgements WHERE assessor = ? AND qid = ? AND doc_key = ?').run(assessor, qid, docId).changes;
   }
 
-  /** Imported qrels only, as [qid, docKey, rel] rows ordered by qid and document. */
+  /** Imported qrels only, as [qid, docId, rel] rows ordered by qid and document. */
   importedQrels(): [string, string, number][] {
     return this.db.prepare('SELECT qid, doc_key, rel FROM qrels ORDER BY qid, doc_key').raw().all() as [string, string, number][];
   }
@@ -148,7 +148,7 @@ export class JudgementStore {
       id: r.id,
       assessor: r.assessor,
       qid: r.qid,
-      docKey: r.doc_key,
+      docId: r.doc_key,
       grade: r.grade,
       note: r.note,
       poolId: r.pool_id,
@@ -164,18 +164,18 @@ export class JudgementStore {
    * Depth-k pool: the union of the top `depth` documents per query over the given rankings, in a
    * stable order (query id, then first appearance). Returns the new pool's id.
    */
-  createPool(name: string, depth: number, sources: string[], rankings: { qid: string; docKeys: string[] }[][]): number {
-    const items: { qid: string; docKey: string }[] = [];
+  createPool(name: string, depth: number, sources: string[], rankings: { qid: string; docIds: string[] }[][]): number {
+    const items: { qid: string; docId: string }[] = [];
     const seen = new Set<string>();
     const qids = [...new Set(rankings.flatMap((r) => r.map((l) => l.qid)))].sort();
     for (const qid of qids) {
       for (const ranking of rankings) {
         const list = ranking.find((l) => l.qid === qid);
-        for (const d of list?.docKeys.slice(0, depth) ?? []) {
+        for (const d of list?.docIds.slice(0, depth) ?? []) {
           const key = `${qid}\u0000${d}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          items.push({ qid, docKey: d });
+          items.push({ qid, docId: d });
         }
       }
     }
@@ -187,7 +187,7 @@ export class JudgementStore {
           .run(name, new Date().toISOString(), depth, JSON.stringify(sources)).lastInsertRowid,
       );
       const ins = this.db.prepare('INSERT INTO pool_items(pool_id, ord, qid, doc_key) VALUES (?, ?, ?, ?)');
-      items.forEach((it, i) => ins.run(id, i, it.qid, it.docKey));
+      items.forEach((it, i) => ins.run(id, i, it.qid, it.docId));
     });
     tx.immediate();
     return id;
@@ -208,12 +208,12 @@ export class JudgementStore {
     }));
   }
 
-  poolItems(poolId: number): { ord: number; qid: string; docKey: string }[] {
+  poolItems(poolId: number): { ord: number; qid: string; docId: string }[] {
     return (this.db.prepare('SELECT ord, qid, doc_key FROM pool_items WHERE pool_id = ? ORDER BY ord').all(poolId) as {
       ord: number;
       qid: string;
       doc_key: string;
-    }[]).map((r) => ({ ord: r.ord, qid: r.qid, docKey: r.doc_key }));
+    }[]).map((r) => ({ ord: r.ord, qid: r.qid, docId: r.doc_key }));
   }
 
   setPoolPosition(poolId: number, position: number): void {

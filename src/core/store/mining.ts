@@ -27,19 +27,19 @@ export function miningRunRows(db: Db): MiningRunRow[] {
 export function miningDocumentLookups(db: Db): {
   /** doc_key and language of a document id. */
   info(docId: number): { doc_key: string; lang: string };
-  /** The first document with `docKey`: id, language and its first 4000 characters. */
-  byKey(docKey: string): { id: number; lang: string; text: string } | undefined;
+  /** The first document with `docId`: id, language and its first 4000 characters. */
+  byKey(docId: string): { id: number; lang: string; text: string } | undefined;
 } {
   const docInfo = db.prepare('SELECT doc_key, lang FROM documents WHERE id = ?');
   const docByKey = db.prepare('SELECT id, lang, substr(text, 1, 4000) AS text FROM documents WHERE doc_key = ? ORDER BY id LIMIT 1');
   return {
     info: (docId) => docInfo.get(docId) as { doc_key: string; lang: string },
-    byKey: (docKey) => docByKey.get(docKey) as { id: number; lang: string; text: string } | undefined,
+    byKey: (docId) => docByKey.get(docId) as { id: number; lang: string; text: string } | undefined,
   };
 }
 
-/** A predicate: is `docKey` a document of the index? (statement prepared once) */
-export function documentKeyExists(db: Db): (docKey: string) => boolean {
+/** A predicate: is `docId` a document of the index? (statement prepared once) */
+export function documentKeyExists(db: Db): (docId: string) => boolean {
   const isDoc = db.prepare('SELECT 1 FROM documents WHERE doc_key = ? LIMIT 1');
-  return (docKey) => !!isDoc.get(docKey);
+  return (docId) => !!isDoc.get(docId);
 }

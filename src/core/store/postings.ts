@@ -315,3 +315,8 @@ export function countUnanalysed(db: Db, analyzer: string): number {
       .get(analyzer) as { n: number }
   ).n;
 }
+
+/** Bytes of BM25 postings stored (unpacked postings plus packed segments); for benchmarks. */
+export function storedPostingsBytes(db: Db): number {
+  return (db.prepare('SELECT (SELECT COALESCE(SUM(length(postings)), 0) FROM bm25_postings) + (SELECT COALESCE(SUM(length(data)), 0) FROM bm25_packed) AS n').get() as { n: number }).n;
+}

@@ -32,7 +32,7 @@ export interface VectorMatrix {
 export class VectorStore {
   private cache = new Map<number, VectorMatrix>();
 
-  constructor(readonly db: Db) {}
+  constructor(private readonly db: Db) {}
 
   /** Finds or creates the row for a loaded model (same source + revision + dtype + pooling + prefix → same row). */
   ensureModel(r: ModelRecord): number {

@@ -5,7 +5,7 @@
  * returned with `cached: true` and the originally recorded latency.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../store/db';
+import { isReadOnly, type Db } from '../store/db';
 import { translationCacheStatements, translationCacheSummary } from '../store/translations';
 import type { QueryTranslator, TranslateOptions, TranslationOutput } from './types';
 
@@ -21,7 +21,7 @@ export interface CachedTranslation {
 
 export class TranslationCache {
   private readonly stmts;
-  constructor(readonly db: Db) {
+  constructor(private readonly db: Db) {
     this.stmts = translationCacheStatements(db);
   }
 
@@ -30,7 +30,7 @@ export class TranslationCache {
   }
 
   put(translator: string, src: string, tgt: string, text: string, translated: string, latencyMs: number): void {
-    if (this.db.readonly) return; // a read-only command (search) translates without caching
+    if (isReadOnly(this.db)) return; // a read-only command (search) translates without caching
     this.stmts.put(translator, src, tgt, textHash(text), text, translated, latencyMs, new Date().toISOString());
   }
 

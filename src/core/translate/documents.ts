@@ -14,7 +14,7 @@
  * The work is cancellable (AbortSignal, checked between batches; finished documents stay stored,
  * the next run resumes) and reports progress per document.
  */
-import { bumpVersion, Db } from '../store/db';
+import { bumpVersion, Db, writeTransaction } from '../store/db';
 import { documentTranslationStatements, TranslatableChunk, translatableDocuments } from '../store/translations';
 export { documentTranslation, translationStatus } from '../store/translations';
 import { terms } from '../text/terms';
@@ -23,7 +23,7 @@ import type { QueryTranslator } from './types';
 
 export interface TranslateDocumentsOptions {
   signal?: AbortSignal;
-  onProgress?: (p: { done: number; total: number; docKey: string }) => void;
+  onProgress?: (p: { done: number; total: number; docId: string }) => void;
   /** Only documents in these languages (default: every language but the target). */
   languages?: string[];
   /** Chunks per translator call (default 16). */
@@ -54,20 +54,14 @@ export interface TranslateDocumentsReport {
   cancelled: boolean;
 }
 
-/** What `translateDocuments` needs from a Workbench (kept minimal so tests can pass a bare db). */
-export interface HasDb {
-  db: Db;
-}
-
 type ChunkRow = TranslatableChunk;
 
 export async function translateDocuments(
-  wb: HasDb,
+  db: Db,
   translator: QueryTranslator,
   targetLang: string,
   opts: TranslateDocumentsOptions = {},
 ): Promise<TranslateDocumentsReport> {
-  const db = wb.db;
   const tr = translator instanceof CachedTranslator ? translator : new CachedTranslator(db, translator);
   const report: TranslateDocumentsReport = {
     translator: tr.id,
@@ -143,7 +137,7 @@ export async function translateDocuments(
       throw e;
     }
     const anyNew = [...results.values()].some((r) => !r.stored);
-    const tx = db.transaction(() => {
+    writeTransaction(db, () => {
       for (const c of chunks) {
         const r = results.get(c.id)!;
         if (r.stored) continue;
@@ -157,12 +151,11 @@ export async function translateDocuments(
       }
       if (anyNew) bumpVersion(db, 'translation_version');
     });
-    tx.immediate();
     for (const c of chunks) {
       const r = results.get(c.id)!;
       if (r.translated) report.recordedLatencyMs += r.latency;
     }
-    opts.onProgress?.({ done: i + 1, total: selected.length, docKey: doc.doc_key });
+    opts.onProgress?.({ done: i + 1, total: selected.length, docId: doc.doc_key });
   }
   report.translatorMs = tr.counters.translatorMs - callsBefore.translatorMs;
   return report;

@@ -64,7 +64,7 @@ export function latestJudgements(js: readonly JudgementRecord[]): Map<string, Ma
   for (const j of js) {
     let m = byAssessor.get(j.assessor);
     if (!m) byAssessor.set(j.assessor, (m = new Map()));
-    const key = `${j.qid}\u0000${j.docid}`;
+    const key = `${j.qid}\u0000${j.docId}`;
     const prev = m.get(key);
     if (!prev || prev.at <= j.at) m.set(key, j);
   }

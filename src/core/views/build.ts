@@ -6,7 +6,7 @@
 import { compareRuns, queryDeltas, SignificanceTest } from '../eval/compare';
 import { evaluateByLanguagePair, languageBias, UNKNOWN_LANG } from '../eval/crosslingual';
 import { evaluate } from '../eval/evaluate';
-import { rankedDocids } from '../eval/ranking';
+import { rankedDocIds } from '../eval/ranking';
 import type { Correction } from '../eval/stats';
 import type { Qrels, Run, Topic } from '../eval/types';
 import type { DocumentInfo, JudgementRecord } from './dataSource';
@@ -152,8 +152,8 @@ export function buildRunDiffView(input: RunDiffInput): RunDiffView {
     const score = new Map<string, number>();
     const rank = new Map<string, number>();
     if (!rq) return { docs: [], score, rank };
-    for (let i = 0; i < rq.docids.length; i++) if (!score.has(rq.docids[i]) || score.get(rq.docids[i])! < rq.scores[i]) score.set(rq.docids[i], rq.scores[i]);
-    const docs = rankedDocids(rq.docids, rq.scores);
+    for (let i = 0; i < rq.docIds.length; i++) if (!score.has(rq.docIds[i]) || score.get(rq.docIds[i])! < rq.scores[i]) score.set(rq.docIds[i], rq.scores[i]);
+    const docs = rankedDocIds(rq.docIds, rq.scores);
     docs.forEach((d, i) => rank.set(d, i + 1));
     return { docs, score, rank };
   };
@@ -161,19 +161,19 @@ export function buildRunDiffView(input: RunDiffInput): RunDiffView {
   const B = ranked(runB);
   const judged = input.qrels.get(qid);
   const query = input.topic?.text ?? '';
-  const entry = (docid: string, rank: number, score: number | undefined, other: Map<string, number>, side: 'a' | 'b'): DiffEntry => {
-    const otherRank = other.get(docid) ?? null;
+  const entry = (docId: string, rank: number, score: number | undefined, other: Map<string, number>, side: 'a' | 'b'): DiffEntry => {
+    const otherRank = other.get(docId) ?? null;
     const inOtherTop = otherRank !== null && otherRank <= k;
     let movement: DiffEntry['movement'];
     if (!inOtherTop) movement = side === 'a' ? 'left' : 'entered';
     else if (otherRank === rank) movement = 'same';
     else if (side === 'b') movement = otherRank! > rank ? 'up' : 'down';
     else movement = otherRank! < rank ? 'up' : 'down';
-    const info = input.docs.get(docid);
+    const info = input.docs.get(docId);
     const ex = excerpt(info?.text ?? '', query, input.snippetChars ?? 320);
-    const rel = judged?.get(docid);
+    const rel = judged?.get(docId);
     return {
-      docid,
+      docId,
       rank,
       score: v(score),
       rel: rel === undefined ? null : Math.max(-10, Math.min(10, Math.round(rel))),
@@ -188,7 +188,7 @@ export function buildRunDiffView(input: RunDiffInput): RunDiffView {
   const a = A.docs.slice(0, k).map((d, i) => entry(d, i + 1, A.score.get(d), B.rank, 'a'));
   const b = B.docs.slice(0, k).map((d, i) => entry(d, i + 1, B.score.get(d), A.rank, 'b'));
   const all = new Map<string, DiffEntry>();
-  for (const e of [...a, ...b]) all.set(e.docid, e);
+  for (const e of [...a, ...b]) all.set(e.docId, e);
   const measures = input.measures ?? ['ndcg_cut_10', 'P_10', 'recip_rank', 'map'];
   const metrics = measures.map((m) => {
     const one = (run: Run): number | null => {
@@ -221,7 +221,7 @@ export interface PoolInput {
   poolId: string;
   assessor: string;
   description: string;
-  entries: readonly { qid: string; docid: string }[];
+  entries: readonly { qid: string; docId: string }[];
   topics: readonly Topic[];
   docs: ReadonlyMap<string, DocumentInfo>;
   judgements: readonly JudgementRecord[];
@@ -239,20 +239,20 @@ export function buildPoolView(input: PoolInput): PoolView {
   const others = new Map<string, Set<string>>();
   for (const j of input.judgements) {
     if (j.assessor === input.assessor) continue;
-    const key = `${j.qid}\u0000${j.docid}`;
+    const key = `${j.qid}\u0000${j.docId}`;
     let s = others.get(key);
     if (!s) others.set(key, (s = new Set()));
     s.add(j.assessor);
   }
-  const items: PoolItem[] = input.entries.map(({ qid, docid }) => {
-    const info = input.docs.get(docid);
-    const key = `${qid}\u0000${docid}`;
+  const items: PoolItem[] = input.entries.map(({ qid, docId }) => {
+    const info = input.docs.get(docId);
+    const key = `${qid}\u0000${docId}`;
     const j = mine.get(key);
-    const g = judged.get(qid)?.get(docid);
+    const g = judged.get(qid)?.get(docId);
     const ex = excerpt(info?.text ?? '', topic.get(qid)?.text ?? '', input.contextChars ?? 1200);
     const item: PoolItem = {
       qid,
-      docid,
+      docId,
       lang: info?.lang ?? UNKNOWN_LANG,
       text: ex.text,
       highlights: ex.highlights.slice(0, 2000),

@@ -17,7 +17,7 @@ export interface StoredRunInfo {
 }
 
 export interface DocumentInfo {
-  docid: string;
+  docId: string;
   lang: string;
   title?: string;
   /** Absolute path of the source file, when the document came from a file. */
@@ -32,7 +32,7 @@ export interface DocumentInfo {
 export interface JudgementRecord {
   assessor: string;
   qid: string;
-  docid: string;
+  docId: string;
   /** 0..3 */
   grade: number;
   note?: string;
@@ -41,7 +41,7 @@ export interface JudgementRecord {
 }
 
 export interface SearchHitRef {
-  docid: string;
+  docId: string;
   score: number;
 }
 
@@ -53,14 +53,14 @@ export interface WorkbenchDataSource {
   /** Imported relevance judgements (qrels files). */
   qrels(): Promise<Qrels>;
   /** Language (and text) of documents; missing ids are left out of the map. */
-  documents(docids: readonly string[], query?: string): Promise<Map<string, DocumentInfo>>;
+  documents(docIds: readonly string[], query?: string): Promise<Map<string, DocumentInfo>>;
   /** Language of every indexed document (for the language heatmap and bias). */
   documentLanguages(): Promise<Map<string, string>>;
   judgements(filter?: { assessor?: string; qids?: readonly string[] }): Promise<JudgementRecord[]>;
   /** Persists one judgement (replacing the assessor's earlier one for the same pair). */
   saveJudgement(j: JudgementRecord): Promise<void>;
   /** Removes the assessor's judgement of a pair (undo of a first judgement). */
-  deleteJudgement(assessor: string, qid: string, docid: string): Promise<void>;
+  deleteJudgement(assessor: string, qid: string, docId: string): Promise<void>;
   /** Live search for a judging pool (optional). */
   search?(query: string, k: number): Promise<SearchHitRef[]>;
 }

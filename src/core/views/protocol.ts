@@ -89,7 +89,7 @@ export const comparisonViewSchema = obj({
 export const movementSchema = oneOf('up', 'down', 'same', 'entered', 'left', 'only');
 
 export const diffEntrySchema = obj({
-  docid: id,
+  docId: id,
   rank: num({ int: true, min: 1 }),
   score: value,
   rel: nullable(num({ int: true, min: -10, max: 10 })),
@@ -116,7 +116,7 @@ export const runDiffViewSchema = obj({
 
 export const poolItemSchema = obj({
   qid: id,
-  docid: id,
+  docId: id,
   lang,
   title: opt(name),
   path: opt(str({ max: 4096 })),
@@ -193,12 +193,12 @@ export const toHostMembers = {
     correction: oneOf('none', 'bonferroni', 'holm'),
   }),
   requestRunDiff: obj({ type: lit('requestRunDiff'), qid: id, runA: id, runB: id, k: num({ int: true, min: 1, max: 1000 }) }),
-  requestPool: obj({ type: lit('requestPool'), source: poolSource, focusDocid: opt(id) }),
-  judge: obj({ type: lit('judge'), poolId: id, qid: id, docid: id, grade, note: opt(str({ max: 2000 })) }),
-  unjudge: obj({ type: lit('unjudge'), poolId: id, qid: id, docid: id }),
+  requestPool: obj({ type: lit('requestPool'), source: poolSource, focusDocId: opt(id) }),
+  judge: obj({ type: lit('judge'), poolId: id, qid: id, docId: id, grade, note: opt(str({ max: 2000 })) }),
+  unjudge: obj({ type: lit('unjudge'), poolId: id, qid: id, docId: id }),
   openDocument: obj({
     type: lit('openDocument'),
-    docid: id,
+    docId: id,
     start: opt(num({ int: true, min: 0 })),
     end: opt(num({ int: true, min: 0 })),
   }),
@@ -240,7 +240,7 @@ export const toWebviewMembers = {
   runDiff: obj({ type: lit('runDiff'), view: runDiffViewSchema }),
   /** `source`: what the pool was built from, so the webview can rebuild it after a reload. */
   pool: obj({ type: lit('pool'), view: poolViewSchema, source: opt(poolSource), focusIndex: opt(count) }),
-  judgementSaved: obj({ type: lit('judgementSaved'), qid: id, docid: id, grade: nullable(grade), note: opt(str({ max: 2000 })), at: name }),
+  judgementSaved: obj({ type: lit('judgementSaved'), qid: id, docId: id, grade: nullable(grade), note: opt(str({ max: 2000 })), at: name }),
   agreement: obj({ type: lit('agreement'), view: agreementViewSchema }),
   exportResult: obj({ type: lit('exportResult'), ok: bool, message: text }),
   busy: obj({ type: lit('busy'), what: name }),

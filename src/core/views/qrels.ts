@@ -1,5 +1,5 @@
 /** Judgements -> qrels: merging with imported qrels, TREC qrels export, depth-k pooling. */
-import { rankedDocids, sortQids } from '../eval/ranking';
+import { rankedDocIds, sortQids } from '../eval/ranking';
 import type { Qrels, Run } from '../eval/types';
 import { latestJudgements } from './agreement';
 import type { JudgementRecord } from './dataSource';
@@ -22,7 +22,7 @@ export function judgementsToQrels(js: readonly JudgementRecord[], assessor?: str
   for (const j of latest.values()) {
     let m = q.get(j.qid);
     if (!m) q.set(j.qid, (m = new Map()));
-    m.set(j.docid, j.grade);
+    m.set(j.docId, j.grade);
   }
   return q;
 }
@@ -53,9 +53,9 @@ export function judgedQrels(imported: Qrels, js: readonly JudgementRecord[], ass
 }
 
 /** How many of these pairs are judged (see `judgedQrels`). */
-export function countJudged(pairs: Iterable<{ qid: string; docid: string }>, judged: Qrels): number {
+export function countJudged(pairs: Iterable<{ qid: string; docId: string }>, judged: Qrels): number {
   let n = 0;
-  for (const p of pairs) if (judged.get(p.qid)?.has(p.docid)) n++;
+  for (const p of pairs) if (judged.get(p.qid)?.has(p.docId)) n++;
   return n;
 }
 
@@ -82,7 +82,7 @@ export function qrelsToTrec(q: Qrels): string {
 
 export interface PoolEntry {
   qid: string;
-  docid: string;
+  docId: string;
   /** Best rank of the document over the pooled runs (1-based). */
   bestRank: number;
 }
@@ -99,7 +99,7 @@ export function depthPool(runs: readonly Run[], depth: number, qids?: readonly s
       if (wanted && !wanted.has(qid)) continue;
       let m = perQuery.get(qid);
       if (!m) perQuery.set(qid, (m = new Map()));
-      rankedDocids(rq.docids, rq.scores)
+      rankedDocIds(rq.docIds, rq.scores)
         .slice(0, depth)
         .forEach((d, i) => m!.set(d, Math.min(m!.get(d) ?? Infinity, i + 1)));
     }
@@ -109,7 +109,7 @@ export function depthPool(runs: readonly Run[], depth: number, qids?: readonly s
     const m = perQuery.get(qid)!;
     Array.from(m)
       .sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
-      .forEach(([docid, bestRank]) => out.push({ qid, docid, bestRank }));
+      .forEach(([docId, bestRank]) => out.push({ qid, docId, bestRank }));
   }
   return out;
 }

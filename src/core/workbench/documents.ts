@@ -12,11 +12,11 @@ export class DocumentService {
   constructor(private readonly wb: Workbench) {}
 
   /** Document info for the panel: language, title, path and the chunk that best matches `query`. */
-  info(docids: string[], query?: string): DocumentInfoDto[] {
+  info(docIds: string[], query?: string): DocumentInfoDto[] {
     const out: DocumentInfoDto[] = [];
     const qw = query ? new Set(words(query)) : undefined;
-    for (const docid of new Set(docids)) {
-      const d = this.wb.corpus.documentByKey(docid);
+    for (const docId of new Set(docIds)) {
+      const d = this.wb.corpus.documentByKey(docId);
       if (!d) continue;
       const chunks = this.wb.corpus.documentChunks(d.id);
       let best = chunks[0];
@@ -32,7 +32,7 @@ export class DocumentService {
       }
       const text = best ? best.text.slice(0, SNIPPET_CHARS) : '';
       out.push({
-        docid: d.docKey,
+        docId: d.docId,
         lang: d.lang,
         ...(d.title ? { title: d.title } : {}),
         ...(d.path ? { path: d.path } : {}),
@@ -44,7 +44,7 @@ export class DocumentService {
     return out;
   }
 
-  /** docKey → language of every indexed document (for per-language evaluation). */
+  /** docId → language of every indexed document (for per-language evaluation). */
   languages(): Map<string, string> {
     return this.wb.corpus.documentLanguages();
   }

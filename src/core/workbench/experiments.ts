@@ -160,6 +160,6 @@ export class ExperimentService {
 
   loadRun(id: number): SerializedRun {
     const run = this.wb.experiments.toRun(id);
-    return { name: run.name, tag: run.tag, queries: [...run.queries].map(([qid, q]) => [qid, q.docids, q.scores]) };
+    return { name: run.name, tag: run.tag, queries: [...run.queries].map(([qid, q]) => [qid, q.docIds, q.scores]) };
   }
 }

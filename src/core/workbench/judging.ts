@@ -25,7 +25,7 @@ export class JudgingService {
    * imported qrels plus the assessor's judgements (anyone's without an assessor).
    */
   judged(assessor?: string): Qrels {
-    const js: JudgementRecord[] = this.wb.judgements.current(assessor).map((j) => ({ assessor: j.assessor, qid: j.qid, docid: j.docKey, grade: j.grade, at: j.createdAt }));
+    const js: JudgementRecord[] = this.wb.judgements.current(assessor).map((j) => ({ assessor: j.assessor, qid: j.qid, docId: j.docId, grade: j.grade, at: j.createdAt }));
     return judgedQrels(qrelsFromRows(this.wb.judgements.importedQrels()), js, assessor);
   }
 
@@ -63,8 +63,8 @@ export class JudgingService {
   }
 
   /** Removes every judgement an assessor made for a pair (the panel's "unjudge"). */
-  clear(assessor: string, qid: string, docKey: string): { removed: number } {
-    const removed = this.wb.judgements.clearPair(assessor, qid, docKey);
+  clear(assessor: string, qid: string, docId: string): { removed: number } {
+    const removed = this.wb.judgements.clearPair(assessor, qid, docId);
     this.changed();
     return { removed };
   }
@@ -84,7 +84,7 @@ export class JudgingService {
     const recs = p.experimentIds.map((id) => this.experiments().record(id));
     const wanted = p.qids ? new Set(p.qids) : undefined;
     const rankings = recs.map((r) =>
-      this.wb.experiments.results(r.id).filter((l) => !wanted || wanted.has(l.qid)).map((l) => ({ qid: l.qid, docKeys: l.docs.map((d) => d.docKey) })),
+      this.wb.experiments.results(r.id).filter((l) => !wanted || wanted.has(l.qid)).map((l) => ({ qid: l.qid, docIds: l.docs.map((d) => d.docId) })),
     );
     const name = p.name ?? `Depth-${p.depth} pool of ${recs.map((r) => `#${r.id} ${r.name}`).join(' + ')}`;
     const id = this.wb.judgements.createPool(name, p.depth, recs.map((r) => `#${r.id}`), rankings);
@@ -96,13 +96,13 @@ export class JudgingService {
     const q = this.judged(assessor);
     return this.wb.judgements
       .pools()
-      .map((p) => ({ ...p, judged: countJudged(this.wb.judgements.poolItems(p.id).map((it) => ({ qid: it.qid, docid: it.docKey })), q) }))
+      .map((p) => ({ ...p, judged: countJudged(this.wb.judgements.poolItems(p.id).map((it) => ({ qid: it.qid, docId: it.docId })), q) }))
       .reverse();
   }
 
   poolItems(poolId: number, assessor?: string): PoolItem[] {
     const q = this.judged(assessor);
-    return this.wb.judgements.poolItems(poolId).map((it) => ({ ...it, grade: q.get(it.qid)?.get(it.docKey) ?? null }));
+    return this.wb.judgements.poolItems(poolId).map((it) => ({ ...it, grade: q.get(it.qid)?.get(it.docId) ?? null }));
   }
 
   setPoolPosition(poolId: number, position: number): void {

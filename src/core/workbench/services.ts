@@ -6,6 +6,7 @@ import { JudgingService } from './judging';
 import { LeverService } from './levers';
 import { NotebookService } from './notebook';
 import { TranslationService } from './translation';
+import type { Db } from '../store/db';
 import type { Workbench } from './workbench';
 
 export interface WorkbenchServices {
@@ -18,7 +19,8 @@ export interface WorkbenchServices {
   readonly levers: LeverService;
 }
 
-export function createServices(wb: Workbench): WorkbenchServices {
+/** `db` is the workbench's open store handle, given only to the services that call store functions with it. */
+export function createServices(wb: Workbench, db: Db): WorkbenchServices {
   const imports: ImportService = new ImportService(wb, () => experiments);
   const experiments: ExperimentService = new ExperimentService(wb, (topics, source) => imports.storeTopics(topics, source));
   return {
@@ -27,7 +29,7 @@ export function createServices(wb: Workbench): WorkbenchServices {
     judging: new JudgingService(wb, () => experiments),
     documents: new DocumentService(wb),
     notebook: new NotebookService(wb),
-    translation: new TranslationService(wb),
-    levers: new LeverService(wb),
+    translation: new TranslationService(db),
+    levers: new LeverService(wb, db),
   };
 }

@@ -6,44 +6,44 @@ import { DictionaryRef, getDictionaryRef, importDictionary, listDictionaries, re
 import { QueryTranslation, translatedQueryBm25, TranslatorProvider } from '../translate/stages';
 import type { QueryTranslator } from '../translate/types';
 import type { DocScore } from '../search/aggregate';
-import type { Workbench } from './workbench';
+import type { Db } from '../store/db';
 
 export class TranslationService {
-  constructor(private readonly wb: Workbench) {}
+  constructor(private readonly db: Db) {}
 
   /** A translator provider of its own (own options, own disposal) over this index's cache and dictionaries. */
   provider(opts: ConstructorParameters<typeof TranslatorProvider>[1] = {}): TranslatorProvider {
-    return new TranslatorProvider(this.wb.db, opts);
+    return new TranslatorProvider(this.db, opts);
   }
 
   /** Structured BM25 over the original chunks with a translated query. */
   queryBm25(qt: QueryTranslation, depth: number): DocScore[] {
-    return translatedQueryBm25(this.wb.db, qt, depth);
+    return translatedQueryBm25(this.db, qt, depth);
   }
 
   /** Translates the indexed documents into `targetLang` and indexes the translations. */
   translateDocuments(translator: QueryTranslator, targetLang: string, opts: TranslateDocumentsOptions = {}): Promise<TranslateDocumentsReport> {
-    return translateDocuments(this.wb, translator, targetLang, opts);
+    return translateDocuments(this.db, translator, targetLang, opts);
   }
 
   /** Document translations and translation-cache entries per translator. */
   status(): { documents: ReturnType<typeof translationStatus>; cache: ReturnType<TranslationCache['summary']> } {
-    return { documents: translationStatus(this.wb.db), cache: new TranslationCache(this.wb.db).summary() };
+    return { documents: translationStatus(this.db), cache: new TranslationCache(this.db).summary() };
   }
 
   dictionaries(): DictionaryRef[] {
-    return listDictionaries(this.wb.db);
+    return listDictionaries(this.db);
   }
 
   dictionary(name: string): DictionaryRef | undefined {
-    return getDictionaryRef(this.wb.db, name);
+    return getDictionaryRef(this.db, name);
   }
 
   importDictionary(file: string, opts: LoadDictionaryOptions & { name: string }): { ref: DictionaryRef; dictionary: BilingualDictionary } {
-    return importDictionary(this.wb.db, file, opts);
+    return importDictionary(this.db, file, opts);
   }
 
   removeDictionary(name: string): boolean {
-    return removeDictionary(this.wb.db, name);
+    return removeDictionary(this.db, name);
   }
 }

@@ -74,7 +74,7 @@ export type JudgementDto = Judgement;
 export interface JudgeParams {
   assessor: string;
   qid: string;
-  docKey: string;
+  docId: string;
   grade: number;
   note?: string | null;
   poolId?: number | null;
@@ -95,7 +95,7 @@ export interface PoolSummary extends PoolInfo {
 export interface PoolItem {
   ord: number;
   qid: string;
-  docKey: string;
+  docId: string;
   grade: number | null;
 }
 

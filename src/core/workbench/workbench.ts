@@ -16,7 +16,7 @@ import { parsePipeline, pipelineModels, PipelineConfig } from '../pipeline/spec'
 import { makeSnippet } from '../search/snippet';
 import { CorpusStore } from '../store/corpus';
 import { createServices, WorkbenchServices } from './services';
-import { Db, getMeta, openDb, setMeta } from '../store/db';
+import { closeDb, Db, getMeta, openDb, setMeta } from '../store/db';
 import { VectorStore } from '../store/vectors';
 import { ExperimentStore, SaveOutcome, summariseTimings } from '../store/experiments';
 import { JudgementStore } from '../store/judgements';
@@ -94,13 +94,13 @@ export interface BatchQuery {
 
 export interface BatchResult {
   qid: string;
-  docs: { docKey: string; score: number; lang: string }[];
+  docs: { docId: string; score: number; lang: string }[];
   timingsMs: Record<string, number>;
 }
 
 export class Workbench implements WorkbenchApi {
-  /** The open database: for the store classes and tests; use-case code goes through the stores. */
-  readonly db: Db;
+  /** The open database: handed to the store classes and, privately, to the services; never exposed. */
+  readonly #db: Db;
   readonly corpus: CorpusStore;
   readonly vectors: VectorStore;
   readonly bm25: Bm25Index;
@@ -114,17 +114,17 @@ export class Workbench implements WorkbenchApi {
   private readonly dictionaryVersions = new Map<string, string>();
 
   constructor(readonly dbPath: string, private readonly opts: WorkbenchOptions = {}) {
-    this.db = openDb(dbPath, { forReading: !!opts.forReading });
-    this.corpus = new CorpusStore(this.db);
-    this.vectors = new VectorStore(this.db);
-    this.bm25 = new Bm25Index(this.db);
-    this.experiments = new ExperimentStore(this.db);
-    this.judgements = new JudgementStore(this.db);
+    this.#db = openDb(dbPath, { forReading: !!opts.forReading });
+    this.corpus = new CorpusStore(this.#db);
+    this.vectors = new VectorStore(this.#db);
+    this.bm25 = new Bm25Index(this.#db);
+    this.experiments = new ExperimentStore(this.#db);
+    this.judgements = new JudgementStore(this.#db);
   }
 
   /** The use cases over this workbench (created on first use). */
   get services(): WorkbenchServices {
-    return (this.services_ ??= createServices(this));
+    return (this.services_ ??= createServices(this, this.#db));
   }
 
   /** The device later model loads use (a per-call `device` option overrides it for that call only). */
@@ -176,7 +176,7 @@ export class Workbench implements WorkbenchApi {
    */
   get translatorProvider(): TranslatorProvider {
     if (!this.translators) {
-      this.translators = new TranslatorProvider(this.db, {
+      this.translators = new TranslatorProvider(this.#db, {
         cacheDir: this.opts.modelsCacheDir,
         localModelDirs: this.opts.localModelDirs,
         device: this.device,
@@ -190,7 +190,7 @@ export class Workbench implements WorkbenchApi {
   async translator(ref: string): Promise<QueryTranslator> {
     const provider = this.translatorProvider;
     const r = parseTranslatorRef(ref);
-    const stored = r.kind === 'dict' ? getDictionaryRef(this.db, r.target) : undefined;
+    const stored = r.kind === 'dict' ? getDictionaryRef(this.#db, r.target) : undefined;
     if (!stored) return provider.get(ref);
     const seen = this.dictionaryVersions.get(ref);
     if (seen !== undefined && seen !== stored.createdAt) {
@@ -229,8 +229,8 @@ export class Workbench implements WorkbenchApi {
     const p = this.pipeline(opts.pipeline);
     const encoders = await this.bulkEncoders(p, opts);
     const report = await indexSource({ corpus: this.corpus, vectors: this.vectors, encoders }, source, opts);
-    setMeta(this.db, 'last_indexed_at', new Date().toISOString());
-    if (report.provider) setMeta(this.db, 'last_provider', report.provider);
+    setMeta(this.#db, 'last_indexed_at', new Date().toISOString());
+    if (report.provider) setMeta(this.#db, 'last_provider', report.provider);
     return report;
   }
 
@@ -258,7 +258,7 @@ export class Workbench implements WorkbenchApi {
     const p = opts.parsed?.config ?? this.pipeline(opts.pipeline, opts.rerankDepth);
     const allowDoc = opts.parsed ? opts.parsed.allowDoc : this.docFilter(opts);
     return executePipeline(p, query, opts.k ?? 10, {
-      db: this.db,
+      db: this.#db,
       vectors: this.vectors,
       bm25: this.bm25,
       models: opts.device ? this.modelsOn(opts.device) : this.models,
@@ -285,7 +285,7 @@ export class Workbench implements WorkbenchApi {
       const r = rows[i];
       return {
         rank: i + 1,
-        docId: r.docKey,
+        docId: r.docId,
         path: r.path ?? undefined,
         title: r.title ?? undefined,
         score: d.score,
@@ -334,7 +334,7 @@ export class Workbench implements WorkbenchApi {
       const keys = this.corpus.documentKeys(last.docs.map((d) => d.docRowId));
       results.push({
         qid: q.id,
-        docs: last.docs.map((d, j) => ({ docKey: keys[j].docKey, score: d.score, lang: keys[j].lang })),
+        docs: last.docs.map((d, j) => ({ docId: keys[j].docId, score: d.score, lang: keys[j].lang })),
         timingsMs: last.timingsMs,
       });
       opts.onProgress?.(i + 1, queries.length);
@@ -374,7 +374,7 @@ export class Workbench implements WorkbenchApi {
           wall,
         ),
       },
-      out.results.map((r) => ({ qid: r.qid, docs: r.docs.map((d) => ({ docKey: d.docKey, score: d.score })) })),
+      out.results.map((r) => ({ qid: r.qid, docs: r.docs.map((d) => ({ docId: d.docId, score: d.score })) })),
     );
     return { ...saved, results: out.results };
   }
@@ -385,9 +385,9 @@ export class Workbench implements WorkbenchApi {
    */
   importRun(run: Run, opts: { name?: string; source: string }): SaveOutcome {
     const lists = [...run.queries].map(([qid, q]) => {
-      const order = trecOrder(q.docids, q.scores);
-      const idx = order ? Array.from(order) : q.docids.map((_, i) => i);
-      return { qid, docs: idx.map((i) => ({ docKey: q.docids[i], score: q.scores[i] })) };
+      const order = trecOrder(q.docIds, q.scores);
+      const idx = order ? Array.from(order) : q.docIds.map((_, i) => i);
+      return { qid, docs: idx.map((i) => ({ docId: q.docIds[i], score: q.scores[i] })) };
     });
     if (!lists.length) throw new Error(`${opts.source}: the run has no results`);
     return this.experiments.save(
@@ -409,7 +409,7 @@ export class Workbench implements WorkbenchApi {
     );
   }
 
-  /** docKey → language of every indexed document (for per-language evaluation). */
+  /** docId → language of every indexed document (for per-language evaluation). */
   documentLanguages(): Map<string, string> {
     return this.corpus.documentLanguages();
   }
@@ -425,8 +425,8 @@ export class Workbench implements WorkbenchApi {
       chunks: counts.chunks,
       languages: this.corpus.languages(),
       embeddings,
-      lastIndexedAt: getMeta(this.db, 'last_indexed_at'),
-      provider: getMeta(this.db, 'last_provider'),
+      lastIndexedAt: getMeta(this.#db, 'last_indexed_at'),
+      provider: getMeta(this.#db, 'last_provider'),
     };
   }
 
@@ -447,7 +447,7 @@ export class Workbench implements WorkbenchApi {
     await this.translators?.dispose();
     this.translators = undefined;
     this.dictionaryVersions.clear();
-    if (this.db.open) this.db.close();
+    closeDb(this.#db);
   }
 }
 

@@ -131,11 +131,11 @@ export class WorkbenchPanel implements vscode.Disposable {
   }
 
   private async openDocument(doc: DocumentInfo, start?: number, end?: number): Promise<void> {
-    if (!doc.path) throw new Error(`${doc.docid} has no source file to open.`);
+    if (!doc.path) throw new Error(`${doc.docId} has no source file to open.`);
     // The same opening as a search hit: offsets index the source file (.txt/.md/.html); a PDF opens
     // as the clir-pdf: text view of the passage's page.
     const s = start ?? 0;
-    await openHit({ rank: 0, docId: doc.docid, path: doc.path, score: 0, lang: doc.lang, snippet: '', chunk: { id: 0, start: s, end: end ?? s, text: '', lang: doc.lang } }, vscode.ViewColumn.Beside);
+    await openHit({ rank: 0, docId: doc.docId, path: doc.path, score: 0, lang: doc.lang, snippet: '', chunk: { id: 0, start: s, end: end ?? s, text: '', lang: doc.lang } }, vscode.ViewColumn.Beside);
   }
 
   private disposed = false;

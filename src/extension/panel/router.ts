@@ -32,12 +32,12 @@ export interface RouterOptions {
 }
 
 interface PoolRecord {
-  entries: { qid: string; docid: string }[];
+  entries: { qid: string; docId: string }[];
   keys: Set<string>;
   topics: Topic[];
 }
 
-const key = (qid: string, docid: string): string => `${qid}\u0000${docid}`;
+const key = (qid: string, docId: string): string => `${qid}\u0000${docId}`;
 
 function shortHash(s: string): string {
   let h = 2166136261;
@@ -105,9 +105,9 @@ export class WorkbenchRouter {
       case 'unjudge':
         return this.unjudge(msg);
       case 'openDocument': {
-        const docs = await this.ds.documents([msg.docid]);
-        const info = docs.get(msg.docid);
-        if (!info) throw new Error(`unknown document ${msg.docid}`);
+        const docs = await this.ds.documents([msg.docId]);
+        const info = docs.get(msg.docId);
+        if (!info) throw new Error(`unknown document ${msg.docId}`);
         return this.host.openDocument(info, msg.start ?? info.start, msg.end ?? info.end);
       }
       case 'saveExport':
@@ -209,7 +209,7 @@ export class WorkbenchRouter {
     const [runA, runB, qrels, topics] = await Promise.all([this.loadRun(msg.runA), this.loadRun(msg.runB), this.qrelsWithJudgements(), this.ds.topics()]);
     const topic = topics.find((t) => t.id === msg.qid);
     const ids = new Set<string>();
-    for (const run of [runA, runB]) for (const e of depthPool([run], msg.k, [msg.qid])) ids.add(e.docid);
+    for (const run of [runA, runB]) for (const e of depthPool([run], msg.k, [msg.qid])) ids.add(e.docId);
     const docs = await this.ds.documents(Array.from(ids), topic?.text);
     this.post({ type: 'runDiff', view: buildRunDiffView({ runA, runB, qid: msg.qid, k: msg.k, qrels, topic, docs }) });
   }
@@ -217,14 +217,14 @@ export class WorkbenchRouter {
   private async pool(msg: ToHostOf<'requestPool'>): Promise<void> {
     const src = msg.source;
     let topics = await this.ds.topics();
-    let entries: { qid: string; docid: string }[];
+    let entries: { qid: string; docId: string }[];
     let poolId: string;
     let description: string;
     if (src.type === 'search') {
       if (!this.ds.search) throw new Error('Live search is not available.');
       const qid = src.qid ?? `live-${shortHash(src.query)}`;
       const hits = await this.ds.search(src.query, src.depth);
-      entries = hits.slice(0, src.depth).map((h) => ({ qid, docid: h.docid }));
+      entries = hits.slice(0, src.depth).map((h) => ({ qid, docId: h.docId }));
       if (!topics.some((t) => t.id === qid)) topics = [...topics, { id: qid, text: src.query, lang: src.lang }];
       poolId = `search:${qid}`;
       description = `Live search "${src.query.slice(0, 80)}", top ${src.depth}`;
@@ -235,38 +235,38 @@ export class WorkbenchRouter {
       entries = depthPool(runs, src.depth, qids);
       if (src.type === 'diff' && src.unjudgedOnly) {
         const q = (await this.qrelsWithJudgements()).get(src.qid);
-        entries = entries.filter((e) => !q?.has(e.docid));
+        entries = entries.filter((e) => !q?.has(e.docId));
       }
       const names = runs.map((r) => r.name).join(' + ');
       poolId = `${src.type}:${shortHash(JSON.stringify(src))}`;
       description = src.type === 'diff' ? `Query ${src.qid}: top ${src.depth} of ${names}${src.unjudgedOnly ? ' (unjudged only)' : ''}` : `Depth-${src.depth} pool of ${names}`;
     }
     const qidsInPool = Array.from(new Set(entries.map((e) => e.qid)));
-    const [docs, js, imported] = await Promise.all([this.ds.documents(Array.from(new Set(entries.map((e) => e.docid)))), this.ds.judgements({ qids: qidsInPool }), this.ds.qrels()]);
+    const [docs, js, imported] = await Promise.all([this.ds.documents(Array.from(new Set(entries.map((e) => e.docId)))), this.ds.judgements({ qids: qidsInPool }), this.ds.qrels()]);
     // Imported qrels labels count as judged (judgedQrels): the queue resumes past them; j/k still reach them to re-judge.
     const view = buildPoolView({ poolId, assessor: this.opts.assessor, description, entries, topics, docs, judgements: js, imported });
-    this.pools.set(poolId, { entries, keys: new Set(entries.map((e) => key(e.qid, e.docid))), topics });
-    const focusIndex = msg.focusDocid !== undefined ? view.items.findIndex((i) => i.docid === msg.focusDocid) : -1;
+    this.pools.set(poolId, { entries, keys: new Set(entries.map((e) => key(e.qid, e.docId))), topics });
+    const focusIndex = msg.focusDocId !== undefined ? view.items.findIndex((i) => i.docId === msg.focusDocId) : -1;
     this.post({ type: 'pool', view, source: src, ...(focusIndex >= 0 ? { focusIndex } : {}) });
   }
 
-  private checkInPool(poolId: string, qid: string, docid: string): void {
+  private checkInPool(poolId: string, qid: string, docId: string): void {
     const p = this.pools.get(poolId);
     if (!p) throw new Error(`Unknown judging pool ${poolId}; reload the pool.`);
-    if (!p.keys.has(key(qid, docid))) throw new Error(`${qid} / ${docid} is not in pool ${poolId}`);
+    if (!p.keys.has(key(qid, docId))) throw new Error(`${qid} / ${docId} is not in pool ${poolId}`);
   }
 
   private async judge(msg: ToHostOf<'judge'>): Promise<void> {
-    this.checkInPool(msg.poolId, msg.qid, msg.docid);
+    this.checkInPool(msg.poolId, msg.qid, msg.docId);
     const at = this.now().toISOString();
-    await this.ds.saveJudgement({ assessor: this.opts.assessor, qid: msg.qid, docid: msg.docid, grade: msg.grade, ...(msg.note ? { note: msg.note } : {}), at });
-    this.post({ type: 'judgementSaved', qid: msg.qid, docid: msg.docid, grade: msg.grade, ...(msg.note ? { note: msg.note } : {}), at });
+    await this.ds.saveJudgement({ assessor: this.opts.assessor, qid: msg.qid, docId: msg.docId, grade: msg.grade, ...(msg.note ? { note: msg.note } : {}), at });
+    this.post({ type: 'judgementSaved', qid: msg.qid, docId: msg.docId, grade: msg.grade, ...(msg.note ? { note: msg.note } : {}), at });
   }
 
   private async unjudge(msg: ToHostOf<'unjudge'>): Promise<void> {
-    this.checkInPool(msg.poolId, msg.qid, msg.docid);
-    await this.ds.deleteJudgement(this.opts.assessor, msg.qid, msg.docid);
-    this.post({ type: 'judgementSaved', qid: msg.qid, docid: msg.docid, grade: null, at: this.now().toISOString() });
+    this.checkInPool(msg.poolId, msg.qid, msg.docId);
+    await this.ds.deleteJudgement(this.opts.assessor, msg.qid, msg.docId);
+    this.post({ type: 'judgementSaved', qid: msg.qid, docId: msg.docId, grade: null, at: this.now().toISOString() });
   }
 
   private async saveExport(msg: ToHostOf<'saveExport'>): Promise<void> {

@@ -4,7 +4,10 @@
  * few documents folded into "other" (never a query language).
  */
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
 import { foldRareLanguages, formatPairTable, OTHER_LANG } from '../../../src/cli/commands/analyze';
+import { clir } from '../../helpers/cli';
+import { tmpDir, writeFiles } from '../../helpers/tmp';
 
 describe('clir analyze: the language-pair table', () => {
   it('keeps columns apart when n has four digits', () => {
@@ -37,5 +40,24 @@ describe('clir analyze: the language-pair table', () => {
       { queryLang: 'en', docLang: 'de', n: 3, means: { m: 0.2 } },
     ], 'm');
     assert.match(out.split('\n')[0], /de\s+other$/);
+  });
+});
+
+describe('clir diff --json: the output shape users script against', () => {
+  it('names a moved document `docid` (trec_eval\'s word), as before the TypeScript side spelled it docId', () => {
+    const dir = tmpDir();
+    writeFiles(dir, {
+      'qrels.txt': 'q1 0 d1 1\nq1 0 d2 0\n',
+      'a.run': 'q1 Q0 d1 1 2.0 a\nq1 Q0 d2 2 1.0 a\n',
+      'b.run': 'q1 Q0 d2 1 2.0 b\nq1 Q0 d1 2 1.0 b\n',
+    });
+    const r = clir(['diff', path.join(dir, 'a.run'), path.join(dir, 'b.run'), '--qrels', path.join(dir, 'qrels.txt'), '--db', path.join(dir, 'none.db'), '-k', '2', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out) as { movements: { qid: string; docs: Record<string, unknown>[] }[] };
+    assert.equal(out.movements[0].qid, 'q1');
+    const docs = out.movements[0].docs;
+    assert.deepEqual(docs.map((d) => Object.keys(d)[0]), ['docid', 'docid']);
+    assert.deepEqual(docs.map((d) => [d.docid, d.rankA, d.rankB, d.rel]).sort(), [['d1', 1, 2, 1], ['d2', 2, 1, 0]]);
+    assert.ok(docs.every((d) => !('docId' in d)));
   });
 });

@@ -6,18 +6,12 @@ import { readQrels, readTopics } from '../../../src/core/eval/parse';
 import { evaluate } from '../../../src/core/eval/evaluate';
 import type { Qrels, Run, Topic } from '../../../src/core/eval/types';
 import { openWorkbench, Workbench } from '../../../src/core/workbench';
-import { AdapterStore } from '../../../src/core/adapters/store';
-import { trainAdapter } from '../../../src/core/adapters/train';
 import { compareLevers } from '../../../src/core/adapters/compare';
 import {
-  listMiningRuns,
-  mineHardNegatives,
   MiningResult,
   parseCsv,
   parsePairsTsv,
-  queriesFromPairs,
   queriesFromQrels,
-  recordMiningRun,
   writeExport,
 } from '../../../src/core/mining';
 import { REPO_ROOT, tmpDir } from '../../helpers/tmp';
@@ -36,7 +30,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
 
   const runOf = async (pipeline: string, w = wb): Promise<Run> => {
     const res = await w.runBatch(topics, { pipeline, k: 100 });
-    return { name: pipeline, queries: new Map(res.results.map((r) => [r.qid, { docids: r.docs.map((d) => d.docKey), scores: r.docs.map((d) => d.score) }])) };
+    return { name: pipeline, queries: new Map(res.results.map((r) => [r.qid, { docIds: r.docs.map((d) => d.docId), scores: r.docs.map((d) => d.score) }])) };
   };
   const crossMetric = (run: Run, measure: string) => evaluate(crossLanguageQrels(qrels, docLang, queryLang), run, [measure], { complete: true }).summary[0];
 
@@ -65,7 +59,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
     const relevantOf = (qid: string) => new Set([...(qrels.get(qid) ?? [])].filter(([, r]) => r >= 1).map(([d]) => d));
 
     it('rank window, other-language negatives, never a judged-relevant document', async () => {
-      const res = await mineHardNegatives(wb, qs, { pipeline: 'dense:demo-bert', skipTop: 3, maxRank: 20, negatives: 3, language: 'other' });
+      const res = await wb.services.levers.mineHardNegatives(qs, { pipeline: 'dense:demo-bert', skipTop: 3, maxRank: 20, negatives: 3, language: 'other' });
       assert.ok(res.examples.length > 300, `${res.examples.length} examples`);
       assert.match(res.pipelineHash, /^[0-9a-f]{16}$/);
       for (const e of res.examples) {
@@ -73,29 +67,29 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
         const rel = relevantOf(e.qid);
         for (const n of e.negatives) {
           assert.ok(n.rank > 3 && n.rank <= 20, `rank ${n.rank}`);
-          assert.ok(!rel.has(n.docKey), `${e.qid}: relevant ${n.docKey} mined as a negative`);
+          assert.ok(!rel.has(n.docId), `${e.qid}: relevant ${n.docId} mined as a negative`);
           assert.notEqual(n.lang, queryLang.get(e.qid));
-          assert.equal(n.lang, docLang.get(n.docKey));
+          assert.equal(n.lang, docLang.get(n.docId));
         }
         assert.deepEqual(e.negatives.map((n) => n.rank), [...e.negatives.map((n) => n.rank)].sort((a, b) => a - b));
       }
       assert.ok(res.stats.dropped.relevant > 0 && res.stats.dropped.language > 0);
-      const same = await mineHardNegatives(wb, qs, { pipeline: 'dense:demo-bert', negatives: 2, language: 'same', allowFewer: true });
+      const same = await wb.services.levers.mineHardNegatives(qs, { pipeline: 'dense:demo-bert', negatives: 2, language: 'same', allowFewer: true });
       for (const e of same.examples) for (const n of e.negatives) assert.equal(n.lang, queryLang.get(e.qid));
     });
 
     it('known answer: BM25 for "beekeeping honey harvest" gives the honey-cake distractor, never the beekeeping documents', async () => {
       const q = qs.filter((x) => x.qid === 't01-en');
-      const res = await mineHardNegatives(wb, q, { pipeline: 'bm25', negatives: 1, language: 'same' });
+      const res = await wb.services.levers.mineHardNegatives(q, { pipeline: 'bm25', negatives: 1, language: 'same' });
       assert.equal(res.examples.length, q[0].positives.length);
-      for (const e of res.examples) assert.deepEqual(e.negatives.map((n) => n.docKey), ['en/honey-cake-recipe.txt']);
-      const any = await mineHardNegatives(wb, q, { pipeline: 'bm25', negatives: 5, allowFewer: true });
-      for (const e of any.examples) for (const n of e.negatives) assert.ok(!['en/beekeeping-first-year.md', 'de/imkerei-honigernte.txt'].includes(n.docKey));
+      for (const e of res.examples) assert.deepEqual(e.negatives.map((n) => n.docId), ['en/honey-cake-recipe.txt']);
+      const any = await wb.services.levers.mineHardNegatives(q, { pipeline: 'bm25', negatives: 5, allowFewer: true });
+      for (const e of any.examples) for (const n of e.negatives) assert.ok(!['en/beekeeping-first-year.md', 'de/imkerei-honigernte.txt'].includes(n.docId));
     });
 
     it('margin and ratio to the positive score drop likely false negatives', async () => {
-      const base = await mineHardNegatives(wb, qs, { pipeline: 'dense:demo-bert', negatives: 3, maxRank: 40, allowFewer: true });
-      const margin = await mineHardNegatives(wb, qs, { pipeline: 'dense:demo-bert', negatives: 3, maxRank: 40, margin: 0.05, allowFewer: true });
+      const base = await wb.services.levers.mineHardNegatives(qs, { pipeline: 'dense:demo-bert', negatives: 3, maxRank: 40, allowFewer: true });
+      const margin = await wb.services.levers.mineHardNegatives(qs, { pipeline: 'dense:demo-bert', negatives: 3, maxRank: 40, margin: 0.05, allowFewer: true });
       assert.ok(margin.stats.dropped.margin > 0);
       let checked = 0;
       for (const e of margin.examples) {
@@ -105,7 +99,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
         }
       }
       assert.ok(checked > 100);
-      const ratio = await mineHardNegatives(wb, qs, { pipeline: 'dense:demo-bert', negatives: 3, maxRank: 40, maxRatio: 0.8, allowFewer: true });
+      const ratio = await wb.services.levers.mineHardNegatives(qs, { pipeline: 'dense:demo-bert', negatives: 3, maxRank: 40, maxRatio: 0.8, allowFewer: true });
       assert.ok(ratio.stats.dropped.ratio > 0);
       for (const e of ratio.examples) for (const n of e.negatives) assert.ok(n.score <= 0.8 * e.positive.score! + 1e-9);
       // Filters only remove: every kept negative was a candidate of the unfiltered run.
@@ -114,29 +108,29 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
 
     it('a cross-encoder judge drops candidates scored above the positive or above a threshold', async () => {
       const sub = qs.slice(0, 12);
-      const above = await mineHardNegatives(wb, sub, { pipeline: 'dense:demo-misaligned', negatives: 3, maxRank: 30, judge: 'demo-reranker', allowFewer: true });
+      const above = await wb.services.levers.mineHardNegatives(sub, { pipeline: 'dense:demo-misaligned', negatives: 3, maxRank: 30, judge: 'demo-reranker', allowFewer: true });
       assert.ok(above.stats.dropped.judge > 0, JSON.stringify(above.stats));
       for (const e of above.examples) {
         assert.equal(typeof e.positive.judge, 'number');
         for (const n of e.negatives) assert.ok(n.judge! < e.positive.judge!);
       }
-      const all = await mineHardNegatives(wb, sub, { pipeline: 'dense:demo-misaligned', negatives: 30, maxRank: 30, judge: 'demo-reranker', judgeThreshold: 1e9, allowFewer: true });
+      const all = await wb.services.levers.mineHardNegatives(sub, { pipeline: 'dense:demo-misaligned', negatives: 30, maxRank: 30, judge: 'demo-reranker', judgeThreshold: 1e9, allowFewer: true });
       const scores = all.examples.flatMap((e) => e.negatives.map((n) => n.judge!)).sort((a, b) => a - b);
       const t = scores[Math.floor(scores.length / 2)];
-      const thr = await mineHardNegatives(wb, sub, { pipeline: 'dense:demo-misaligned', negatives: 3, maxRank: 30, judge: 'demo-reranker', judgeThreshold: t, allowFewer: true });
+      const thr = await wb.services.levers.mineHardNegatives(sub, { pipeline: 'dense:demo-misaligned', negatives: 3, maxRank: 30, judge: 'demo-reranker', judgeThreshold: t, allowFewer: true });
       assert.ok(thr.stats.dropped.judge > 0);
       for (const e of thr.examples) for (const n of e.negatives) assert.ok(n.judge! <= t);
     });
 
     it('random sampling is seeded: same seed same negatives, another choice than top sampling', async () => {
       const o = { pipeline: 'dense:demo-bert', negatives: 2, maxRank: 30, sampling: 'random' as const, seed: 7 };
-      const a = await mineHardNegatives(wb, qs, o);
-      const b = await mineHardNegatives(wb, qs, o);
-      const top = await mineHardNegatives(wb, qs, { ...o, sampling: 'top' });
-      const keys = (r: MiningResult) => r.examples.map((e) => e.negatives.map((n) => n.docKey).join(',')).join(';');
+      const a = await wb.services.levers.mineHardNegatives(qs, o);
+      const b = await wb.services.levers.mineHardNegatives(qs, o);
+      const top = await wb.services.levers.mineHardNegatives(qs, { ...o, sampling: 'top' });
+      const keys = (r: MiningResult) => r.examples.map((e) => e.negatives.map((n) => n.docId).join(',')).join(';');
       assert.equal(keys(a), keys(b));
       assert.notEqual(keys(a), keys(top));
-      const c = await mineHardNegatives(wb, qs, { ...o, seed: 8 });
+      const c = await wb.services.levers.mineHardNegatives(qs, { ...o, seed: 8 });
       assert.notEqual(keys(a), keys(c));
     });
 
@@ -144,20 +138,20 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
       const rows = parsePairsTsv(
         ['пчеловодство мёд\ten/beekeeping-first-year.md\tru', 'puppy training\tHow to teach a young dog to sit\ten\ten'].join('\n'),
       );
-      const q = queriesFromPairs(wb.db, rows);
-      assert.deepEqual(q[0].positives, [{ docKey: 'en/beekeeping-first-year.md', lang: undefined }]);
+      const q = wb.services.levers.queriesFromPairs(rows);
+      assert.deepEqual(q[0].positives, [{ docId: 'en/beekeeping-first-year.md', lang: undefined }]);
       assert.deepEqual(q[1].positives, [{ text: 'How to teach a young dog to sit', lang: 'en' }]);
-      const res = await mineHardNegatives(wb, q, { pipeline: 'dense:demo-bert', negatives: 4 });
+      const res = await wb.services.levers.mineHardNegatives(q, { pipeline: 'dense:demo-bert', negatives: 4 });
       assert.equal(res.examples.length, 2);
-      assert.ok(res.examples[0].negatives.every((n) => n.docKey !== 'en/beekeeping-first-year.md'));
+      assert.ok(res.examples[0].negatives.every((n) => n.docId !== 'en/beekeeping-first-year.md'));
       assert.equal(res.examples[0].positive.lang, 'en');
       assert.equal(res.examples[1].positive.text, 'How to teach a young dog to sit');
     });
 
     it('exports (bi-encoder JSONL/CSV, cross-encoder CSV) parse back, with provenance; the run is recorded', async () => {
-      const res = await mineHardNegatives(wb, qs.slice(0, 10), { pipeline: 'hybrid:demo-bert', negatives: 3, skipTop: 1, maxRank: 25 });
-      const id = recordMiningRun(wb.db, res, { out: 'test' });
-      const runs = listMiningRuns(wb.db);
+      const res = await wb.services.levers.mineHardNegatives(qs.slice(0, 10), { pipeline: 'hybrid:demo-bert', negatives: 3, skipTop: 1, maxRank: 25 });
+      const id = wb.services.levers.recordMiningRun(res, { out: 'test' });
+      const runs = wb.services.levers.miningRuns();
       const rec = runs.find((r) => r.id === id)!;
       assert.equal(rec.pipeline, 'hybrid:demo-bert');
       assert.equal(rec.pipelineHash, res.pipelineHash);
@@ -177,7 +171,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
       assert.equal(prov.length, lines.length);
       assert.equal(prov[0].pipelineHash, res.pipelineHash);
       assert.equal(prov[0].miningRun, id);
-      assert.deepEqual(prov[0].negatives.map((n: { docKey: string }) => n.docKey), res.examples[0].negatives.map((n) => n.docKey));
+      assert.deepEqual(prov[0].negatives.map((n: { docKey: string }) => n.docKey), res.examples[0].negatives.map((n) => n.docId));
       assert.equal(prov[0].negatives[0].rank, res.examples[0].negatives[0].rank);
 
       const cf = path.join(dir, 'bi.csv');
@@ -209,7 +203,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
     });
 
     it('mean-centering per language removes most of demo-bert\'s language bias and does not hurt it', async () => {
-      const { record } = await trainAdapter(wb, { name: 'bert-center', encoder: 'demo-bert', method: 'center' });
+      const { record } = await wb.services.levers.trainAdapter({ name: 'bert-center', encoder: 'demo-bert', method: 'center' });
       assert.equal(record.kind, 'center');
       const base = await runOf('dense:demo-bert');
       const cen = await runOf('dense:demo-bert+adapter:bert-center');
@@ -221,7 +215,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
 
     it('Procrustes from parallel dictionary pairs repairs the misaligned encoder across languages and leaves demo-bert no worse', async function () {
       this.timeout(300000);
-      const { record } = await trainAdapter(wb, { name: 'mis-proc', encoder: 'demo-misaligned', method: 'procrustes', pairs });
+      const { record } = await wb.services.levers.trainAdapter({ name: 'mis-proc', encoder: 'demo-misaligned', method: 'procrustes', pairs });
       assert.equal((record.metrics.procrustes as { pivot: string }).pivot, 'en');
       const base = await runOf('dense:demo-misaligned');
       const adapted = await runOf('dense:demo-misaligned+adapter:mis-proc');
@@ -232,7 +226,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
       assert.ok(n1 > n0 + 0.5);
       results.misProcRecall = r1;
 
-      await trainAdapter(wb, { name: 'bert-proc', encoder: 'demo-bert', method: 'procrustes', pairs });
+      await wb.services.levers.trainAdapter({ name: 'bert-proc', encoder: 'demo-bert', method: 'procrustes', pairs });
       const bBase = await runOf('dense:demo-bert');
       const bAd = await runOf('dense:demo-bert+adapter:bert-proc');
       const [b0, b1] = [crossMetric(bBase, 'ndcg_cut_10'), crossMetric(bAd, 'ndcg_cut_10')];
@@ -244,7 +238,7 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
 
     it('an InfoNCE linear adapter (from the identity, in-batch + mined hard negatives) measurably improves the misaligned encoder', async function () {
       this.timeout(300000);
-      const { record } = await trainAdapter(wb, {
+      const { record } = await wb.services.levers.trainAdapter({
         name: 'mis-linear',
         encoder: 'demo-misaligned',
         method: 'linear',
@@ -277,16 +271,16 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
       try {
         const again = await runOf(p, other);
         for (const [qid, q] of first.queries) {
-          assert.deepEqual(again.queries.get(qid)!.docids, q.docids);
+          assert.deepEqual(again.queries.get(qid)!.docIds, q.docIds);
           assert.deepEqual(again.queries.get(qid)!.scores, q.scores);
         }
         assert.equal((await other.retrieve('пчеловодство мёд', { pipeline: p })).hash, h1);
       } finally {
         await other.close();
       }
-      const rec = new AdapterStore(wb.db).get('mis-proc')!;
-      await trainAdapter(wb, { name: 'mis-proc', encoder: 'demo-misaligned', method: 'procrustes', pairs, reg: 0.01, replace: true });
-      const rec2 = new AdapterStore(wb.db).get('mis-proc')!;
+      const rec = wb.services.levers.adapter('mis-proc')!;
+      await wb.services.levers.trainAdapter({ name: 'mis-proc', encoder: 'demo-misaligned', method: 'procrustes', pairs, reg: 0.01, replace: true });
+      const rec2 = wb.services.levers.adapter('mis-proc')!;
       assert.notEqual(rec2.trainingHash, rec.trainingHash);
       const res = await wb.retrieve('пчеловодство мёд', { pipeline: p });
       assert.notEqual(res.hash, h1);

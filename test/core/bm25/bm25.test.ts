@@ -4,6 +4,7 @@ import { openWorkbench } from '../../../src/core/workbench';
 import { terms } from '../../../src/core/text/terms';
 import { referenceBm25 } from '../../helpers/bm25-reference';
 import { tmpDir, writeFiles } from '../../helpers/tmp';
+import { storeDb } from '../../helpers/store';
 
 describe('BM25 over FTS5', () => {
   const texts = [
@@ -34,7 +35,7 @@ describe('BM25 over FTS5', () => {
         const expected = referenceBm25(texts.map(terms), terms(q), k1, b);
         const res = await wb.retrieve(q, { pipeline: `bm25(analyzer=standard,k1=${k1},b=${b})`, k: 100 });
         const got = new Map<string, number>();
-        const key = wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
+        const key = storeDb(wb).prepare('SELECT doc_key FROM documents WHERE id = ?');
         for (const d of res.docs) got.set((key.get(d.docRowId) as { doc_key: string }).doc_key, d.score);
         expected.forEach((s, i) => {
           const g = got.get(`d${i}.txt`) ?? 0;

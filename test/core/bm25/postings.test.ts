@@ -10,6 +10,7 @@ import { analyze } from '../../../src/core/text/analyzers';
 import { initLanguageId } from '../../../src/core/text/langid';
 import { referenceBm25 } from '../../helpers/bm25-reference';
 import { tmpDir, writeFiles } from '../../helpers/tmp';
+import { storeDb } from '../../helpers/store';
 
 /** Deterministic pseudo-random generator. */
 function rng(seed: number): () => number {
@@ -107,7 +108,7 @@ describe('BM25 compact postings', () => {
 
     it('returns exactly the exhaustive top k, for several k, k1, b and query shapes', () => {
       const r = rng(3);
-      const idx = new Bm25Index(wb.db);
+      const idx = new Bm25Index(storeDb(wb));
       for (let qi = 0; qi < 60; qi++) {
         const q = zipfText(r, 1 + Math.floor(r() * 8), 3000);
         for (const k of [1, 10, 100]) for (const p of [{ k1: 0.9, b: 0.4 }, { k1: 1.2, b: 0.75 }]) compare(idx, q, k, p);
@@ -115,7 +116,7 @@ describe('BM25 compact postings', () => {
     });
 
     it('applies a document filter inside the top-k loop', () => {
-      const idx = new Bm25Index(wb.db);
+      const idx = new Bm25Index(storeDb(wb));
       const odd = (d: number): boolean => d % 2 === 1;
       for (const q of ['w1 w2 w7', 'w30 w31 w1', 'w5']) compare(idx, q, 10, { k1: 0.9, b: 0.4 }, odd);
     });
@@ -129,14 +130,14 @@ describe('BM25 compact postings', () => {
       try {
         await fresh.index(path.join(root, 'corpus.jsonl'), { chunkTokens: 48, chunkOverlap: 0 });
         const key = (w: typeof wb) => {
-          const st = w.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
+          const st = storeDb(w).prepare('SELECT doc_key FROM documents WHERE id = ?');
           return (id: number) => (st.get(id) as { doc_key: string }).doc_key;
         };
         const ka = key(wb);
         const kb = key(fresh);
         const q2 = rng(5);
-        const a = new Bm25Index(wb.db);
-        const b = new Bm25Index(fresh.db);
+        const a = new Bm25Index(storeDb(wb));
+        const b = new Bm25Index(storeDb(fresh));
         for (let qi = 0; qi < 30; qi++) {
           const q = zipfText(q2, 1 + Math.floor(q2() * 6), 3000);
           const ra = a.search(q, 20, { analyzer: 'standard' });
@@ -148,7 +149,7 @@ describe('BM25 compact postings', () => {
           assert.deepEqual(above(ra, ka), above(rb, kb), q);
           compare(a, q, 20, { k1: 0.9, b: 0.4 });
         }
-        const segs = wb.db.prepare('SELECT COUNT(*) AS n FROM bm25_segments').get() as { n: number };
+        const segs = storeDb(wb).prepare('SELECT COUNT(*) AS n FROM bm25_segments').get() as { n: number };
         assert.ok(segs.n < 40, `segments are merged (${segs.n})`);
       } finally {
         await fresh.close();
@@ -179,15 +180,15 @@ describe('BM25 compact postings', () => {
     after(() => wb.close());
 
     it('stems and drops stop words per chunk language, and the scores are the textbook formula', () => {
-      const langs = (wb.db.prepare('SELECT c.lang FROM chunks c JOIN documents d ON d.id = c.doc_id ORDER BY d.doc_key').all() as { lang: string }[]).map(
+      const langs = (storeDb(wb).prepare('SELECT c.lang FROM chunks c JOIN documents d ON d.id = c.doc_id ORDER BY d.doc_key').all() as { lang: string }[]).map(
         (r) => r.lang,
       );
       assert.equal(langs[0], 'en');
       assert.equal(langs[2], 'ru');
       const analysed = texts.map((t, i) => analyze('lang', t, langs[i]));
       assert.ok(!analysed[0].includes('the') && analysed[0].includes('dog') && analysed[0].includes('run'), analysed[0].join(' '));
-      const idx = new Bm25Index(wb.db);
-      const key = wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
+      const idx = new Bm25Index(storeDb(wb));
+      const key = storeDb(wb).prepare('SELECT doc_key FROM documents WHERE id = ?');
       for (const [q, lang] of [
         ['running dogs', 'en'],
         ['собака парк', 'ru'],
@@ -230,7 +231,7 @@ describe('BM25 compact postings', () => {
     });
 
     it('falls back to a language of the index when the query language is unsure or absent from it', () => {
-      const idx = new Bm25Index(wb.db);
+      const idx = new Bm25Index(storeDb(wb));
       // A short Hindi query that a detector may call Marathi: Marathi is not in this index, Hindi is.
       assert.equal(idx.queryLanguage('किताबें'), 'hi');
       assert.equal(idx.queryLanguage('собаки'), 'ru');
@@ -239,7 +240,7 @@ describe('BM25 compact postings', () => {
     });
 
     it('looks a word of undetectable language up in every form the index languages give it', async () => {
-      const idx = new Bm25Index(wb.db);
+      const idx = new Bm25Index(storeDb(wb));
       assert.equal(idx.queryLanguage('dogs'), 'und'); // one short word: the detector has no candidate
       const forms = [...idx.queryTerms('dogs').keys()];
       assert.ok(forms.includes('dogs') && forms.includes('dog'), forms.join(' '));
@@ -259,7 +260,7 @@ describe('BM25 compact postings', () => {
       try {
         await w.index(root);
         const run = async (lang?: string) =>
-          (await w.runBatch([{ id: 't', text: 'Marathon Training', lang }], { pipeline: 'bm25', k: 10 })).results[0].docs.map((d) => d.docKey);
+          (await w.runBatch([{ id: 't', text: 'Marathon Training', lang }], { pipeline: 'bm25', k: 10 })).results[0].docs.map((d) => d.docId);
         // German: 'training' is a German word kept as such, so the German document matches both words.
         assert.equal((await run('de'))[0], 'de.txt');
         // English: 'training' → 'train', which the English document has twice.
@@ -308,7 +309,7 @@ describe('parallel indexing (worker threads)', () => {
       try {
         await w.index(file);
         const lengths = (
-          w.db
+          storeDb(w)
             .prepare('SELECT d.doc_key, c.ord, c.lang, l.len FROM bm25_lengths l JOIN chunks c ON c.id = l.chunk_id JOIN documents d ON d.id = c.doc_id ORDER BY d.doc_key, c.ord')
             .raw()
             .all() as unknown[][]

@@ -24,10 +24,10 @@ describe('TREC ids and bad input in the evaluation readers', () => {
       assert.equal(decodeTrecId(encodeTrecId(id)), id);
     }
     assert.equal(encodeTrecId('plain.txt'), 'plain.txt');
-    const text = trecRunText([{ qid: 'q 1', docs: ids.map((docKey, i) => ({ docKey, score: 10 - i })) }] as never, 'my run');
+    const text = trecRunText([{ qid: 'q 1', docs: ids.map((docId, i) => ({ docId, score: 10 - i })) }] as never, 'my run');
     for (const line of text.trim().split('\n')) assert.equal(line.split(' ').length, 6, line);
     const run = parseRunFromString(text, 'r.txt').run;
-    assert.deepEqual(run.queries.get('q 1')!.docids, ids);
+    assert.deepEqual(run.queries.get('q 1')!.docIds, ids);
     const q = parseQrelsFromString(`q%201 0 ${encodeTrecId('文件 名.txt')} 2\n`).qrels;
     assert.equal(q.get('q 1')!.get('文件 名.txt'), 2);
   });
@@ -45,7 +45,7 @@ describe('TREC ids and bad input in the evaluation readers', () => {
     await assert.rejects(readQrels(f), (e: unknown) => e instanceof EvalParseError && e.line === 2 && /not valid UTF-8/.test(e.message));
     const ok = path.join(tmp, 'ok.run');
     fs.writeFileSync(ok, '\ufeff1 Q0 文件 1 1.0 t\r\n1 Q0 b 2 0.5 t');
-    assert.deepEqual((await readRun(ok)).run.queries.get('1')!.docids, ['文件', 'b']);
+    assert.deepEqual((await readRun(ok)).run.queries.get('1')!.docIds, ['文件', 'b']);
   });
 
   it('an over-long line stops the read at the cap (no unbounded buffering)', async () => {

@@ -35,7 +35,7 @@ describe('eval compare and cross-lingual', () => {
     assert.deepStrictEqual(queryDeltas(a, b, 'P_1').map((d) => d.qid), ['2', '1', '3']);
     assert.deepStrictEqual(largestDifferences(a, b, 'P_1', 5).map((d) => d.qid), ['1', '3']);
     const moves = documentMovements(base, better, '1', 1, qrels);
-    assert.deepStrictEqual(moves.map((m) => [m.docid, m.rankA, m.rankB, m.status]), [['a', 2, 1, 'entered'], ['x', 1, null, 'left']]);
+    assert.deepStrictEqual(moves.map((m) => [m.docId, m.rankA, m.rankB, m.status]), [['a', 2, 1, 'entered'], ['x', 1, null, 'left']]);
   });
 
   it('language-pair metrics and language bias', () => {
@@ -59,18 +59,18 @@ describe('eval compare and cross-lingual', () => {
   it('evaluates 10,000 queries x 1,000 docs (all measures) without error', function () {
     this.timeout(120000);
     const qr = new Map<string, Map<string, number>>();
-    const run = { name: 'big', queries: new Map<string, { docids: string[]; scores: number[] }>(), unique: true };
+    const run = { name: 'big', queries: new Map<string, { docIds: string[]; scores: number[] }>(), unique: true };
     for (let q = 0; q < 10000; q++) {
       const judged = new Map<string, number>();
       for (let j = 0; j < 20; j++) judged.set(`d${(q * 7 + j * 13) % 1500}`, j % 3);
       qr.set(`q${q}`, judged);
-      const docids: string[] = [];
+      const docIds: string[] = [];
       const scores: number[] = [];
       for (let i = 0; i < 1000; i++) {
-        docids.push(`d${(i * 31 + q) % 1500}`);
+        docIds.push(`d${(i * 31 + q) % 1500}`);
         scores.push(1000 - i);
       }
-      run.queries.set(`q${q}`, { docids, scores });
+      run.queries.set(`q${q}`, { docIds, scores });
     }
     const res = evaluate(qr, run, ['P_10', 'recall_100', 'ndcg_cut_10', 'ndcg', 'recip_rank', 'map', 'map_cut_100', 'Rprec', 'success_5', 'judged_10', 'num_ret']);
     assert.strictEqual(res.qids.length, 10000);

@@ -14,9 +14,9 @@ export function qrelsOf(rows: [string, string, number][]): Qrels {
 export function runOf(rows: [string, string, number][], name = 'run'): Run {
   const run: Run = { name, queries: new Map() };
   for (const [qid, d, s] of rows) {
-    if (!run.queries.has(qid)) run.queries.set(qid, { docids: [], scores: [] });
-    const q = run.queries.get(qid) as { docids: string[]; scores: number[] };
-    q.docids.push(d);
+    if (!run.queries.has(qid)) run.queries.set(qid, { docIds: [], scores: [] });
+    const q = run.queries.get(qid) as { docIds: string[]; scores: number[] };
+    q.docIds.push(d);
     q.scores.push(s);
   }
   return run;

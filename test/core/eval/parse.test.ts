@@ -24,7 +24,7 @@ describe('eval parsers', () => {
 
   it('run: 6 columns, scores like atof, duplicate docs', () => {
     const { run, warnings } = parseRunFromString('1 Q0 a 1 1.5e1 tagA\n1 Q0 b 2 -3 tagA extra\n1 Q0 a 3 20 tagA\n', 'r');
-    assert.deepStrictEqual(run.queries.get('1'), { docids: ['a', 'b'], scores: [20, -3] });
+    assert.deepStrictEqual(run.queries.get('1'), { docIds: ['a', 'b'], scores: [20, -3] });
     assert.strictEqual(run.tag, 'tagA');
     assert.match(warnings[0].message, /document a retrieved again for query 1/);
     assert.throws(() => parseRunFromString('1 Q0 a 1 0.5\n', 'r', 'run.txt'), /run\.txt:1: expected 6 whitespace-separated fields/);
@@ -54,7 +54,7 @@ describe('eval parsers', () => {
     fs.writeFileSync(r, lines.join('\n'));
     const { run } = await readRun(r);
     assert.strictEqual(run.queries.size, 100);
-    assert.strictEqual(run.queries.get('7')?.docids.length, 500);
+    assert.strictEqual(run.queries.get('7')?.docIds.length, 500);
     await assert.rejects(readRun(path.join(dir, 'nope')), /cannot read/);
     const t = path.join(dir, 'topics.jsonl');
     fs.writeFileSync(t, '{"_id":"1","text":"x"}\n');

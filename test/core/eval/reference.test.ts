@@ -99,7 +99,7 @@ describe('eval metrics vs naive reference implementation (random cases)', () => 
           docs.push({ id, score: rng.int(4) / 2 }); // many ties
         }
         if (docs.length) {
-          run.queries.set(qid, { docids: docs.map((d) => d.id), scores: docs.map((d) => d.score) });
+          run.queries.set(qid, { docIds: docs.map((d) => d.id), scores: docs.map((d) => d.score) });
           docsByQ[qid] = docs;
         }
       }

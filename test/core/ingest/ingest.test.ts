@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { ensureChunksFts } from '../../../src/core/bm25/fts';
 import { openWorkbench, Workbench } from '../../../src/core/workbench';
 import { makePdf, REPO_ROOT, tmpDir, writeFiles } from '../../helpers/tmp';
+import { storeDb } from '../../helpers/store';
 
 function reasons(report: { skipped: { path: string; reason: string }[] }): Record<string, string> {
   return Object.fromEntries(report.skipped.map((s) => [s.path, s.reason]));
@@ -51,7 +52,7 @@ describe('ingest (real SQLite, real files)', () => {
     assert.match(r['broken.pdf'], /PDF/);
     assert.ok(!('notes/draft.txt' in r) && !('debug.log' in r));
     assert.ok(logs.some((l) => /unsupported types.*\.py: 1/.test(l)), logs.join('\n'));
-    const docs = wb.db.prepare('SELECT doc_key, lang, title, text FROM documents ORDER BY doc_key').all() as {
+    const docs = storeDb(wb).prepare('SELECT doc_key, lang, title, text FROM documents ORDER BY doc_key').all() as {
       doc_key: string;
       lang: string;
       title: string | null;
@@ -76,7 +77,7 @@ describe('ingest (real SQLite, real files)', () => {
     const wb2 = openWorkbench(path.join(tmpDir(), 'i2.db'));
     const r2 = await wb2.index(root, { include: ['**/*.md', '**/*.txt'], exclude: ['bad/**', 'bin/**', 'big/**'] });
     assert.deepEqual(
-      (wb2.db.prepare('SELECT doc_key FROM documents ORDER BY doc_key').all() as { doc_key: string }[]).map((d) => d.doc_key),
+      (storeDb(wb2).prepare('SELECT doc_key FROM documents ORDER BY doc_key').all() as { doc_key: string }[]).map((d) => d.doc_key),
       ['de/hund.md', 'en/dogs.txt'],
     );
     assert.deepEqual(Object.keys(reasons(r2)), ['empty.txt']);
@@ -106,9 +107,9 @@ describe('ingest (real SQLite, real files)', () => {
     const first = await wb.index(root);
     assert.deepEqual([first.added, first.updated, first.removed, first.unchanged], [3, 0, 0, 0]);
     // The FTS5 index is built on first use (structured BM25), then maintained by every update.
-    assert.equal((wb.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n, 0, 'no FTS5 rows before first use');
-    ensureChunksFts(wb.db);
-    assert.equal((wb.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n, first.chunks);
+    assert.equal((storeDb(wb).prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n, 0, 'no FTS5 rows before first use');
+    ensureChunksFts(storeDb(wb));
+    assert.equal((storeDb(wb).prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n, first.chunks);
     const again = await wb.index(root);
     assert.deepEqual([again.added, again.updated, again.removed, again.unchanged], [0, 0, 0, 3]);
     // Touch without change: hash decides.
@@ -123,34 +124,34 @@ describe('ingest (real SQLite, real files)', () => {
     const hits = await wb.search('wax', { pipeline: 'bm25' });
     assert.deepEqual(hits.hits.map((h) => h.docId), ['a.txt']);
     assert.equal((await wb.search('volcanoes')).hits.length, 0, 'deleted file must leave the BM25 index');
-    const inst = (t: string) => (wb.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts_instance WHERE term = ?').get(t) as { n: number }).n;
+    const inst = (t: string) => (storeDb(wb).prepare('SELECT COUNT(*) AS n FROM chunks_fts_instance WHERE term = ?').get(t) as { n: number }).n;
     assert.equal(inst('wax'), 1, 'FTS5 rows maintained incrementally once built');
     assert.equal(inst('volcanoes'), 0);
-    const fts = wb.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number };
+    const fts = storeDb(wb).prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number };
     assert.equal(fts.n, third.chunks, 'FTS rows must match chunks (no orphans)');
   });
 
   it('drops a built FTS5 index that a write cannot maintain (chunks without terms), and rebuilds it on next use', async () => {
     writeFiles(root, { 'a.txt': 'Bees make honey.', 'b.txt': 'Volcanoes erupt.' });
     await wb.index(root);
-    ensureChunksFts(wb.db);
-    const rootId = (wb.db.prepare('SELECT id FROM roots').get() as { id: number }).id;
+    ensureChunksFts(storeDb(wb));
+    const rootId = (storeDb(wb).prepare('SELECT id FROM roots').get() as { id: number }).id;
     // As a run started before another process built the FTS5 index writes: no standard terms.
     wb.corpus.writeDocuments(rootId, [
-      { docKey: 'c.txt', path: null, title: null, hash: 'h', lang: 'en', mtimeMs: null, size: 9, text: 'Wax moths', chunks: [{ start: 0, end: 9, lang: 'en', nTerms: 2 }] },
+      { docId: 'c.txt', path: null, title: null, hash: 'h', lang: 'en', mtimeMs: null, size: 9, text: 'Wax moths', chunks: [{ start: 0, end: 9, lang: 'en', nTerms: 2 }] },
     ]);
-    const n = () => (wb.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n;
+    const n = () => (storeDb(wb).prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n;
     assert.equal(n(), 0, 'dropped rather than left incomplete');
-    ensureChunksFts(wb.db);
+    ensureChunksFts(storeDb(wb));
     assert.equal(n(), 3);
-    assert.equal((wb.db.prepare("SELECT COUNT(*) AS n FROM chunks_fts_instance WHERE term = 'moths'").get() as { n: number }).n, 1);
+    assert.equal((storeDb(wb).prepare("SELECT COUNT(*) AS n FROM chunks_fts_instance WHERE term = 'moths'").get() as { n: number }).n, 1);
   });
 
   it('re-tokenises everything when the analyzer or chunking changed since the last run', async () => {
     writeFiles(root, { 'a.txt': '咖啡种植需要高海拔。', 'b.txt': 'Coffee grows high up.' });
     await wb.index(root);
     // Pretend the index was built by an older analyzer version.
-    wb.db.prepare(`UPDATE roots SET options = replace(options, ':a', ':old-a')`).run();
+    storeDb(wb).prepare(`UPDATE roots SET options = replace(options, ':a', ':old-a')`).run();
     const again = await wb.index(root);
     assert.deepEqual([again.updated, again.unchanged], [2, 0]);
     const third = await wb.index(root);
@@ -233,12 +234,12 @@ describe('ingest (real SQLite, real files)', () => {
     const ref = await reference.index(root);
     assert.equal(report.documents, 1500);
     assert.equal(report.chunks, ref.chunks);
-    const dup = resumed.db.prepare('SELECT COUNT(*) AS n FROM (SELECT doc_key FROM documents GROUP BY doc_key HAVING COUNT(*) > 1)').get() as {
+    const dup = storeDb(resumed).prepare('SELECT COUNT(*) AS n FROM (SELECT doc_key FROM documents GROUP BY doc_key HAVING COUNT(*) > 1)').get() as {
       n: number;
     };
     assert.equal(dup.n, 0);
-    ensureChunksFts(resumed.db);
-    assert.equal((resumed.db.prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n, ref.chunks);
+    ensureChunksFts(storeDb(resumed));
+    assert.equal((storeDb(resumed).prepare('SELECT COUNT(*) AS n FROM chunks_fts').get() as { n: number }).n, ref.chunks);
     for (const i of [0, 777, 1499]) {
       const hits = (await resumed.search(`tok${i}`)).hits;
       assert.equal(hits.length, 1);

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { htmlToText, markdownToText, pdfPageAt, pdfPageView, PDF_PAGE_BREAK, pdfToText, sourceRange } from '../../../src/core/ingest/readers';
 import { openWorkbench, Workbench } from '../../../src/core/workbench';
 import { makePdfPages, REPO_ROOT, tmpDir } from '../../helpers/tmp';
+import { storeDb } from '../../helpers/store';
 
 const HTML_FILE = path.join(REPO_ROOT, 'sample/corpus/es/erupcion-volcan-la-palma.html');
 const MD_FILE = path.join(REPO_ROOT, 'sample/corpus/es/cultivo-cafe-colombia.md');
@@ -113,13 +114,13 @@ describe('readers: extracted text maps back to the source', () => {
     it('an index from the previous extractor is re-extracted', async () => {
       await wb.index(root);
       // What an index built before source offsets records: a chunking signature without the extractor version.
-      const row = wb.db.prepare('SELECT id, options FROM roots').get() as { id: number; options: string };
+      const row = storeDb(wb).prepare('SELECT id, options FROM roots').get() as { id: number; options: string };
       const opts = JSON.parse(row.options) as { chunking: string };
-      wb.db.prepare('UPDATE roots SET options = ? WHERE id = ?').run(JSON.stringify({ ...opts, chunking: opts.chunking.replace(/:x\d+$/, '') }), row.id);
-      wb.db.prepare('UPDATE chunks SET src_start = NULL, src_end = NULL').run();
+      storeDb(wb).prepare('UPDATE roots SET options = ? WHERE id = ?').run(JSON.stringify({ ...opts, chunking: opts.chunking.replace(/:x\d+$/, '') }), row.id);
+      storeDb(wb).prepare('UPDATE chunks SET src_start = NULL, src_end = NULL').run();
       const again = await wb.index(root);
       assert.equal(again.updated, 3);
-      const n = wb.db.prepare("SELECT COUNT(*) AS n FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.doc_key = 'palma.html' AND c.src_start IS NOT NULL").get() as { n: number };
+      const n = storeDb(wb).prepare("SELECT COUNT(*) AS n FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.doc_key = 'palma.html' AND c.src_start IS NOT NULL").get() as { n: number };
       assert.ok(n.n > 0);
     });
   });

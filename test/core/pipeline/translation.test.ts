@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MissingTranslationsError, PipelineResult } from '../../../src/core/pipeline/execute';
-import { getDictionaryRef, importDictionary, QueryTranslator, translateDocuments } from '../../../src/core/translate';
+import { getDictionaryRef, importDictionary, QueryTranslator } from '../../../src/core/translate';
 import { openWorkbench, Workbench } from '../../../src/core/workbench';
 import { REPO_ROOT, tmpDir } from '../../helpers/tmp';
 import { MINI_DICTD, tinyModels } from '../translate/helpers';
+import { storeDb } from '../../helpers/store';
 
 const SAMPLE = path.join(REPO_ROOT, 'sample');
 const CLI = path.join(REPO_ROOT, 'bin', 'clir');
@@ -53,11 +54,11 @@ function measure(rankings: Map<string, string[]>, topics: Topic[], relevant: Map
 
 async function rankings(wb: Workbench, topics: Topic[], pipeline: string): Promise<Map<string, string[]>> {
   const res = await wb.runBatch(topics, { pipeline, k: 10 });
-  return new Map(res.results.map((r) => [r.qid, r.docs.map((d) => d.docKey)]));
+  return new Map(res.results.map((r) => [r.qid, r.docs.map((d) => d.docId)]));
 }
 
 function docKeys(wb: Workbench, res: PipelineResult): string[] {
-  const stmt = wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
+  const stmt = storeDb(wb).prepare('SELECT doc_key FROM documents WHERE id = ?');
   return res.docs.map((d) => (stmt.get(d.docRowId) as { doc_key: string }).doc_key);
 }
 
@@ -75,7 +76,7 @@ describe('pipeline: translation stages on the sample collection', function () {
       dbPath = path.join(dir, 'qt.db');
       wb = openWorkbench(dbPath);
       await wb.index(path.join(SAMPLE, 'corpus'), { pipeline: 'dense:demo-bert' });
-      importDictionary(wb.db, MINI_DICTD, { name: 'deu-eng' }).dictionary.close();
+      importDictionary(storeDb(wb), MINI_DICTD, { name: 'deu-eng' }).dictionary.close();
     });
     after(() => wb.close());
 
@@ -95,7 +96,7 @@ describe('pipeline: translation stages on the sample collection', function () {
 
     it('records the translator (with the dictionary file hash), the translation and its own timing key', async () => {
       const res = await wb.retrieve('Hund erziehen', { pipeline: 'qt(dict:deu-eng)>bm25', k: 5 });
-      const ref = getDictionaryRef(wb.db, 'deu-eng')!;
+      const ref = getDictionaryRef(storeDb(wb), 'deu-eng')!;
       const tr = res.models.find((m) => m.name === 'dict:deu-eng');
       assert.ok(tr, JSON.stringify(res.models));
       assert.equal(tr.kind as string, 'translator');
@@ -120,16 +121,16 @@ describe('pipeline: translation stages on the sample collection', function () {
       const copy = path.join(tmpDir(), 'freedict-deu-eng-mini');
       fs.copyFileSync(MINI_DICTD, `${copy}.index`);
       fs.copyFileSync(MINI_DICTD.replace(/\.index$/, '.dict'), `${copy}.dict`);
-      importDictionary(wb.db, `${copy}.index`, { name: 'deu-eng-copy' }).dictionary.close();
+      importDictionary(storeDb(wb), `${copy}.index`, { name: 'deu-eng-copy' }).dictionary.close();
       const p = 'qt(dict:deu-eng-copy)>bm25';
       const h1 = (await wb.retrieve('Hund erziehen', { pipeline: p })).hash;
-      importDictionary(wb.db, `${copy}.index`, { name: 'deu-eng-copy' }).dictionary.close(); // same content
+      importDictionary(storeDb(wb), `${copy}.index`, { name: 'deu-eng-copy' }).dictionary.close(); // same content
       assert.equal((await wb.retrieve('Hund erziehen', { pipeline: p })).hash, h1);
       fs.appendFileSync(`${copy}.dict`, '\n'); // entries unchanged, file (hash) changed
-      importDictionary(wb.db, `${copy}.index`, { name: 'deu-eng-copy' }).dictionary.close();
+      importDictionary(storeDb(wb), `${copy}.index`, { name: 'deu-eng-copy' }).dictionary.close();
       const res2 = await wb.retrieve('Hund erziehen', { pipeline: p });
       assert.notEqual(res2.hash, h1);
-      assert.equal(res2.models.find((m) => m.name === 'dict:deu-eng-copy')?.revision, getDictionaryRef(wb.db, 'deu-eng-copy')!.fileHash);
+      assert.equal(res2.models.find((m) => m.name === 'dict:deu-eng-copy')?.revision, getDictionaryRef(storeDb(wb), 'deu-eng-copy')!.fileHash);
       // Another workbench on the same index agrees.
       const other = openWorkbench(dbPath);
       try {
@@ -240,7 +241,7 @@ describe('pipeline: translation stages on the sample collection', function () {
       assert.deepEqual(rec.config, { type: 'qt', translator: 'dict:deu-eng', input: { type: 'bm25', k1: 0.9, b: 0.4, aggregate: 'max' } });
       const tr = rec.models.find((m) => m.name === 'dict:deu-eng');
       assert.ok(tr, JSON.stringify(rec.models));
-      assert.equal(tr.revision, getDictionaryRef(wb.db, 'deu-eng')!.fileHash);
+      assert.equal(tr.revision, getDictionaryRef(storeDb(wb), 'deu-eng')!.fileHash);
       assert.ok(rec.timings.stages.translate, JSON.stringify(Object.keys(rec.timings.stages)));
       // Same configuration through the library: same hash, same ranking.
       const lib = await wb.retrieve(german[0].text, { pipeline: 'qt(dict:deu-eng)>bm25', k: 10 });
@@ -261,7 +262,7 @@ describe('pipeline: translation stages on the sample collection', function () {
       wb = openWorkbench(path.join(tmpDir(), 'dt.db'), { device: 'cpu' });
       await wb.index(path.join(SAMPLE, 'corpus'), { include: ['de/**', 'en/**'] });
       ref = `mt:${tinyModels()['opus-mt-de-en-tiny']}`;
-      importDictionary(wb.db, MINI_DICTD, { name: 'deu-eng' }).dictionary.close();
+      importDictionary(storeDb(wb), MINI_DICTD, { name: 'deu-eng' }).dictionary.close();
     });
     after(() => wb.close());
 
@@ -274,7 +275,7 @@ describe('pipeline: translation stages on the sample collection', function () {
 
     it('English queries find German documents through their translations (and models/hash record the translator)', async () => {
       const tr = await wb.translator(ref);
-      const report = await translateDocuments(wb, tr, 'en');
+      const report = await wb.services.translation.translateDocuments(tr, 'en');
       assert.ok(report.chunksTranslated > 0);
       const relevant = relevantIn('de');
       const p = `dt(${ref},en)>bm25`;

@@ -15,6 +15,7 @@ import {
 import { openWorkbench, Workbench } from '../../../src/core/workbench';
 import { tmpDir, writeFiles } from '../../helpers/tmp';
 import { tinyModels } from './helpers';
+import { storeDb } from '../../helpers/store';
 
 describe('translate: neural MT (transformers.js on tiny generated encoder–decoder models)', function () {
   this.timeout(300000);
@@ -86,12 +87,12 @@ describe('translate: neural MT (transformers.js on tiny generated encoder–deco
 
   it('caches translations in SQLite with their latency; a cache hit costs no model call', async () => {
     const inner = await NeuralTranslator.load(tinyModels()['opus-mt-ru-en-tiny'], { device: 'cpu' });
-    const tr = new CachedTranslator(wb.db, inner);
+    const tr = new CachedTranslator(storeDb(wb), inner);
     try {
       const first = await tr.translate('пчёлы и мёд', 'ru', 'en');
       assert.equal(first.cached, undefined);
       assert.equal(tr.counters.calls, 1);
-      const row = wb.db.prepare('SELECT translated, latency_ms AS l, source_text AS s FROM translations WHERE translator = ?').get(tr.id) as {
+      const row = storeDb(wb).prepare('SELECT translated, latency_ms AS l, source_text AS s FROM translations WHERE translator = ?').get(tr.id) as {
         translated: string;
         l: number;
         s: string;
@@ -113,7 +114,7 @@ describe('translate: neural MT (transformers.js on tiny generated encoder–deco
   });
 
   it('wires into query translation + BM25 through TranslatorProvider (mt:FOLDER)', async () => {
-    const provider = new TranslatorProvider(wb.db, { device: 'cpu' });
+    const provider = new TranslatorProvider(storeDb(wb), { device: 'cpu' });
     try {
       const tr = await provider.get(`mt:${tinyModels()['opus-mt-ru-en-tiny']}`);
       assert.ok(tr instanceof CachedTranslator);
@@ -122,8 +123,8 @@ describe('translate: neural MT (transformers.js on tiny generated encoder–deco
       assert.equal(qt.tgt, 'en');
       assert.equal(qt.text, 'bees honey');
       assert.deepEqual(qt.synonymSets, [['bees'], ['honey']]);
-      const docs = translatedQueryBm25(wb.db, qt, 10);
-      const key = (wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?').get(docs[0].docRowId) as { doc_key: string }).doc_key;
+      const docs = translatedQueryBm25(storeDb(wb), qt, 10);
+      const key = (storeDb(wb).prepare('SELECT doc_key FROM documents WHERE id = ?').get(docs[0].docRowId) as { doc_key: string }).doc_key;
       assert.equal(key, 'bees.txt');
       // The untranslated Russian query finds nothing in the English documents.
       assert.equal((await wb.retrieve('пчёлы мёд', { pipeline: 'bm25' })).docs.length, 0);

@@ -5,6 +5,7 @@ import { DictionaryTranslator, loadDictionary, translateQuery, translatedQueryBm
 import { openWorkbench, Workbench } from '../../../src/core/workbench';
 import { REPO_ROOT, tmpDir } from '../../helpers/tmp';
 import { DEBIAN_DEU_ENG, MINI_DICTD } from './helpers';
+import { storeDb } from '../../helpers/store';
 
 /** German sample queries against the English sample documents. */
 describe('translate: dictionary query translation, German → English retrieval', () => {
@@ -31,7 +32,7 @@ describe('translate: dictionary query translation, German → English retrieval'
   });
   after(() => wb.close());
 
-  const docKey = (id: number): string => (wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?').get(id) as { doc_key: string }).doc_key;
+  const docKey = (id: number): string => (storeDb(wb).prepare('SELECT doc_key FROM documents WHERE id = ?').get(id) as { doc_key: string }).doc_key;
 
   function mrr(rankings: Map<string, string[]>): number {
     let s = 0;
@@ -48,7 +49,7 @@ describe('translate: dictionary query translation, German → English retrieval'
     const out = new Map<string, string[]>();
     for (const t of topics) {
       const qt = await translateQuery(tr, t.text, { src: 'de', tgt: 'en' });
-      out.set(t.id, translatedQueryBm25(wb.db, qt, 10).map((d) => docKey(d.docRowId)));
+      out.set(t.id, translatedQueryBm25(storeDb(wb), qt, 10).map((d) => docKey(d.docRowId)));
     }
     await tr.dispose();
     return out;

@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import { structuredBm25, termSets } from '../../../src/core/translate';
 import { openWorkbench, Workbench } from '../../../src/core/workbench';
 import { tmpDir, writeFiles } from '../../helpers/tmp';
+import { storeDb } from '../../helpers/store';
 
 /** doc_key → score */
 function byKey(wb: Workbench, chunks: { docRowId: number; score: number }[]): Map<string, number> {
-  const key = wb.db.prepare('SELECT doc_key FROM documents WHERE id = ?');
+  const key = storeDb(wb).prepare('SELECT doc_key FROM documents WHERE id = ?');
   return new Map(chunks.map((c) => [(key.get(c.docRowId) as { doc_key: string }).doc_key, c.score]));
 }
 
@@ -42,7 +43,7 @@ describe('translate: structured (Pirkola) BM25', () => {
       ['d3.txt', Math.log(2)],
       ['d4.txt', Math.log(2.8)],
     ]);
-    const got = byKey(wb, structuredBm25(wb.db, [HUND, GLETSCHER], params));
+    const got = byKey(wb, structuredBm25(storeDb(wb), [HUND, GLETSCHER], params));
     assert.equal(got.size, expected.size);
     for (const [k, v] of expected) assert.ok(Math.abs(got.get(k)! - v) < 1e-9, `${k}: got ${got.get(k)}, expected ${v}`);
     assert.ok(got.get('d2.txt')! > got.get('d1.txt')!, 'the document matching both source words wins');
@@ -50,7 +51,7 @@ describe('translate: structured (Pirkola) BM25', () => {
     // Unstructured ("flat") translation: every translation its own term. Rare translations each add a
     // full idf, so d1 (five translations of one word) beats d2 (both words):
     //   d1 = ln 2.8 (dog, df 2) + 4 · ln(1 + 5.5/1.5) ≈ 7.19;  d2 = 2 · ln 2.8 ≈ 2.06
-    const flat = byKey(wb, structuredBm25(wb.db, [...HUND, ...GLETSCHER].map((t) => [t]), params));
+    const flat = byKey(wb, structuredBm25(storeDb(wb), [...HUND, ...GLETSCHER].map((t) => [t]), params));
     assert.ok(Math.abs(flat.get('d1.txt')! - (Math.log(2.8) + 4 * Math.log(1 + 5.5 / 1.5))) < 1e-9);
     assert.ok(Math.abs(flat.get('d2.txt')! - 2 * Math.log(2.8)) < 1e-9);
     assert.ok(flat.get('d1.txt')! > flat.get('d2.txt')!);
@@ -59,7 +60,7 @@ describe('translate: structured (Pirkola) BM25', () => {
   it('with singleton sets it is exactly plain BM25 (Bm25Index)', () => {
     for (const q of ['glacier dog', 'dog dog ice', 'mountain river snow']) {
       const plain = byKey(wb, wb.bm25.scoreChunks(q));
-      const structured = byKey(wb, structuredBm25(wb.db, termSets(q)));
+      const structured = byKey(wb, structuredBm25(storeDb(wb), termSets(q)));
       assert.equal(structured.size, plain.size);
       for (const [k, v] of plain) assert.ok(Math.abs(structured.get(k)! - v) < 1e-12, `${q} ${k}`);
     }
@@ -71,7 +72,7 @@ describe('translate: structured (Pirkola) BM25', () => {
     const w = openWorkbench(path.join(tmpDir(), 'phrase.db'));
     try {
       await w.index(root);
-      const got = byKey(w, structuredBm25(w.db, [['climate change', 'global warming']]));
+      const got = byKey(w, structuredBm25(storeDb(w), [['climate change', 'global warming']]));
       assert.deepEqual([...got.keys()], ['a.txt']);
       const n = 3;
       const idf = Math.log(1 + (n - 1 + 0.5) / 1.5);
@@ -82,10 +83,10 @@ describe('translate: structured (Pirkola) BM25', () => {
   });
 
   it('merges duplicate members and repeated sets (weight = query term frequency)', () => {
-    const once = byKey(wb, structuredBm25(wb.db, [['glacier', 'Glacier', 'glacier.']]));
-    const single = byKey(wb, structuredBm25(wb.db, [['glacier']]));
+    const once = byKey(wb, structuredBm25(storeDb(wb), [['glacier', 'Glacier', 'glacier.']]));
+    const single = byKey(wb, structuredBm25(storeDb(wb), [['glacier']]));
     assert.deepEqual([...once.entries()], [...single.entries()]);
-    const twice = byKey(wb, structuredBm25(wb.db, [['glacier'], ['glacier']]));
+    const twice = byKey(wb, structuredBm25(storeDb(wb), [['glacier'], ['glacier']]));
     for (const [k, v] of single) assert.ok(Math.abs(twice.get(k)! - 2 * v) < 1e-12);
   });
 });

@@ -13,7 +13,7 @@ import { WorkbenchRouter } from '../../../src/extension/panel/router';
 
 const run = (name: string, q: Record<string, [string, number][]>): Run => ({
   name,
-  queries: new Map(Object.entries(q).map(([qid, docs]) => [qid, { docids: docs.map((d) => d[0]), scores: docs.map((d) => d[1]) }])),
+  queries: new Map(Object.entries(q).map(([qid, docs]) => [qid, { docIds: docs.map((d) => d[0]), scores: docs.map((d) => d[1]) }])),
 });
 
 describe('views: Cohen kappa', () => {
@@ -54,12 +54,12 @@ describe('views: Cohen kappa', () => {
   it('assessorAgreement pairs assessors over shared pairs, using the latest judgement', () => {
     const at = (s: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
     const v = assessorAgreement([
-      { assessor: 'a', qid: 'q', docid: 'd1', grade: 0, at: at(1) },
-      { assessor: 'a', qid: 'q', docid: 'd1', grade: 3, at: at(2) },
-      { assessor: 'b', qid: 'q', docid: 'd1', grade: 3, at: at(1) },
-      { assessor: 'a', qid: 'q', docid: 'd2', grade: 0, at: at(1) },
-      { assessor: 'b', qid: 'q', docid: 'd2', grade: 0, at: at(1) },
-      { assessor: 'c', qid: 'q', docid: 'd9', grade: 1, at: at(1) },
+      { assessor: 'a', qid: 'q', docId: 'd1', grade: 0, at: at(1) },
+      { assessor: 'a', qid: 'q', docId: 'd1', grade: 3, at: at(2) },
+      { assessor: 'b', qid: 'q', docId: 'd1', grade: 3, at: at(1) },
+      { assessor: 'a', qid: 'q', docId: 'd2', grade: 0, at: at(1) },
+      { assessor: 'b', qid: 'q', docId: 'd2', grade: 0, at: at(1) },
+      { assessor: 'c', qid: 'q', docId: 'd9', grade: 1, at: at(1) },
     ]);
     assert.deepEqual(v.assessors.map((x) => [x.assessor, x.judged]), [['a', 2], ['b', 2], ['c', 1]]);
     assert.equal(v.pairs.length, 1);
@@ -72,14 +72,14 @@ describe('views: qrels, pools, highlighting', () => {
   it('depth-k pooling takes the union of each run top k, by best rank', () => {
     const a = run('a', { q2: [['x', 3], ['y', 2], ['z', 1]], q1: [['m', 1]] });
     const b = run('b', { q2: [['z', 9], ['w', 8], ['x', 1]] });
-    assert.deepEqual(depthPool([a, b], 2).map((e) => `${e.qid}:${e.docid}@${e.bestRank}`), ['q1:m@1', 'q2:x@1', 'q2:z@1', 'q2:w@2', 'q2:y@2']);
-    assert.deepEqual(depthPool([a, b], 1, ['q2']).map((e) => e.docid), ['x', 'z']);
+    assert.deepEqual(depthPool([a, b], 2).map((e) => `${e.qid}:${e.docId}@${e.bestRank}`), ['q1:m@1', 'q2:x@1', 'q2:z@1', 'q2:w@2', 'q2:y@2']);
+    assert.deepEqual(depthPool([a, b], 1, ['q2']).map((e) => e.docId), ['x', 'z']);
   });
   it('judgements become TREC qrels (latest wins; per assessor) and override imported qrels', () => {
     const js = [
-      { assessor: 'a', qid: 'q1', docid: 'd', grade: 1, at: '2026-01-01T00:00:01Z' },
-      { assessor: 'b', qid: 'q1', docid: 'd', grade: 3, at: '2026-01-01T00:00:02Z' },
-      { assessor: 'a', qid: 'q10', docid: 'e', grade: 0, at: '2026-01-01T00:00:01Z' },
+      { assessor: 'a', qid: 'q1', docId: 'd', grade: 1, at: '2026-01-01T00:00:01Z' },
+      { assessor: 'b', qid: 'q1', docId: 'd', grade: 3, at: '2026-01-01T00:00:02Z' },
+      { assessor: 'a', qid: 'q10', docId: 'e', grade: 0, at: '2026-01-01T00:00:01Z' },
     ];
     assert.equal(qrelsToTrec(judgementsToQrels(js)), 'q1 0 d 3\nq10 0 e 0\n');
     assert.equal(qrelsToTrec(judgementsToQrels(js, 'a')), 'q1 0 d 1\nq10 0 e 0\n');
@@ -137,10 +137,10 @@ describe('views: payloads', () => {
     assert.ok(validateToWebview({ type: 'comparison', view: old }).ok);
   });
   it('the run diff marks entered, left and moved documents and unjudged ones', () => {
-    const docs = new Map(Array.from(docLang).map(([d, l]) => [d, { docid: d, lang: l, text: `text of ${d} first` }]));
+    const docs = new Map(Array.from(docLang).map(([d, l]) => [d, { docId: d, lang: l, text: `text of ${d} first` }]));
     const view = buildRunDiffView({ runA: A, runB: B, qid: 'q1', k: 2, qrels, topic: topics[0], docs });
-    assert.deepEqual(view.a.map((e) => [e.docid, e.movement]), [['d3', 'left'], ['d1', 'up']]);
-    assert.deepEqual(view.b.map((e) => [e.docid, e.movement, e.rel]), [['d1', 'up', 3], ['d2', 'entered', 1]]);
+    assert.deepEqual(view.a.map((e) => [e.docId, e.movement]), [['d3', 'left'], ['d1', 'up']]);
+    assert.deepEqual(view.b.map((e) => [e.docId, e.movement, e.rel]), [['d1', 'up', 3], ['d2', 'entered', 1]]);
     assert.deepEqual(view.summary, { entered: 1, left: 1, moved: 1, unjudged: 0 });
     assert.ok(view.b[0].highlights.length === 1);
     assert.ok(validateToWebview({ type: 'runDiff', view }).ok);
@@ -157,12 +157,12 @@ describe('views: payloads', () => {
 describe('views: protocol validation', () => {
   it('accepts well-formed messages and rejects unknown types, extra fields, bad values', () => {
     assert.ok(validateToHost({ type: 'ready', version: 1 }).ok);
-    assert.ok(validateToHost({ type: 'judge', poolId: 'p', qid: 'q', docid: 'd', grade: 3, note: 'ok' }).ok);
+    assert.ok(validateToHost({ type: 'judge', poolId: 'p', qid: 'q', docId: 'd', grade: 3, note: 'ok' }).ok);
     const bad: unknown[] = [
-      { type: 'judge', poolId: 'p', qid: 'q', docid: 'd', grade: 4 },
-      { type: 'judge', poolId: 'p', qid: 'q', docid: 'd', grade: 1.5 },
-      { type: 'judge', poolId: 'p', qid: 'q', docid: 'd', grade: 1, extra: 1 },
-      { type: 'judge', poolId: '', qid: 'q', docid: 'd', grade: 1 },
+      { type: 'judge', poolId: 'p', qid: 'q', docId: 'd', grade: 4 },
+      { type: 'judge', poolId: 'p', qid: 'q', docId: 'd', grade: 1.5 },
+      { type: 'judge', poolId: 'p', qid: 'q', docId: 'd', grade: 1, extra: 1 },
+      { type: 'judge', poolId: '', qid: 'q', docId: 'd', grade: 1 },
       { type: 'ready', version: NaN },
       { type: 'nope' },
       { type: 'constructor' },
@@ -174,7 +174,7 @@ describe('views: protocol validation', () => {
       Object.assign(Object.create({ polluted: true }), { type: 'ready', version: 1 }),
     ];
     for (const m of bad) assert.equal(validateToHost(m).ok, false, JSON.stringify(m));
-    assert.equal(validateToWebview({ type: 'judgementSaved', qid: 'q', docid: 'd', grade: null, at: 'x' }).ok, true);
+    assert.equal(validateToWebview({ type: 'judgementSaved', qid: 'q', docId: 'd', grade: null, at: 'x' }).ok, true);
     assert.equal(validateToWebview({ type: 'error', message: 'x'.repeat(20_001) }).ok, false);
   });
 });
@@ -193,7 +193,7 @@ describe('panel: html and router', () => {
       runs: [run('r1', { q: [['d1', 2], ['d2', 1]] }), run('r2', { q: [['d2', 2], ['d1', 1]] })],
       topics: [{ id: 'q', text: 'query', lang: 'en' }],
       qrels: new Map(),
-      docs: new Map([['d1', { docid: 'd1', lang: 'en', text: 'query text', path: '/x/d1.txt', start: 0, end: 10 }]]),
+      docs: new Map([['d1', { docId: 'd1', lang: 'en', text: 'query text', path: '/x/d1.txt', start: 0, end: 10 }]]),
     });
     const posted: any[] = [];
     const logs: string[] = [];
@@ -203,12 +203,12 @@ describe('panel: html and router', () => {
     assert.equal(posted[0].type, 'init');
     await r.handle({ type: 'requestPool', source: { type: 'runs', runs: ['r1', 'r2'], depth: 1 } });
     const pool = posted.find((m) => m.type === 'pool');
-    assert.deepEqual(pool.view.items.map((i: any) => i.docid), ['d1', 'd2']);
-    await r.handle({ type: 'judge', poolId: pool.view.poolId, qid: 'q', docid: 'd2', grade: 2, note: 'n' });
-    assert.deepEqual(ds.saved, [{ assessor: 'zoe', qid: 'q', docid: 'd2', grade: 2, note: 'n', at: '2026-01-01T00:00:00.000Z' }]);
-    await r.handle({ type: 'judge', poolId: pool.view.poolId, qid: 'q', docid: 'zzz', grade: 2 });
+    assert.deepEqual(pool.view.items.map((i: any) => i.docId), ['d1', 'd2']);
+    await r.handle({ type: 'judge', poolId: pool.view.poolId, qid: 'q', docId: 'd2', grade: 2, note: 'n' });
+    assert.deepEqual(ds.saved, [{ assessor: 'zoe', qid: 'q', docId: 'd2', grade: 2, note: 'n', at: '2026-01-01T00:00:00.000Z' }]);
+    await r.handle({ type: 'judge', poolId: pool.view.poolId, qid: 'q', docId: 'zzz', grade: 2 });
     assert.match(posted.at(-1).message, /not in pool/);
-    await r.handle({ type: 'judge', poolId: pool.view.poolId, qid: 'q', docid: 'd2', grade: 9 });
+    await r.handle({ type: 'judge', poolId: pool.view.poolId, qid: 'q', docId: 'd2', grade: 9 });
     assert.match(logs.at(-1)!, /^warn: rejected message from webview \(judge\)/);
     await r.handle({ type: 'saveExport', format: 'png', suggestedName: 'x.png', content: Buffer.from('GIF89a').toString('base64') });
     assert.match(posted.at(-1).message, /not a PNG/);

@@ -78,7 +78,7 @@ describe('cross-lingual retrieval on the bundled sample corpus (real transformer
       const res = await wb.runBatch(topics, { pipeline, k: 100 });
       return {
         name: pipeline,
-        queries: new Map(res.results.map((r) => [r.qid, { docids: r.docs.map((d) => d.docKey), scores: r.docs.map((d) => d.score) }])),
+        queries: new Map(res.results.map((r) => [r.qid, { docIds: r.docs.map((d) => d.docId), scores: r.docs.map((d) => d.score) }])),
       };
     };
     const mean = (rows: { bias: number; n: number }[]) => rows.reduce((a, r) => a + r.bias * r.n, 0) / rows.reduce((a, r) => a + r.n, 0);
@@ -96,7 +96,7 @@ describe('cross-lingual retrieval on the bundled sample corpus (real transformer
       const res = await wb.runBatch(cross, { pipeline, k: 100 });
       return {
         name: pipeline,
-        queries: new Map(res.results.map((r) => [r.qid, { docids: r.docs.map((d) => d.docKey), scores: r.docs.map((d) => d.score) }])),
+        queries: new Map(res.results.map((r) => [r.qid, { docIds: r.docs.map((d) => d.docId), scores: r.docs.map((d) => d.score) }])),
       };
     };
     // Only judgements of documents in another script than the query count here.

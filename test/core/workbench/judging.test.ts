@@ -14,15 +14,15 @@ import { tmpDir } from '../../helpers/tmp';
 
 describe('judged: one definition for panel, tree and notebook', () => {
   let wb: Workbench;
-  const pairs = ['d1', 'd2', 'd3', 'd4', 'd5'].map((docid) => ({ qid: 'q1', docid }));
+  const pairs = ['d1', 'd2', 'd3', 'd4', 'd5'].map((docId) => ({ qid: 'q1', docId }));
   beforeEach(() => {
     wb = openWorkbench(path.join(tmpDir(), 'index.db'));
     // Imported qrels label d1 and d2; alice judged d3 (and re-judged d1), bob judged d4.
     wb.judgements.importQrels(new Map([['q1', new Map([['d1', 1], ['d2', 0]])]]), 'qrels.txt');
-    wb.judgements.createPool('pool', 5, ['#1'], [[{ qid: 'q1', docKeys: pairs.map((p) => p.docid) }]]);
-    wb.judgements.judge({ assessor: 'alice', qid: 'q1', docKey: 'd3', grade: 2 });
-    wb.judgements.judge({ assessor: 'alice', qid: 'q1', docKey: 'd1', grade: 3 });
-    wb.judgements.judge({ assessor: 'bob', qid: 'q1', docKey: 'd4', grade: 1 });
+    wb.judgements.createPool('pool', 5, ['#1'], [[{ qid: 'q1', docIds: pairs.map((p) => p.docId) }]]);
+    wb.judgements.judge({ assessor: 'alice', qid: 'q1', docId: 'd3', grade: 2 });
+    wb.judgements.judge({ assessor: 'alice', qid: 'q1', docId: 'd1', grade: 3 });
+    wb.judgements.judge({ assessor: 'bob', qid: 'q1', docId: 'd4', grade: 1 });
   });
   afterEach(async () => {
     await wb.close();
@@ -43,7 +43,7 @@ describe('judged: one definition for panel, tree and notebook', () => {
 
   it('the Judge panel shows the same count, marks imported labels and resumes past them', () => {
     const imported: Qrels = new Map([['q1', new Map([['d1', 1], ['d2', 0]])]]);
-    const js = wb.services.judging.current().map((j) => ({ assessor: j.assessor, qid: j.qid, docid: j.docKey, grade: j.grade, at: j.createdAt }));
+    const js = wb.services.judging.current().map((j) => ({ assessor: j.assessor, qid: j.qid, docId: j.docId, grade: j.grade, at: j.createdAt }));
     const view = buildPoolView({ poolId: 'p', assessor: 'alice', description: 'pool', entries: pairs, topics: [{ id: 'q1', text: 'bees' }], docs: new Map(), judgements: js, imported });
     const judged = view.items.filter((i) => i.grade !== null).length;
     assert.equal(judged, wb.services.judging.pools('alice')[0].judged, 'panel "N / M judged" = Judgements view');
