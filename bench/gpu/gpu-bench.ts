@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { loadEncoder, chooseDevice, detectProviders } from '../../src/core/models';
 import type { DeviceChoice, Workload } from '../../src/core/models';
 import { textGen } from '../lib/text';
+import { encodingBreakdown } from '../lib/breakdown';
 import { encodeSingle } from '../../src/core/models/tokenize';
 import type { TokenizerLike } from '../../src/core/models/tokenize';
 
@@ -279,6 +280,28 @@ async function main() {
   bare.webgpu = await webgpuVariant('webgpu', fp32, {}, SHAPES);
   save();
   await cpu.release();
+
+  // ---- issue 17: stage breakdown of the product path on the GPU (pooling in the graph, tokenizer thread)
+  const bd: Record<string, unknown> = {};
+  res.breakdown = bd;
+  const bdShapes: [number, number][] = [
+    [32, 128],
+    [64, 128],
+  ];
+  for (const [label, dtype, file] of [
+    ['webgpuFp32', 'fp32', 'onnx/model.onnx'],
+    ['webgpuFp16', 'fp16', 'onnx/model_fp16.onnx'],
+    ['cpuFp32', 'fp32', 'onnx/model.onnx'],
+  ] as const) {
+    if (left() < 40 || !fs.existsSync(path.join(modelDir, file))) continue;
+    try {
+      bd[label] = await encodingBreakdown(ort, { modelDir, file, dtype, provider: label.startsWith('cpu') ? 'cpu' : 'webgpu', shapes: bdShapes, iters: baseIters, log });
+    } catch (e) {
+      bd[label] = { error: errMsg(e) };
+      log(`breakdown ${label}: ${errMsg(e)}`);
+    }
+    save();
+  }
 
   // ---- product path
   const product: Record<string, unknown> = {};

@@ -17,6 +17,9 @@ mkdir -p "$OUT" "$STAGE/b/app" "$STAGE/b/node_modules"
 # 1. the script, bundled (onnxruntime-node and transformers.js stay external: native / ESM)
 node_modules/.bin/esbuild bench/gpu/gpu-bench.ts --bundle --platform=node --format=cjs --target=node20 \
   --external:onnxruntime-node --external:@huggingface/transformers --outfile="$STAGE/b/app/gpu-bench.js" --log-level=warning
+# the tokenizer thread of bulk encoding (found next to the bundle, as dist/tokenize-worker.js is in the VSIX)
+node_modules/.bin/esbuild src/core/models/tokenize-worker.ts --bundle --platform=node --format=cjs --target=node20 \
+  --external:onnxruntime-node --external:@huggingface/transformers --outfile="$STAGE/b/app/tokenize-worker.js" --log-level=warning
 
 # 2. minimal node_modules
 NM=$STAGE/b/node_modules

@@ -6,8 +6,8 @@
  *  - `auto` + `query` workload → cpu: a GPU provider is slower for batch-1 short texts
  *    (measured on an H200: 8.6 ms vs 5.7 ms for a 32-token query with WebGPU vs CPU; from about four
  *    128-token chunks per batch the GPU wins 3.5–6×, see docs/benchmarks.md).
- *  - `auto` + `bulk` workload → the first available GPU provider (cuda > dml > coreml > webgpu),
- *    else cpu with the reason.
+ *  - `auto` + `bulk` workload (indexing; reranking, whose tens of pairs per query are bulk-shaped)
+ *    → the first available GPU provider (cuda > dml > coreml > webgpu), else cpu with the reason.
  *  - an explicit provider that is not available on this platform/installation → cpu with the reason.
  *  - if the chosen GPU provider's session then fails to create, the loader retries on cpu
  *    (see `encoder.ts`), and the record says `cpu` with the failure in `providerReason`.

@@ -135,7 +135,8 @@ export async function loadBackend(spec: string, kind: 'encoder' | 'reranker', op
   }
   const dtype = opts.dtype ?? preset.dtype ?? 'fp32';
   preset.dtype = dtype;
-  const decision = chooseDevice(opts.device ?? 'auto', opts.workload ?? (kind === 'reranker' ? 'query' : 'bulk'));
+  // Rerankers are bulk-shaped too: tens of query–passage pairs of 100–300 tokens per query.
+  const decision = chooseDevice(opts.device ?? 'auto', opts.workload ?? 'bulk');
   const cacheDir = path.resolve(opts.cacheDir ?? defaultCacheDir());
   // The encoder's session depends on its pooling (compiled into the graph), so that is part of the key.
   const pooling = kind === 'encoder' ? `${preset.pooling}|${preset.normalize}` : '';

@@ -146,7 +146,7 @@ export class Workbench implements WorkbenchApi {
       encoder: (name: string, workload: Workload) => this.loadCached(this.encoders, `${name}|${workload}|${dev()}`, () =>
         loadEncoder(name, this.loadOptions(workload, dev())),
       ),
-      reranker: (name: string) => this.loadCached(this.rerankers, `${name}|${dev()}`, () => loadReranker(name, this.loadOptions('query', dev()))),
+      reranker: (name: string) => this.loadCached(this.rerankers, `${name}|${dev()}`, () => loadReranker(name, this.loadOptions('bulk', dev()))),
     };
   }
 
