@@ -47,7 +47,8 @@ export function ort(): Ort {
 /** Output names: the [batch, seq, hidden] one and a model-pooled [batch, dim] one (same rules as before issue 17). */
 export function hiddenOutputName(info: GraphInfo): string | undefined {
   for (const n of ['last_hidden_state', 'token_embeddings']) if (info.outputs.some((o) => o.name === n && (o.rank ?? 3) === 3)) return n;
-  return info.outputs.find((o) => o.rank === 3)?.name;
+  // Undeclared shapes: the first output (what transformers.js's feature extraction takes).
+  return info.outputs.find((o) => o.rank === 3)?.name ?? (info.outputs.every((o) => o.rank === undefined) ? info.outputs[0]?.name : undefined);
 }
 
 export function pooledOutputName(info: GraphInfo): string | undefined {
@@ -79,6 +80,13 @@ export function planEncoderSession(model: Uint8Array, info: GraphInfo, pooling: 
   return { bytes, output: { kind: 'device-pooled', name: POOLED_OUTPUT, normalized: normalize } };
 }
 
+/** 0 … seq − 1 on every row, for exports that take position ids as an input. */
+function positionIds([rows, seq]: [number, number]): BigInt64Array {
+  const out = new BigInt64Array(rows * seq);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < seq; i++) out[r * seq + i] = BigInt(i);
+  return out;
+}
+
 class OrtModelSession implements ModelSession {
   readonly inputNames: string[];
   readonly outputNames: string[];
@@ -94,7 +102,7 @@ class OrtModelSession implements ModelSession {
     const { Tensor } = ort();
     const feeds: Record<string, InstanceType<typeof Tensor>> = {};
     for (const name of this.inputNames) {
-      const data = inputs[name];
+      const data = inputs[name] ?? (name === 'position_ids' ? positionIds(dims) : undefined);
       if (!data) throw new Error(`the model needs an input "${name}" that CLIR Workbench does not provide (it feeds ${Object.keys(inputs).join(', ')})`);
       feeds[name] = new Tensor('int64', data, dims);
     }
