@@ -15,6 +15,7 @@ import { loadEncoder, chooseDevice, detectProviders } from '../../src/core/model
 import type { DeviceChoice, Workload } from '../../src/core/models';
 import { textGen } from '../lib/text';
 import { encodingBreakdown } from '../lib/breakdown';
+import { decodeHalf } from '../../src/core/models/float16';
 import { encodeSingle } from '../../src/core/models/tokenize';
 import type { TokenizerLike } from '../../src/core/models/tokenize';
 
@@ -90,17 +91,8 @@ async function outputOf(ort: Ort, sess: Session, b: number, s: number): Promise<
   const o = await sess.run(makeBatch(ort, b, s));
   const t = o[sess.outputNames[0]] as unknown as { type: string; data: ArrayLike<number> };
   // Node 20 has no Float16Array: float16 outputs arrive as Uint16Array bit patterns.
-  if (t.type === 'float16') return Float32Array.from(t.data, halfToFloat);
+  if (t.type === 'float16') return decodeHalf(t.data as Uint16Array);
   return Float32Array.from(t.data);
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return sign * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : sign * Infinity;
-  return sign * 2 ** (e - 15) * (1 + f / 1024);
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>) {

@@ -46,5 +46,5 @@ export function matrixOf(data: Float32Array, dim: number): VectorMatrix {
     ids[i] = i + 1;
     idx[i] = i;
   }
-  return { modelId: 1, dim, count, data, chunkIds: ids, docIds: ids, docIndex: idx, docSlots: ids, version: 'bench' };
+  return { modelId: 1, dim, count, data, chunkIds: ids, docRowIds: ids, docIndex: idx, docSlots: ids, version: 'bench' };
 }

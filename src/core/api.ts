@@ -2,7 +2,7 @@
  * The engine's public surface, used by the CLI, the engine process (JSON-RPC) and tests.
  * Implemented by `openWorkbench()` in ./workbench/. No `vscode` import anywhere in src/core.
  *
- * Document ids: `DocKey` (a string) is the document's identity everywhere outside the store — a
+ * Document ids: `DocId` (a string) is the document's identity everywhere outside the store — a
  * BEIR `_id` or the path relative to the indexed root. On the TypeScript side it has one spelling,
  * `docId` (`docIds` for a list): search hits, judgements, stored rankings, evaluation runs and qrels,
  * the engine protocol and the webview messages. The SQL column stays `doc_key`, TREC run and qrels
@@ -15,7 +15,7 @@ import type { DeviceChoice } from './models/types';
 import type { WorkbenchServices } from './workbench/services';
 
 /** A document's identity: BEIR `_id` or path relative to the indexed root. */
-export type DocKey = string;
+export type DocId = string;
 /** A document's row id in the store (internal to the store and the search stages). */
 export type DocRowId = number;
 
@@ -101,7 +101,7 @@ export interface HitChunk {
 export interface Hit {
   rank: number;
   /** BEIR `_id`, or the path relative to the indexed root. */
-  docId: DocKey;
+  docId: DocId;
   /** Absolute file path when the document came from a file. */
   path?: string;
   title?: string;

@@ -20,7 +20,7 @@ export interface VectorMatrix {
   count: number;
   data: Float32Array;
   chunkIds: Int32Array;
-  docIds: Int32Array;
+  docRowIds: Int32Array;
   /** Row → compact document slot (0..docSlots.length-1), for per-document aggregation without maps. */
   docIndex: Int32Array;
   /** Slot → document id. */
@@ -111,7 +111,7 @@ export class VectorStore {
     const dim = dimRow?.dim ?? 0;
     const data = new Float32Array(n * dim);
     const chunkIds = new Int32Array(n);
-    const docIds = new Int32Array(n);
+    const docRowIds = new Int32Array(n);
     let i = 0;
     const it = this.db
       .prepare(
@@ -128,18 +128,18 @@ export class VectorStore {
       // Copy bytes (SQLite's buffer may not be 4-byte aligned for a Float32Array view).
       new Uint8Array(data.buffer, i * dim * 4, dim * 4).set(blob);
       chunkIds[i] = chunkId;
-      docIds[i] = docId;
+      docRowIds[i] = docId;
       i++;
     }
     const docIndex = new Int32Array(i);
     const slotOf = new Map<number, number>();
     const slots: number[] = [];
     for (let r = 0; r < i; r++) {
-      let slot = slotOf.get(docIds[r]);
+      let slot = slotOf.get(docRowIds[r]);
       if (slot === undefined) {
         slot = slots.length;
-        slotOf.set(docIds[r], slot);
-        slots.push(docIds[r]);
+        slotOf.set(docRowIds[r], slot);
+        slots.push(docRowIds[r]);
       }
       docIndex[r] = slot;
     }
@@ -149,7 +149,7 @@ export class VectorStore {
       count: i,
       data: i === n ? data : data.subarray(0, i * dim),
       chunkIds,
-      docIds,
+      docRowIds,
       docIndex,
       docSlots: Int32Array.from(slots),
       version,

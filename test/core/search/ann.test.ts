@@ -10,7 +10,7 @@ function naiveTop(m: VectorMatrix, q: Float32Array, k: number): { docId: number;
   for (let i = 0; i < m.count; i++) {
     let s = 0;
     for (let j = 0; j < m.dim; j++) s += m.data[i * m.dim + j] * q[j];
-    const d = m.docIds[i];
+    const d = m.docRowIds[i];
     if (!best.has(d) || s > (best.get(d) as number)) best.set(d, s);
   }
   return [...best].map(([docId, score]) => ({ docId, score })).sort((a, b) => b.score - a.score || a.docId - b.docId).slice(0, k);
@@ -41,13 +41,13 @@ describe('dense search kernels', () => {
     const data = clusteredVectors(500, dim, 7);
     const m = matrixOf(data, dim);
     // 5 chunks per document: rows 5d..5d+4 belong to document d+1.
-    const docIds = new Int32Array(500);
+    const docRowIds = new Int32Array(500);
     const docIndex = new Int32Array(500);
     for (let i = 0; i < 500; i++) {
-      docIds[i] = Math.floor(i / 5) + 1;
+      docRowIds[i] = Math.floor(i / 5) + 1;
       docIndex[i] = Math.floor(i / 5);
     }
-    const multi: VectorMatrix = { ...m, docIds, docIndex, docSlots: Int32Array.from({ length: 100 }, (_, d) => d + 1) };
+    const multi: VectorMatrix = { ...m, docRowIds, docIndex, docSlots: Int32Array.from({ length: 100 }, (_, d) => d + 1) };
     const q = clusteredVectors(1, dim, 8);
     for (const mat of [m, multi]) {
       const got = exactDenseSearch(mat, q, 10);
