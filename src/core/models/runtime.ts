@@ -16,7 +16,7 @@ import { chooseDevice, fallbackReason, Provider } from './device';
 import { resolveModel } from './catalogue';
 import type { ExtendedLoadOptions, ModelPreset, ProgressOptions, ResolvedModel } from './types';
 import { encodePair, encodeSingle, padBatch } from './tokenize';
-import { BatchSizer, TokenizerThread, tokenizeWorkerScript } from './tokenize-ahead';
+import { BatchSizer, TokenizerPool, tokenizeWorkerScript } from './tokenize-ahead';
 import type { TokenizerSource } from './tokenize-ahead';
 import { readGraphInfo, GraphInfo } from './onnx/graph-info';
 import { createSession, hiddenOutputName, planEncoderSession } from './session';
@@ -93,8 +93,8 @@ export interface Backend {
   poolingNote: string;
   /** Where the tokenizer was loaded from, for the tokenizer thread. */
   tokenizerSource: TokenizerSource;
-  /** Bulk work on a GPU provider: the tokenizer thread and the measured batch size. */
-  thread?: TokenizerThread;
+  /** Work on a GPU provider: the tokenizer threads and the measured batch size. */
+  threads?: TokenizerPool;
   sizer?: BatchSizer;
   refs: number;
 }
@@ -158,7 +158,7 @@ export async function releaseBackend(b: Backend): Promise<void> {
   b.refs--;
   if (b.refs === 0) {
     backends.delete(b.key);
-    await b.thread?.close();
+    await b.threads?.close();
     await b.session.release();
   }
 }
@@ -251,7 +251,7 @@ async function createBackend(
     }
   }
   const revision = fileRevision(onnxPath);
-  return {
+  const backend: Backend = {
     key,
     tokenizer,
     session,
@@ -269,6 +269,8 @@ async function createBackend(
     tokenizerSource: { source, options: common },
     refs: 0,
   };
+  warmTokenizerThreads(backend);
+  return backend;
 }
 
 function readConfig(folder: string): Record<string, unknown> {
@@ -348,21 +350,23 @@ function encodeHere(backend: Backend, spec: TextsSpec, texts: string[]): Encoded
   return spec.pairWith === undefined ? texts.map((t) => encodeSingle(tok, t, spec.maxLength)) : texts.map((t) => encodePair(tok, spec.pairWith!, t, spec.maxLength));
 }
 
-function tokenizerThread(backend: Backend): TokenizerThread | undefined {
-  if (backend.thread?.broken) return undefined;
-  if (!backend.thread) {
+function tokenizerThreads(backend: Backend): TokenizerPool | undefined {
+  if (backend.threads?.broken) return undefined;
+  if (!backend.threads) {
     const script = tokenizeWorkerScript();
     if (!script) return undefined;
-    backend.thread = new TokenizerThread(script, backend.tokenizerSource);
+    backend.threads = new TokenizerPool(script, backend.tokenizerSource);
   }
-  return backend.thread;
+  return backend.threads;
 }
 
 /**
- * Tokenises and runs texts. Bulk work on a GPU provider tokenises group g + 1 on a worker thread
- * while group g runs, and takes its batch size from measured throughput (tokenize-ahead.ts); on the
- * CPU provider, or for a handful of texts, everything is tokenised first in this thread, in
- * fixed-size batches (`opts.tokenizeAhead` / `opts.adaptiveBatch` override either choice).
+ * Tokenises and runs texts. On a GPU provider, from 8 texts on, tokenising runs on worker threads
+ * (split across them) and ahead: the first group is one batch, so the GPU starts early, and each
+ * next group (four batches) is tokenised while the current one runs; bulk work (more than two
+ * batches) also takes its batch size from measured throughput (tokenize-ahead.ts). On the CPU
+ * provider, or for a handful of texts, everything is tokenised first in this thread, in fixed-size
+ * batches (`opts.tokenizeAhead` / `opts.adaptiveBatch` override either choice).
  */
 export async function runTexts(
   backend: Backend,
@@ -374,30 +378,30 @@ export async function runTexts(
 ): Promise<void> {
   const total = spec.texts.length;
   const gpu = backend.provider !== 'cpu';
-  const bulk = total > 2 * batchSize;
   let sizing: number | Sizing = batchSize;
-  if (opts.adaptiveBatch ?? (gpu && bulk)) sizing = { sizer: (backend.sizer ??= new BatchSizer(batchSize)) };
-  const thread = (opts.tokenizeAhead ?? (gpu && bulk)) ? tokenizerThread(backend) : undefined;
-  if (!thread) {
+  if (opts.adaptiveBatch ?? (gpu && total > 2 * batchSize)) sizing = { sizer: (backend.sizer ??= new BatchSizer(batchSize)) };
+  const threads = (opts.tokenizeAhead ?? (gpu && total >= 8)) ? tokenizerThreads(backend) : undefined;
+  if (!threads) {
     await runSortedBatches(backend, encodeHere(backend, spec, spec.texts), sizing, fetch, opts, run);
     return;
   }
-  // Groups of several batches: sorting by length happens within a group.
-  const group = Math.max(64, 4 * (typeof sizing === 'number' ? sizing : sizing.sizer.current));
-  const starts: number[] = [];
-  for (let s = 0; s < total; s += group) starts.push(s);
+  // Groups: one batch first (the GPU starts early), then four batches (length sorting happens within a group).
+  const rows = typeof sizing === 'number' ? sizing : sizing.sizer.current;
+  const starts: number[] = [0];
+  for (let s = Math.min(rows, total); s < total; s += 4 * rows) starts.push(s);
+  starts.push(total);
   const tokenize = (g: number): Promise<EncodedText[]> => {
-    const texts = spec.texts.slice(starts[g], starts[g] + group);
-    return thread.encode(texts, spec.maxLength, spec.pairWith).catch((e: Error) => {
+    const texts = spec.texts.slice(starts[g], starts[g + 1]);
+    return threads.encode(texts, spec.maxLength, spec.pairWith).catch((e: Error) => {
       // A dead thread must not fail the work: tokenise here instead (slower on a GPU, same tokens).
       opts.log?.(`${e.message}; tokenising in the main thread`);
       return encodeHere(backend, spec, texts);
     });
   };
   let next = tokenize(0);
-  for (let g = 0; g < starts.length; g++) {
+  for (let g = 0; g + 1 < starts.length; g++) {
     const encs = await next;
-    if (g + 1 < starts.length) next = tokenize(g + 1);
+    if (g + 2 < starts.length) next = tokenize(g + 1);
     const offset = starts[g];
     await runSortedBatches(
       backend,
@@ -408,4 +412,9 @@ export async function runTexts(
       (outputs, idx, mask) => run(outputs, idx.map((i) => offset + i), mask),
     );
   }
+}
+
+/** Starts the tokenizer threads of a model on a GPU provider, so they are ready by its first bulk call. */
+export function warmTokenizerThreads(backend: Backend): void {
+  if (backend.provider !== 'cpu') tokenizerThreads(backend);
 }

@@ -2,14 +2,17 @@
  * Tokenising ahead on a worker thread while the GPU runs (issue 17) and choosing the GPU batch size
  * from measured throughput.
  *
- * Bulk encoding on a GPU provider used to tokenise every text, then run the batches: the GPU idled
- * while JS tokenised, and JS idled while onnxruntime-node's blocking `run` waited for the GPU. Now
- * texts go in groups: group g + 1 is tokenised on a worker thread while group g runs. Tokens are
- * identical (the same `encodeSingle` / `encodePair` on the same tokenizer files), so vectors are too.
+ * Encoding on a GPU provider used to tokenise every text, then run the batches: the GPU idled while
+ * JS tokenised (at 32 × 128 tokens on an H200 tokenising took as long as the session: ~25 of 46 ms),
+ * and JS idled while onnxruntime-node's blocking `run` waited for the GPU. Now texts go in groups:
+ * group g + 1 is tokenised on worker threads while group g runs, and each group is split across
+ * the threads. Tokens are identical (the same `encodeSingle` / `encodePair` on the same tokenizer
+ * files), so vectors are too.
  * On the CPU provider this stays off by default: ONNX Runtime already uses every core there, and a
  * tokenizer thread would compete with it.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EncodedText } from './tokenize';
@@ -35,50 +38,87 @@ export function tokenizeWorkerScript(): string | undefined {
   return fs.existsSync(p) ? p : undefined;
 }
 
-/** One tokenizer thread per loaded model (started on first bulk use, ended when the model is released). */
-export class TokenizerThread {
-  private readonly worker: Worker;
+/** Tokenizer threads for a model on a GPU provider: one per spare core, at most 4 (each holds its own tokenizer). */
+export function tokenizerThreadCount(): number {
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  return Math.max(1, Math.min(4, cores - 2));
+}
+
+/**
+ * Tokenizer threads of one loaded model (started when a model loads on a GPU provider, ended when it
+ * is released). A request is split into contiguous slices, one per thread, and the slices are joined
+ * back in order, so a batch of 32 texts tokenises in about a quarter of the time on four threads.
+ */
+export class TokenizerPool {
+  private readonly workers: Worker[] = [];
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (e: EncodedText[]) => void; reject: (e: Error) => void }>();
   private failed?: Error;
 
-  constructor(script: string, src: TokenizerSource) {
-    this.worker = new Worker(script, { workerData: src });
-    this.worker.unref();
-    this.worker.on('message', (m: TokenizeResponse) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.error !== undefined) p.reject(new Error(`tokenizer thread: ${m.error.split('\n')[0]}`));
-      else p.resolve(m.encs);
-    });
+  constructor(script: string, src: TokenizerSource, threads = tokenizerThreadCount()) {
     const fail = (e: Error) => {
-      this.failed = e;
+      this.failed ??= e;
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`tokenizer thread exited (code ${code})`)));
+    for (let i = 0; i < Math.max(1, threads); i++) {
+      const w = new Worker(script, { workerData: src });
+      w.unref();
+      w.on('message', (m: TokenizeResponse) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (m.error !== undefined) p.reject(new Error(`tokenizer thread: ${m.error.split('\n')[0]}`));
+        else p.resolve(m.encs);
+      });
+      w.on('error', fail);
+      w.on('exit', (code) => fail(new Error(`tokenizer thread exited (code ${code})`)));
+      this.workers.push(w);
+    }
   }
 
-  /** True once the thread has died; callers tokenise in their own thread from then on. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** True once a thread has died; callers tokenise in their own thread from then on. */
   get broken(): boolean {
     return this.failed !== undefined;
   }
 
-  encode(texts: string[], maxLength: number, pairWith?: string): Promise<EncodedText[]> {
-    if (this.failed) return Promise.reject(this.failed);
+  private request(worker: Worker, texts: string[], maxLength: number, pairWith?: string): Promise<EncodedText[]> {
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const msg: TokenizeRequest = { id, texts, maxLength, pairWith };
-      this.worker.postMessage(msg);
+      worker.postMessage(msg);
     });
   }
 
+  async encode(texts: string[], maxLength: number, pairWith?: string): Promise<EncodedText[]> {
+    if (this.failed) throw this.failed;
+    const n = Math.min(this.workers.length, texts.length);
+    if (n <= 1) return this.request(this.workers[0], texts, maxLength, pairWith);
+    // Slices of about equal character counts (a proxy for tokenising time).
+    let chars = 0;
+    for (const t of texts) chars += t.length;
+    const parts: Promise<EncodedText[]>[] = [];
+    let start = 0;
+    let acc = 0;
+    for (let i = 0; i < texts.length && parts.length < n - 1; i++) {
+      acc += texts[i].length;
+      if (acc >= (chars * (parts.length + 1)) / n) {
+        parts.push(this.request(this.workers[parts.length], texts.slice(start, i + 1), maxLength, pairWith));
+        start = i + 1;
+      }
+    }
+    if (start < texts.length) parts.push(this.request(this.workers[parts.length], texts.slice(start), maxLength, pairWith));
+    return (await Promise.all(parts)).flat();
+  }
+
   async close(): Promise<void> {
-    this.failed ??= new Error('tokenizer thread closed');
-    await this.worker.terminate();
+    this.failed ??= new Error('tokenizer threads closed');
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
 

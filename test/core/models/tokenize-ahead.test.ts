@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { loadEncoder, loadReranker } from '../../../src/core/models';
 import type { Backend } from '../../../src/core/models/runtime';
-import { BatchSizer } from '../../../src/core/models/tokenize-ahead';
+import { BatchSizer, TokenizerPool, tokenizeWorkerScript } from '../../../src/core/models/tokenize-ahead';
+import { encodePair, encodeSingle, TokenizerLike } from '../../../src/core/models/tokenize';
+import { transformers } from '../../../src/core/models/runtime';
 import { testModels } from './helpers';
 
 const WORDS = ['dog', 'Hund', 'собака', '狗', 'cat', 'weather', 'money', 'Garten', 'schläft', 'garden', 'river', 'город'];
@@ -24,10 +26,10 @@ describe('models: tokenising ahead on a worker thread, measured batch size (issu
     try {
       const input = texts(300);
       const plain = await enc.embed(input, 'passage', { batchSize: 8 });
-      assert.equal(backendOf(enc).thread, undefined, 'the CPU provider tokenises in its own thread by default');
+      assert.equal(backendOf(enc).threads, undefined, 'the CPU provider tokenises in its own thread by default');
       const seen: number[] = [];
       const ahead = await enc.embed(input, 'passage', { batchSize: 8, tokenizeAhead: true, adaptiveBatch: true, onProgress: (d) => seen.push(d) });
-      const thread = backendOf(enc).thread;
+      const thread = backendOf(enc).threads;
       assert.ok(thread && !thread.broken, 'a tokenizer thread ran');
       assert.equal(ahead.length, plain.length);
       // Same tokens; batches are composed differently (sorted within groups), so padding lengths and
@@ -38,7 +40,7 @@ describe('models: tokenising ahead on a worker thread, measured batch size (issu
     } finally {
       await enc.dispose();
     }
-    assert.ok(backendOf(enc).thread!.broken, 'the thread ends with the model');
+    assert.ok(backendOf(enc).threads!.broken, 'the thread ends with the model');
   });
 
   it('reranker pairs: same scores with the tokenizer thread', async () => {
@@ -66,6 +68,23 @@ describe('models: tokenising ahead on a worker thread, measured batch size (issu
     } finally {
       await enc.dispose();
     }
+  });
+
+  it('a pool of three threads splits a request and joins the tokens back in order (single texts and pairs)', async () => {
+    const tf = await transformers();
+    const tok = (await tf.AutoTokenizer.from_pretrained(xlmr, { local_files_only: true } as never)) as unknown as TokenizerLike;
+    const pool = new TokenizerPool(tokenizeWorkerScript()!, { source: xlmr, options: { local_files_only: true } }, 3);
+    try {
+      assert.equal(pool.size, 3);
+      const input = texts(50);
+      assert.deepEqual(await pool.encode(input, 24), input.map((t) => encodeSingle(tok, t, 24)));
+      assert.deepEqual(await pool.encode(input, 24, 'Hund'), input.map((t) => encodePair(tok, 'Hund', t, 24)));
+      assert.deepEqual(await pool.encode(input.slice(0, 2), 24), input.slice(0, 2).map((t) => encodeSingle(tok, t, 24)));
+    } finally {
+      await pool.close();
+    }
+    assert.ok(pool.broken);
+    await assert.rejects(pool.encode(['dog'], 8), /closed/);
   });
 
   it('batch sizer: doubles while throughput grows by 5 %, settles on the best, skips warm-up and short batches', () => {
