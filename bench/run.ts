@@ -33,14 +33,14 @@ async function main(): Promise<void> {
         bm25: { sizes: [2_000], queries: 100 },
         indexing: { files: 1_000 },
         eval: { queries: 2_000, depth: 1_000 },
-        encoding: { encoders: [E5_SMALL], rerankers: [RERANKER_SMALL], dtypes: ['fp32', 'q8'], batchSizes: [1, 16], passages: 16, rerankPassages: 8, breakdown: { shapes: [[32, 128]] as [number, number][], iters: 3 } },
+        encoding: { encoders: [E5_SMALL], rerankers: [RERANKER_SMALL], dtypes: ['fp32', 'q8'], batchSizes: [1, 16], passages: 16, rerankPassages: 8, breakdown: { shapes: [[8, 128]] as [number, number][], iters: 3 } },
       }
     : {
         dense: { sizes: [10_000, 100_000, 1_000_000], dims: [384, 768], queries: 100, hnswMax: 100_000, sqliteVecMax: 1_000_000 },
         bm25: { sizes: [100_000], queries: 2_000 },
         indexing: { files: 10_000 },
         eval: { queries: 10_000, depth: 1_000 },
-        encoding: { encoders: [E5_SMALL, E5_BASE], rerankers: [RERANKER_BASE], dtypes: ['fp32', 'q8'], batchSizes: [1, 8, 32], passages: 48, rerankPassages: 24, breakdown: { shapes: [[32, 128], [64, 128]] as [number, number][], iters: 5 } },
+        encoding: { encoders: [E5_SMALL, E5_BASE], rerankers: [RERANKER_BASE], dtypes: ['fp32', 'q8'], batchSizes: [1, 8, 32], passages: 48, rerankPassages: 24, breakdown: { shapes: [[32, 128], [64, 128]] as [number, number][], iters: 3 } },
       };
   const started = Date.now();
   const result: Record<string, unknown> = { name, mode: quick ? 'quick' : 'full', startedAt: new Date().toISOString(), machine: machineInfo(), params };

@@ -4,7 +4,7 @@
  * the [batch, seq, hidden] state (what the product ran before issue 17), the same session with
  * pooling + L2 appended to the graph returning [batch, dim], float16 decoding (per element as before
  * vs the table now), pooling and normalisation in JS, and the product path end to end (`embed`, one
- * batch; and a bulk run of 8 batches with the tokenizer thread on). Medians of `iters` runs.
+ * batch; and a bulk run of 4 batches with the tokenizer thread on). Medians of `iters` runs.
  * Used by bench/encoding.ts (CPU) and bench/gpu/gpu-bench.ts (WebGPU on the device machine).
  */
 import * as fs from 'node:fs';
@@ -30,15 +30,17 @@ function median(f: () => void, iters: number): number {
   }
   return r2([...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)]);
 }
-async function medianAsync(f: () => Promise<unknown>, iters: number): Promise<number> {
-  await f();
-  const ms: number[] = [];
-  for (let i = 0; i < iters; i++) {
-    const t = performance.now();
-    await f();
-    ms.push(performance.now() - t);
-  }
-  return r2([...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)]);
+/** Medians of async functions run in alternation (one warm-up round first). */
+async function alternating(fns: (() => Promise<unknown>)[], iters: number): Promise<number[]> {
+  for (const f of fns) await f();
+  const ms: number[][] = fns.map(() => []);
+  for (let i = 0; i < iters; i++)
+    for (let k = 0; k < fns.length; k++) {
+      const t = performance.now();
+      await fns[k]();
+      ms[k].push(performance.now() - t);
+    }
+  return ms.map((xs) => r2([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]));
 }
 
 export interface BreakdownSpec {
@@ -69,10 +71,14 @@ export async function encodingBreakdown(ort: Ort, spec: BreakdownSpec): Promise<
   const pooled = await ort.InferenceSession.create(pooledBytes, opts);
   const tf = await transformers();
   const tok = (await tf.AutoTokenizer.from_pretrained(spec.modelDir, { local_files_only: true } as never)) as unknown as TokenizerLike;
-  const enc = await loadEncoder(spec.modelDir, { device: spec.provider, dtype: spec.dtype });
-  const out: Record<string, unknown> = { provider: enc.record.provider, pooledIn: enc.record.pooledIn, hiddenType: hidden.elemType === 10 ? 'float16' : 'float32' };
+  // One encoder per shape, truncating at the shape's length like the bare batches (the session is shared).
+  const encoders = new Map<number, Awaited<ReturnType<typeof loadEncoder>>>();
+  for (const [, S] of spec.shapes) if (!encoders.has(S)) encoders.set(S, await loadEncoder(spec.modelDir, { device: spec.provider, dtype: spec.dtype, overrides: { maxLength: S } }));
+  const first = [...encoders.values()][0];
+  const out: Record<string, unknown> = { provider: first.record.provider, pooledIn: first.record.pooledIn, hiddenType: hidden.elemType === 10 ? 'float16' : 'float32' };
   try {
     for (const [B, S] of spec.shapes) {
+      const enc = encoders.get(S)!;
       const texts = textsFor(B, S, B * 1000 + S);
       const it = spec.iters;
       let encs = texts.map((t) => encodeSingle(tok, t, S));
@@ -89,12 +95,15 @@ export async function encodingBreakdown(ort: Ort, spec: BreakdownSpec): Promise<
         feeds();
       }, it);
       const f = feeds();
-      // The two sessions alternate, so a machine whose load drifts affects both alike.
+      // The bare session, the pooled session and the product path alternate, so a machine whose load
+      // drifts affects all three alike.
       let h!: { dims: readonly number[]; data: ArrayLike<number>; type: string };
       const bareMs: number[] = [];
       const pooledMs: number[] = [];
+      const productMsList: number[] = [];
       await bare.run(f, [hidden.name]);
       await pooled.run(f, [POOLED_OUTPUT]);
+      await enc.embed(texts, 'passage', { batchSize: B });
       for (let i = 0; i < it; i++) {
         let t = performance.now();
         h = (await bare.run(f, [hidden.name]))[hidden.name] as never;
@@ -102,10 +111,14 @@ export async function encodingBreakdown(ort: Ort, spec: BreakdownSpec): Promise<
         t = performance.now();
         await pooled.run(f, [POOLED_OUTPUT]);
         pooledMs.push(performance.now() - t);
+        t = performance.now();
+        await enc.embed(texts, 'passage', { batchSize: B });
+        productMsList.push(performance.now() - t);
       }
       const med = (xs: number[]) => r2([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
       const bareHiddenMs = med(bareMs);
       const pooledRunMs = med(pooledMs);
+      const productMs = med(productMsList);
       const n = h.data.length;
       const fp16 = h.type === 'float16';
       // Decoding cost of a float16 state of this size: the real output for an fp16 model, else
@@ -121,11 +134,15 @@ export async function encodingBreakdown(ort: Ort, spec: BreakdownSpec): Promise<
       const poolMs = median(() => pool(hid, batch.mask, 'mean'), it);
       const vecs = pool(hid, batch.mask, 'mean');
       const normaliseMs = median(() => vecs.forEach((v) => l2normalize(Float32Array.from(v))), it);
-      const productMs = await medianAsync(() => enc.embed(texts, 'passage', { batchSize: B }), it);
-      // Bulk: 8 batches; with the tokenizer thread and fixed batch size (so shapes match the bare runs).
-      const bulk = textsFor(8 * B, S, B * 7000 + S);
-      const bulkAheadMs = await medianAsync(() => enc.embed(bulk, 'passage', { batchSize: B, tokenizeAhead: true, adaptiveBatch: false }), Math.max(1, Math.floor(it / 2)));
-      const bulkPlainMs = await medianAsync(() => enc.embed(bulk, 'passage', { batchSize: B, tokenizeAhead: false, adaptiveBatch: false }), Math.max(1, Math.floor(it / 2)));
+      // Bulk: 4 batches; with the tokenizer thread and fixed batch size (so shapes match the bare runs).
+      const bulk = textsFor(4 * B, S, B * 7000 + S);
+      const [bulkAheadMs, bulkPlainMs] = await alternating(
+        [
+          () => enc.embed(bulk, 'passage', { batchSize: B, tokenizeAhead: true, adaptiveBatch: false }),
+          () => enc.embed(bulk, 'passage', { batchSize: B, tokenizeAhead: false, adaptiveBatch: false }),
+        ],
+        Math.max(1, Math.floor(it / 2)),
+      );
       const before = tokenizeMs + padAndTensorsMs + bareHiddenMs + (fp16 ? decodePerElementMs : 0) + poolMs + normaliseMs;
       const row = {
         batch: B,
@@ -143,14 +160,14 @@ export async function encodingBreakdown(ort: Ort, spec: BreakdownSpec): Promise<
         productEmbedMs: productMs,
         productOverBare: r2(productMs / bareHiddenMs),
         productWithoutTokenizingOverBare: r2((productMs - tokenizeMs) / bareHiddenMs),
-        bulk8BatchesTokenizeAheadMs: bulkAheadMs,
-        bulk8BatchesTokenizeFirstMs: bulkPlainMs,
+        bulk4BatchesTokenizeAheadMs: bulkAheadMs,
+        bulk4BatchesTokenizeFirstMs: bulkPlainMs,
       };
       spec.log?.(`${spec.provider} ${spec.dtype} ${B}x${S}: ${JSON.stringify(row)}`);
       out[`${B}x${S}`] = row;
     }
   } finally {
-    await enc.dispose();
+    for (const e of encoders.values()) await e.dispose();
     await bare.release();
     await pooled.release();
   }
