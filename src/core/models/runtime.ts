@@ -207,32 +207,39 @@ async function createBackend(
     if (!fs.existsSync(onnxPath)) throw new Error(`Downloaded ${source} but ${onnxPath} is not where the model cache should have put it`);
   }
   const config = readConfig(folder);
-  let model: Uint8Array;
   let info: GraphInfo;
+  let plan: EncoderSessionPlan | undefined;
   try {
-    model = fs.readFileSync(onnxPath);
+    // The file is read once to plan; only the extended bytes (if any) are kept until the session exists.
+    const model = fs.readFileSync(onnxPath);
     info = readGraphInfo(model);
+    if (kind === 'encoder') plan = planEncoderSession(model, info, preset.pooling, preset.normalize, onnxPath);
   } catch (e) {
     throw new Error(`Could not read ${onnxPath}: ${shortError(e)}`);
   }
-  let plan: EncoderSessionPlan | undefined;
-  if (kind === 'encoder') {
-    plan = planEncoderSession(model, info, preset.pooling, preset.normalize, onnxPath);
-  }
-  const original: SessionSource = { file: onnxPath, bytes: info.externalData ? undefined : model };
+  // The unmodified model loads from its path (external data files resolve next to it).
+  const original: SessionSource = { file: onnxPath };
   let poolingNote = plan?.note ?? '';
   const open = async (dev: Provider): Promise<ModelSession> => {
-    if (plan?.bytes) {
-      try {
-        return await createSession({ file: onnxPath, bytes: plan.bytes }, readGraphInfo(plan.bytes), dev);
-      } catch (e) {
-        // The extended graph should always load; if this runtime refuses it, pool on the host.
-        poolingNote = `pooling runs on the host: the extended graph did not load (${shortError(e)})`;
-        opts.log?.(`${source}: ${poolingNote}`);
-        plan = { output: { kind: 'hidden', name: hiddenOutputName(info)! }, note: poolingNote };
-      }
+    if (!plan?.bytes) return createSession(original, info, dev);
+    let refused: unknown;
+    try {
+      return await createSession({ file: onnxPath, bytes: plan.bytes }, readGraphInfo(plan.bytes), dev);
+    } catch (e) {
+      refused = e;
     }
-    return createSession(original, info, dev);
+    // The extended graph failed: if the plain model fails too, the provider is at fault (the caller
+    // falls back to the CPU with the extended graph); otherwise pool on the host.
+    let session: ModelSession;
+    try {
+      session = await createSession(original, info, dev);
+    } catch {
+      throw refused;
+    }
+    poolingNote = `pooling runs on the host: the extended graph did not load on ${dev} (${shortError(refused)})`;
+    opts.log?.(`${source}: ${poolingNote}`);
+    plan = { output: { kind: 'hidden', name: hiddenOutputName(info)! }, note: poolingNote };
+    return session;
   };
   let session: ModelSession;
   let provider: string = device;

@@ -74,6 +74,18 @@ describe('models: pooling on the device (issue 17)', () => {
     }
   });
 
+  it('a GPU provider that cannot start falls back to the CPU with pooling still in the graph', async () => {
+    const enc = await loadEncoder(bert, { device: 'webgpu' });
+    try {
+      assert.equal(enc.record.pooledIn, 'graph');
+      if (enc.record.provider === 'cpu') assert.match(enc.record.providerReason, /webgpu.*using cpu/);
+      const [v] = await enc.embed(['Der Hund schläft.'], 'passage');
+      assert.ok(Math.abs(Math.hypot(...v) - 1) < 1e-5);
+    } finally {
+      await enc.dispose();
+    }
+  });
+
   it('gives the vectors of host pooling: a model with external weights pools on the host, with the reason', async () => {
     const ext = variant(xlmr, 'model.onnx', externalWeights);
     const onHost = await loadEncoder(ext, { device: 'cpu' });
