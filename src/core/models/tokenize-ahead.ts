@@ -54,12 +54,14 @@ export class TokenizerPool {
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (e: EncodedText[]) => void; reject: (e: Error) => void }>();
   private failed?: Error;
+  private referenced = false;
 
   constructor(script: string, src: TokenizerSource, threads = tokenizerThreadCount()) {
     const fail = (e: Error) => {
       this.failed ??= e;
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
+      this.keepAlive();
     };
     for (let i = 0; i < Math.max(1, threads); i++) {
       const w = new Worker(script, { workerData: src });
@@ -68,6 +70,7 @@ export class TokenizerPool {
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
+        this.keepAlive();
         if (m.error !== undefined) p.reject(new Error(`tokenizer thread: ${m.error.split('\n')[0]}`));
         else p.resolve(m.encs);
       });
@@ -86,10 +89,22 @@ export class TokenizerPool {
     return this.failed !== undefined;
   }
 
+  /**
+   * Idle threads must not keep a process alive (a CLI run ends when its work does), but a pending
+   * request must: an awaited promise alone does not hold Node's event loop open.
+   */
+  private keepAlive(): void {
+    const busy = this.pending.size > 0;
+    if (busy === this.referenced) return;
+    this.referenced = busy;
+    for (const w of this.workers) busy ? w.ref() : w.unref();
+  }
+
   private request(worker: Worker, texts: string[], maxLength: number, pairWith?: string): Promise<EncodedText[]> {
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      this.keepAlive();
       const msg: TokenizeRequest = { id, texts, maxLength, pairWith };
       worker.postMessage(msg);
     });

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { loadEncoder, loadReranker } from '../../../src/core/models';
 import type { Backend } from '../../../src/core/models/runtime';
 import { BatchSizer, TokenizerPool, tokenizeWorkerScript } from '../../../src/core/models/tokenize-ahead';
@@ -85,6 +87,21 @@ describe('models: tokenising ahead on a worker thread, measured batch size (issu
     }
     assert.ok(pool.broken);
     await assert.rejects(pool.encode(['dog'], 8), /closed/);
+  });
+
+  it('a process whose only pending work is on the tokenizer thread stays alive until it is done', () => {
+    // An awaited promise does not keep Node running; the thread must hold the process while it works
+    // (and not after: the script ends without disposing the model).
+    const models = path.resolve(__dirname, '../../../src/core/models');
+    const script = [
+      `const { loadEncoder } = require(${JSON.stringify(models)});`,
+      `loadEncoder(${JSON.stringify(xlmr)}, { device: 'cpu' })`,
+      `  .then((enc) => enc.embed(Array.from({ length: 200 }, (_, i) => 'Hund und Katze ' + i), 'passage', { batchSize: 4, tokenizeAhead: true }))`,
+      `  .then((v) => console.log('embedded ' + v.length));`,
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'embedded 200');
   });
 
   it('batch sizer: doubles while throughput grows by 5 %, settles on the best, skips warm-up and short batches', () => {
