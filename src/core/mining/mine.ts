@@ -110,7 +110,8 @@ export interface MiningResult {
 /** What mining needs from the engine (the Workbench provides it). */
 export interface MiningEngine {
   db: Db;
-  retrieve(query: string, opts: { pipeline: string; k: number; signal?: AbortSignal }): Promise<PipelineResult>;
+  /** `queryLang`: the topic's language when it has one (BM25 analyses the query in it, as `clir run` does). */
+  retrieve(query: string, opts: { pipeline: string; k: number; signal?: AbortSignal; queryLang?: string }): Promise<PipelineResult>;
   models: { reranker(name: string): Promise<Reranker> };
 }
 
@@ -158,7 +159,7 @@ export async function mineHardNegatives(
     if (hooks.signal?.aborted) throw new Error('cancelled');
     stats.queries++;
     const queryLang = q.lang || (await detectLanguage(q.text));
-    const res = await engine.retrieve(q.text, { pipeline: o.pipeline, k: depth, signal: hooks.signal });
+    const res = await engine.retrieve(q.text, { pipeline: o.pipeline, k: depth, signal: hooks.signal, ...(q.lang ? { queryLang: q.lang } : {}) });
     hash = res.hash;
     const texts = chunkTexts(engine.db, res.docs.slice(0, o.maxRank).map((d) => d.chunkId));
     const ranked = res.docs.map((d, i) => {

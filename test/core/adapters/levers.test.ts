@@ -8,6 +8,7 @@ import type { Qrels, Run, Topic } from '../../../src/core/eval/types';
 import { openWorkbench, Workbench } from '../../../src/core/workbench';
 import { compareLevers } from '../../../src/core/adapters/compare';
 import {
+  mineHardNegatives,
   MiningResult,
   parseCsv,
   parsePairsTsv,
@@ -15,6 +16,7 @@ import {
   writeExport,
 } from '../../../src/core/mining';
 import { REPO_ROOT, tmpDir } from '../../helpers/tmp';
+import { storeDb } from '../../helpers/store';
 import { crossLanguageQrels, LEXICON_PAIRS, SAMPLE } from './helpers';
 
 const CLI = path.join(REPO_ROOT, 'bin', 'clir');
@@ -85,6 +87,23 @@ describe('levers on the sample collection: hard-negative mining, adapters, befor
       for (const e of res.examples) assert.deepEqual(e.negatives.map((n) => n.docId), ['en/honey-cake-recipe.txt']);
       const any = await wb.services.levers.mineHardNegatives(q, { pipeline: 'bm25', negatives: 5, allowFewer: true });
       for (const e of any.examples) for (const n of e.negatives) assert.ok(!['en/beekeeping-first-year.md', 'de/imkerei-honigernte.txt'].includes(n.docId));
+    });
+
+    it("passes each topic's language to the first stage (BM25 analyses the query in it, as clir run does)", async () => {
+      const seen: (string | undefined)[] = [];
+      const engine = {
+        db: storeDb(wb),
+        models: wb.models,
+        retrieve: (q: string, o: Parameters<Workbench['retrieve']>[1] & { pipeline: string; k: number }) => {
+          seen.push(o.queryLang);
+          return wb.retrieve(q, o);
+        },
+      };
+      const some = qs.slice(0, 4);
+      const res = await mineHardNegatives(engine, some, { pipeline: 'bm25', negatives: 1, allowFewer: true });
+      assert.deepEqual(seen, some.map((q) => q.lang));
+      assert.ok(some.every((q) => q.lang), 'the sample topics carry languages');
+      assert.equal(res.stats.queries, some.length);
     });
 
     it('margin and ratio to the positive score drop likely false negatives', async () => {
