@@ -36,6 +36,9 @@ describe('experiments from the CLI (clir run / runs / import / compare)', functi
     assert.equal(show.topics.count, 67);
     assert.equal(show.models[0].name, 'demo-bert');
     assert.match(show.models[0].revision, /^[0-9a-f]{16}$/);
+    // Where pooling ran is part of the provenance (mean pooling + L2 appended to the ONNX graph).
+    assert.equal(show.models[0].pooledIn, 'graph');
+    assert.match(clir(['runs', 'show', String(ja.experiment), '--db', db]).out, /demo-bert \(encoder\).* mean \(pooled in the graph\) on cpu/);
     assert.ok(show.timings.stages.total.p95 >= show.timings.stages.total.p50);
     assert.ok(show.timings.stages.encode && show.timings.stages.dense);
     assert.match(show.codeVersion, /^0\.1\.0/);

@@ -68,7 +68,7 @@ export function register(program: Command): void {
           `experiment #${r.id} "${r.name}" (${r.origin}), created ${r.createdAt}`,
           `  pipeline     ${r.pipelineName}  hash ${r.pipelineHash}`,
           `  config       ${JSON.stringify(r.config)}`,
-          ...r.models.map((m) => `  model        ${m.name} (${m.kind}) ${m.source} rev ${m.revision} ${m.dtype} ${m.pooling} on ${m.provider}`),
+          ...r.models.map((m) => `  model        ${m.name} (${m.kind}) ${m.source} rev ${m.revision} ${m.dtype} ${m.pooling}${m.pooledIn ? ` (pooled in the ${m.pooledIn})` : ''} on ${m.provider}`),
           `  provider     ${r.provider}`,
           `  corpus       ${r.corpus.documents} documents, content hash ${r.corpus.hash}`,
           `  topics       ${r.topics.count} from ${r.topics.source ?? '-'} (hash ${r.topics.hash})`,
