@@ -110,6 +110,17 @@ export class CorpusStore {
     return this.db.prepare('SELECT * FROM roots WHERE path = ?').get(path) as RootRow;
   }
 
+  /** The chunking signature recorded for a root (folder or corpus.jsonl path), if it was indexed completely. */
+  rootChunking(p: string): string | undefined {
+    const row = this.roots().find((r) => r.path === p);
+    if (!row) return undefined;
+    try {
+      return (JSON.parse(row.options || '{}') as { chunking?: string }).chunking;
+    } catch {
+      return undefined;
+    }
+  }
+
   roots(): RootRow[] {
     return this.db.prepare('SELECT * FROM roots ORDER BY id').all() as RootRow[];
   }

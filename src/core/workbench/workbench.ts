@@ -227,7 +227,7 @@ export class Workbench implements WorkbenchApi {
 
   async index(source: string, opts: IndexOptions = {}): Promise<IndexReport> {
     const p = this.pipeline(opts.pipeline);
-    const encoders = await this.bulkEncoders(p, opts);
+    const encoders = await this.bulkEncoders(p, opts, path.resolve(source));
     const report = await indexSource({ corpus: this.corpus, vectors: this.vectors, encoders }, source, opts);
     setMeta(this.#db, 'last_indexed_at', new Date().toISOString());
     if (report.provider) setMeta(this.#db, 'last_provider', report.provider);
@@ -236,15 +236,54 @@ export class Workbench implements WorkbenchApi {
 
   async indexFile(root: string, absPath: string, opts: IndexOptions = {}): Promise<IndexReport> {
     const p = this.pipeline(opts.pipeline);
-    const encoders = await this.bulkEncoders(p, opts);
+    const encoders = await this.bulkEncoders(p, opts, path.resolve(root));
     return indexFiles({ corpus: this.corpus, vectors: this.vectors, encoders }, root, [absPath], opts);
   }
 
-  private async bulkEncoders(p: PipelineConfig, opts: IndexOptions): Promise<Encoder[]> {
+  private async bulkEncoders(p: PipelineConfig, opts: IndexOptions, root: string): Promise<Encoder[]> {
     const models = this.modelsOn(opts.device);
     const names = pipelineModels(p.stage).encoders;
     const out: Encoder[] = [];
     for (const n of names) out.push(await models.encoder(n, 'bulk'));
+    return out.length ? out : this.keptEncoders(root, opts);
+  }
+
+  /**
+   * A pipeline without dense stages (BM25) over a root whose chunks were cut by an encoder's tokenizer:
+   * indexing keeps that chunking and embeds new chunks with the encoders whose vectors the index
+   * holds, instead of re-chunking every document and dropping their vectors (a dense index must
+   * survive a BM25 re-index or a file-watcher update). An encoder that cannot be loaded, or is not
+   * the one that chunked, is left out with a note; then the root is re-chunked as before.
+   */
+  private async keptEncoders(root: string, opts: IndexOptions): Promise<Encoder[]> {
+    const chunking = this.corpus.rootChunking(root);
+    if (!chunking || chunking.startsWith('estimate:')) return [];
+    const rows = this.vectors.models().filter((m) => m.kind === 'encoder' && m.vectors > 0);
+    const chunkedBy = (m: { source: string; revision: string }) => chunking.startsWith(`${m.source}@${m.revision}:`);
+    if (!rows.some(chunkedBy)) return [];
+    rows.sort((a, b) => Number(chunkedBy(b)) - Number(chunkedBy(a)));
+    const models = this.modelsOn(opts.device);
+    const out: Encoder[] = [];
+    for (const r of rows) {
+      try {
+        const enc = await models.encoder(r.name, 'bulk');
+        if (enc.record.source === r.source && enc.record.revision === r.revision) out.push(enc);
+        else opts.onLog?.(`${r.name} now loads another revision than the one in the index; its vectors are kept but new chunks are not embedded with it`);
+      } catch (e) {
+        opts.onLog?.(`could not load ${r.name} to keep its dense index up to date: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+      }
+    }
+    if (!out.length || !chunkedBy(out[0].record)) return [];
+    // Chunks were cut at min(chunkTokens, every encoder's max length): an encoder with a shorter limit
+    // would change the chunking, so it is left out (its vectors stay for the chunks that keep them).
+    const limit = Number(chunking.slice(`${out[0].record.source}@${out[0].record.revision}:`.length).split(':')[0]);
+    for (let i = out.length - 1; i > 0; i--) {
+      if (Number.isFinite(limit) && out[i].record.maxLength < limit) {
+        opts.onLog?.(`${out[i].record.name} cuts shorter chunks than this index's; new chunks are not embedded with it`);
+        out.splice(i, 1);
+      }
+    }
+    opts.onLog?.(`kept the chunking of ${out[0].record.name} and embedded new chunks with ${out.map((e) => e.record.name).join(', ')} (this index holds their vectors)`);
     return out;
   }
 
