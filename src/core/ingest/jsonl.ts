@@ -1,6 +1,10 @@
-/** Streams a BEIR-style `corpus.jsonl` (`{"_id", "title", "text"}` per line), reporting bad lines by number. */
+/**
+ * Streams a BEIR-style `corpus.jsonl` (`{"_id", "title", "text"}` per line), reporting bad lines by
+ * number. Lines are split from the byte stream with a length cap: a line longer than
+ * MAX_JSONL_LINE_BYTES (a file without newlines, a runaway export) is skipped and reported while its
+ * bytes stream past, instead of being gathered into one string that exhausts the engine's memory.
+ */
 import * as fs from 'node:fs';
-import * as readline from 'node:readline';
 
 export interface JsonlDoc {
   line: number;
@@ -9,11 +13,56 @@ export interface JsonlDoc {
   text: string;
 }
 
-export async function* readCorpusJsonl(file: string, onBadLine: (line: number, reason: string) => void): AsyncGenerator<JsonlDoc> {
-  const rl = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+/** 64 MiB: far above any real passage or article, far below what a JavaScript string can hold. */
+export const MAX_JSONL_LINE_BYTES = 64 * 1024 * 1024;
+
+/** The lines of a file as strings (UTF-8, `\r\n` or `\n`), or `null` for a line over `maxBytes`. */
+export async function* readLines(file: string, maxBytes = MAX_JSONL_LINE_BYTES): AsyncGenerator<string | null> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let tooLong = false;
+  const end = (): string | null => {
+    const s = tooLong ? null : (parts.length === 1 ? parts[0] : Buffer.concat(parts, size)).toString('utf8');
+    parts = [];
+    size = 0;
+    tooLong = false;
+    return s;
+  };
+  const keep = (b: Buffer): void => {
+    if (tooLong) return;
+    if (size + b.length > maxBytes) {
+      tooLong = true;
+      parts = [];
+      size = 0;
+      return;
+    }
+    if (b.length) {
+      parts.push(b);
+      size += b.length;
+    }
+  };
+  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
+    let from = 0;
+    for (let nl = chunk.indexOf(10, from); nl >= 0; nl = chunk.indexOf(10, from)) {
+      keep(chunk.subarray(from, nl));
+      yield end();
+      from = nl + 1;
+    }
+    // The rest belongs to a line that continues in the next chunk (copied: the stream reuses nothing,
+    // but a subarray would pin the whole 64 KiB chunk).
+    if (from < chunk.length) keep(Buffer.from(chunk.subarray(from)));
+  }
+  if (size || tooLong) yield end();
+}
+
+export async function* readCorpusJsonl(file: string, onBadLine: (line: number, reason: string) => void, maxLineBytes = MAX_JSONL_LINE_BYTES): AsyncGenerator<JsonlDoc> {
   let line = 0;
-  for await (const raw of rl) {
+  for await (const raw of readLines(file, maxLineBytes)) {
     line++;
+    if (raw === null) {
+      onBadLine(line, `longer than ${Math.round(maxLineBytes / 1048576)} MiB (skipped without reading it into memory)`);
+      continue;
+    }
     const s = raw.trim();
     if (!s) continue;
     let obj: unknown;
