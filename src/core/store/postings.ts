@@ -47,27 +47,28 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
     db.prepare('INSERT INTO bm25_segments(analyzer, level, gen_min, gen_max) VALUES (?, 0, 0, 0)').run(analyzer).lastInsertRowid,
   );
   db.prepare('UPDATE bm25_segments SET gen_min = id, gen_max = id WHERE id = ?').run(segId);
-  const byTerm = new Map<string, number[]>(); // flat [chunk, tf, len, …]
+  // Per term: flat [chunk, tf, len, …] postings; the chunk being counted is the last one of the list, so a
+  // repeated term only bumps its tf (no per-chunk map).
+  const byTerm = new Map<string, number[]>();
   const insLen = db.prepare('INSERT OR REPLACE INTO bm25_lengths(analyzer, chunk_id, gen, len) VALUES (?, ?, ?, ?)');
   const sorted = chunks.slice().sort((a, b) => a.chunkId - b.chunkId);
   for (const c of sorted) {
     const terms = termList(c.terms);
     const len = terms.length;
-    insLen.run(analyzer, c.chunkId, segId, len);
-    const tf = new Map<string, number>();
-    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    for (const [t, f] of tf) {
-      let l = byTerm.get(t);
-      if (!l) byTerm.set(t, (l = []));
-      l.push(c.chunkId, f, len);
+    const chunkId = c.chunkId;
+    insLen.run(analyzer, chunkId, segId, len);
+    for (const t of terms) {
+      const l = byTerm.get(t);
+      if (!l) byTerm.set(t, [chunkId, 1, len]);
+      else if (l[l.length - 3] === chunkId) l[l.length - 2]++;
+      else l.push(chunkId, 1, len);
     }
   }
   writePacked(db, segId, byTerm);
   mergeLevels(db, analyzer);
 }
 
-function encodeTerm(byTerm: Map<string, number[]>, t: string): Uint8Array {
-  const flat = byTerm.get(t)!;
+function encodeFlat(flat: number[]): Uint8Array {
   const n = flat.length / 3;
   const docs = new Int32Array(n);
   const tfs = new Int32Array(n);
@@ -80,6 +81,8 @@ function encodeTerm(byTerm: Map<string, number[]>, t: string): Uint8Array {
   return encodePostings(docs, tfs, lens);
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /**
  * A level-0 segment as ONE row of `bm25_packed` (writing one row per term was a third of the indexing
  * thread's time):
@@ -90,14 +93,22 @@ function encodeTerm(byTerm: Map<string, number[]>, t: string): Uint8Array {
  * `packedLookup` binary-searches the dictionary in place.
  */
 export function packSegment(entries: [string, Uint8Array][]): Buffer {
-  const keyed = entries.map(([t, blob]) => ({ key: Buffer.from(t, 'utf8'), blob }));
-  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  // UTF-8 byte order is code point order, which is JavaScript's string order unless a surrogate is compared
+  // with a character at U+E000 or above: sort the strings, and compare bytes only when a term has a surrogate.
+  let surrogates = false;
+  for (const [t] of entries) if (SURROGATE.test(t)) surrogates = true;
+  const keyed = surrogates
+    ? entries
+        .map(([t, blob]) => ({ t, key: Buffer.from(t, 'utf8'), blob }))
+        .sort((a, b) => Buffer.compare(a.key, b.key))
+        .map(({ t, blob }) => [t, blob] as [string, Uint8Array])
+    : entries.slice().sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const n = keyed.length;
   let termBytes = 0;
   let blobBytes = 0;
-  for (const e of keyed) {
-    termBytes += e.key.length;
-    blobBytes += e.blob.length;
+  for (const [t, blob] of keyed) {
+    termBytes += Buffer.byteLength(t, 'utf8');
+    blobBytes += blob.length;
   }
   const head = 4 + 8 * (n + 1);
   const out = Buffer.allocUnsafe(head + termBytes + blobBytes);
@@ -107,15 +118,15 @@ export function packSegment(entries: [string, Uint8Array][]): Buffer {
   let tp = head;
   let bp = head + termBytes;
   for (let i = 0; i < n; i++) {
-    const e = keyed[i];
+    const [t, blob] = keyed[i];
     out.writeUInt32LE(to, 4 + 4 * i);
     out.writeUInt32LE(bo, 4 + 4 * (n + 1) + 4 * i);
-    e.key.copy(out, tp);
-    out.set(e.blob, bp);
-    tp += e.key.length;
-    bp += e.blob.length;
-    to += e.key.length;
-    bo += e.blob.length;
+    const w = out.write(t, tp, 'utf8');
+    out.set(blob, bp);
+    tp += w;
+    bp += blob.length;
+    to += w;
+    bo += blob.length;
   }
   out.writeUInt32LE(to, 4 + 4 * n);
   out.writeUInt32LE(bo, 4 + 4 * (n + 1) + 4 * n);
@@ -158,7 +169,7 @@ export function* packedEntries(data: Buffer): Iterable<[string, Uint8Array]> {
 
 function writePacked(db: Db, segId: number, byTerm: Map<string, number[]>): void {
   const entries: [string, Uint8Array][] = [];
-  for (const t of byTerm.keys()) entries.push([t, encodeTerm(byTerm, t)]);
+  for (const [t, flat] of byTerm) entries.push([t, encodeFlat(flat)]);
   db.prepare('INSERT INTO bm25_packed(segment_id, terms, data) VALUES (?, ?, ?)').run(segId, entries.length, packSegment(entries));
 }
 
