@@ -201,13 +201,21 @@ export function icuWords(text: string): { start: number; end: number }[] {
 const offsets: number[] = [];
 const MAY_BECOME_HAN = /[\u2e80-\uffff]/;
 
+/**
+ * Word offsets [start, end, …] of `text` when it is in spaced scripts only and has nothing at or above
+ * U+2E80 (where Han and every character NFKC maps to Han lie), so that its terms are exactly
+ * `normalizeTerm` of each word (no Han characters to add); else undefined. The array is reused.
+ */
+export function plainWordOffsets(text: string): number[] | undefined {
+  if (MAY_BECOME_HAN.test(text) || NEEDS_DICTIONARY.test(text)) return undefined;
+  spacedWordOffsets(text, offsets);
+  return offsets;
+}
+
 /** Index terms of `text`, in order (duplicates kept: term frequency matters). */
 export function terms(text: string): string[] {
   const out: string[] = [];
-  if (!MAY_BECOME_HAN.test(text) && !NEEDS_DICTIONARY.test(text)) {
-    // Spaced scripts only, and nothing at or above U+2E80 (where Han and every character NFKC maps to Han
-    // lie): no word needs its Han characters added.
-    spacedWordOffsets(text, offsets);
+  if (plainWordOffsets(text)) {
     for (let i = 0; i < offsets.length; i += 2) {
       const t = normalizeTerm(text.slice(offsets[i], offsets[i + 1]));
       if (t) out.push(t);
