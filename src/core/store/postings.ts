@@ -93,16 +93,29 @@ const SURROGATE = /[\ud800-\udfff]/;
  * `packedLookup` binary-searches the dictionary in place.
  */
 export function packSegment(entries: [string, Uint8Array][]): Buffer {
-  // UTF-8 byte order is code point order, which is JavaScript's string order unless a surrogate is compared
-  // with a character at U+E000 or above: sort the strings, and compare bytes only when a term has a surrogate.
-  let surrogates = false;
-  for (const [t] of entries) if (SURROGATE.test(t)) surrogates = true;
-  const keyed = surrogates
-    ? entries
-        .map(([t, blob]) => ({ t, key: Buffer.from(t, 'utf8'), blob }))
+  const blobs = new Map(entries);
+  return packSorted(sortTerms(entries.map(([t]) => t)).map((t) => [t, blobs.get(t)!]));
+}
+
+/**
+ * Terms in UTF-8 byte order. That is code point order, which is JavaScript's default string order unless
+ * a surrogate is compared with a character at U+E000 or above: the default sort, and bytes compared only
+ * when a term has a surrogate.
+ */
+function sortTerms(terms: string[]): string[] {
+  for (const t of terms) {
+    if (SURROGATE.test(t)) {
+      return terms
+        .map((x) => ({ x, key: Buffer.from(x, 'utf8') }))
         .sort((a, b) => Buffer.compare(a.key, b.key))
-        .map(({ t, blob }) => [t, blob] as [string, Uint8Array])
-    : entries.slice().sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        .map(({ x }) => x);
+    }
+  }
+  return terms.sort();
+}
+
+/** `packSegment` of entries already in byte order. */
+function packSorted(keyed: [string, Uint8Array][]): Buffer {
   const n = keyed.length;
   let termBytes = 0;
   let blobBytes = 0;
@@ -168,9 +181,8 @@ export function* packedEntries(data: Buffer): Iterable<[string, Uint8Array]> {
 }
 
 function writePacked(db: Db, segId: number, byTerm: Map<string, number[]>): void {
-  const entries: [string, Uint8Array][] = [];
-  for (const [t, flat] of byTerm) entries.push([t, encodeFlat(flat)]);
-  db.prepare('INSERT INTO bm25_packed(segment_id, terms, data) VALUES (?, ?, ?)').run(segId, entries.length, packSegment(entries));
+  const entries = sortTerms([...byTerm.keys()]).map((t): [string, Uint8Array] => [t, encodeFlat(byTerm.get(t)!)]);
+  db.prepare('INSERT INTO bm25_packed(segment_id, terms, data) VALUES (?, ?, ?)').run(segId, entries.length, packSorted(entries));
 }
 
 /** Packed segments (id → data) among `ids`. */
