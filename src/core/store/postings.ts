@@ -17,7 +17,7 @@
  * one of the next level (dead postings dropped) in that same transaction, keeping the number of
  * segments a query reads logarithmic in the collection size.
  */
-import { decodeInto, encodePostings, postingsCount } from '../bm25/codec';
+import { decodeInto, encodeFlatPostings, encodePostings, postingsCount } from '../bm25/codec';
 import type { Db } from './db';
 
 export const MERGE_FACTOR = 10;
@@ -66,19 +66,6 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
   }
   writePacked(db, segId, byTerm);
   mergeLevels(db, analyzer);
-}
-
-function encodeFlat(flat: number[]): Uint8Array {
-  const n = flat.length / 3;
-  const docs = new Int32Array(n);
-  const tfs = new Int32Array(n);
-  const lens = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    docs[i] = flat[3 * i];
-    tfs[i] = flat[3 * i + 1];
-    lens[i] = flat[3 * i + 2];
-  }
-  return encodePostings(docs, tfs, lens);
 }
 
 const SURROGATE = /[\ud800-\udfff]/;
@@ -181,7 +168,7 @@ export function* packedEntries(data: Buffer): Iterable<[string, Uint8Array]> {
 }
 
 function writePacked(db: Db, segId: number, byTerm: Map<string, number[]>): void {
-  const entries = sortTerms([...byTerm.keys()]).map((t): [string, Uint8Array] => [t, encodeFlat(byTerm.get(t)!)]);
+  const entries = sortTerms([...byTerm.keys()]).map((t): [string, Uint8Array] => [t, encodeFlatPostings(byTerm.get(t)!)]);
   db.prepare('INSERT INTO bm25_packed(segment_id, terms, data) VALUES (?, ?, ?)').run(segId, entries.length, packSorted(entries));
 }
 
@@ -230,9 +217,13 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
     }
   }
   // Live chunks of these generations and their lengths.
-  const live = new Map<number, number>();
+  // Indexed by chunk id (−1: not live); a Map lookup per posting was most of a merge's time.
   const lq = db.prepare('SELECT chunk_id, len FROM bm25_lengths WHERE analyzer = ? AND gen BETWEEN ? AND ?');
-  for (const [c, len] of lq.raw().iterate(analyzer, genMin, genMax) as Iterable<[number, number]>) live.set(c, len);
+  const liveRows = lq.raw().all(analyzer, genMin, genMax) as [number, number][];
+  let maxChunk = 0;
+  for (const [c] of liveRows) if (c > maxChunk) maxChunk = c;
+  const live = new Int32Array(maxChunk + 1).fill(-1);
+  for (const [c, len] of liveRows) live[c] = len;
   const segId = Number(
     db.prepare('INSERT INTO bm25_segments(analyzer, level, gen_min, gen_max) VALUES (?, ?, ?, ?)').run(analyzer, level, genMin, genMax)
       .lastInsertRowid,
@@ -265,8 +256,8 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
       const end = n + m;
       for (let i = n; i < end; i++) {
         const c = docs[i];
-        const len = live.get(c);
-        if (len === undefined) continue;
+        const len = c < live.length ? live[c] : -1;
+        if (len < 0) continue;
         if (n > 0 && c <= docs[n - 1]) sorted = false;
         docs[n] = c;
         tfs[n] = tfs[i];

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bm25Index } from '../../../src/core/bm25/bm25';
-import { BLOCK, decodePostings, encodePostings } from '../../../src/core/bm25/codec';
+import { BLOCK, decodePostings, encodeFlatPostings, encodePostings } from '../../../src/core/bm25/codec';
 import { packedEntries, packedLookup, packSegment } from '../../../src/core/store/postings';
 import { formatPipeline, parsePipeline } from '../../../src/core/pipeline/spec';
 import { openWorkbench } from '../../../src/core/workbench';
@@ -71,6 +71,12 @@ describe('BM25 compact postings', () => {
       assert.equal(p.blockLast[b], docs[e - 1]);
       assert.equal(p.blockMaxTf[b], Math.max(...tfs.slice(s, e)));
       assert.equal(p.blockMinLen[b], Math.min(...lens.slice(s, e)));
+    }
+    // The flat encoder of level-0 segments writes the same bytes, for any count of postings.
+    for (const m of [0, 1, 2, BLOCK - 1, BLOCK, BLOCK + 1, n]) {
+      const flat: number[] = [];
+      for (let i = 0; i < m; i++) flat.push(docs[i], tfs[i], lens[i]);
+      assert.deepEqual(encodeFlatPostings(flat), encodePostings(docs.subarray(0, m), tfs.subarray(0, m), lens.subarray(0, m)), `${m} postings`);
     }
   });
 
