@@ -47,9 +47,11 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
     db.prepare('INSERT INTO bm25_segments(analyzer, level, gen_min, gen_max) VALUES (?, 0, 0, 0)').run(analyzer).lastInsertRowid,
   );
   db.prepare('UPDATE bm25_segments SET gen_min = id, gen_max = id WHERE id = ?').run(segId);
-  // Per term: flat [chunk, tf, len, …] postings; the chunk being counted is the last one of the list, so a
-  // repeated term only bumps its tf (no per-chunk map).
-  const byTerm = new Map<string, number[]>();
+  // Term → number; postings in typed arrays, each term's as a linked list (head, tail, next), so that a
+  // segment of 100 000s of terms allocates no object per term. The chunk being counted is the tail of
+  // its term's list, so a repeated term only bumps its tf.
+  const termIds = new Map<string, number>();
+  const b = new SegmentBuffers();
   const insLen = db.prepare('INSERT OR REPLACE INTO bm25_lengths(analyzer, chunk_id, gen, len) VALUES (?, ?, ?, ?)');
   const sorted = chunks.slice().sort((a, b) => a.chunkId - b.chunkId);
   for (const c of sorted) {
@@ -58,14 +60,88 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
     const chunkId = c.chunkId;
     insLen.run(analyzer, chunkId, segId, len);
     for (const t of terms) {
-      const l = byTerm.get(t);
-      if (!l) byTerm.set(t, [chunkId, 1, len]);
-      else if (l[l.length - 3] === chunkId) l[l.length - 2]++;
-      else l.push(chunkId, 1, len);
+      const id = termIds.get(t);
+      if (id === undefined) termIds.set(t, b.newTerm(chunkId, len));
+      else b.add(id, chunkId, len);
     }
   }
-  writePacked(db, segId, byTerm);
+  writePacked(db, segId, termIds, b);
   mergeLevels(db, analyzer);
+}
+
+function grow(a: Int32Array): Int32Array {
+  const g = new Int32Array(a.length * 2);
+  g.set(a);
+  return g;
+}
+
+/** Postings of a level-0 segment under construction (see appendSegment). */
+class SegmentBuffers {
+  private head: Int32Array = new Int32Array(1024);
+  private tail: Int32Array = new Int32Array(1024);
+  private count: Int32Array = new Int32Array(1024);
+  private terms = 0;
+  private chunk: Int32Array = new Int32Array(4096);
+  private tf: Int32Array = new Int32Array(4096);
+  private len: Int32Array = new Int32Array(4096);
+  private next: Int32Array = new Int32Array(4096);
+  private postings = 0;
+  private scratch: Int32Array = new Int32Array(3 * 1024);
+
+  private posting(chunkId: number, len: number): number {
+    if (this.postings === this.chunk.length) {
+      this.chunk = grow(this.chunk);
+      this.tf = grow(this.tf);
+      this.len = grow(this.len);
+      this.next = grow(this.next);
+    }
+    const p = this.postings++;
+    this.chunk[p] = chunkId;
+    this.tf[p] = 1;
+    this.len[p] = len;
+    this.next[p] = -1;
+    return p;
+  }
+
+  newTerm(chunkId: number, len: number): number {
+    if (this.terms === this.head.length) {
+      this.head = grow(this.head);
+      this.tail = grow(this.tail);
+      this.count = grow(this.count);
+    }
+    const id = this.terms++;
+    const p = this.posting(chunkId, len);
+    this.head[id] = p;
+    this.tail[id] = p;
+    this.count[id] = 1;
+    return id;
+  }
+
+  add(id: number, chunkId: number, len: number): void {
+    const t = this.tail[id];
+    if (this.chunk[t] === chunkId) {
+      this.tf[t]++;
+      return;
+    }
+    const p = this.posting(chunkId, len);
+    this.next[t] = p;
+    this.tail[id] = p;
+    this.count[id]++;
+  }
+
+  /** Term `id`'s compact postings (../bm25/codec.ts). */
+  encode(id: number): Uint8Array {
+    const n = this.count[id];
+    if (this.scratch.length < 3 * n) this.scratch = new Int32Array(3 * n * 2);
+    const flat = this.scratch;
+    let i = 0;
+    for (let p = this.head[id]; p >= 0; p = this.next[p]) {
+      flat[i++] = this.chunk[p];
+      flat[i++] = this.tf[p];
+      flat[i++] = this.len[p];
+    }
+    return encodeFlatPostings(flat, n);
+  }
 }
 
 const SURROGATE = /[\ud800-\udfff]/;
@@ -167,8 +243,8 @@ export function* packedEntries(data: Buffer): Iterable<[string, Uint8Array]> {
   }
 }
 
-function writePacked(db: Db, segId: number, byTerm: Map<string, number[]>): void {
-  const entries = sortTerms([...byTerm.keys()]).map((t): [string, Uint8Array] => [t, encodeFlatPostings(byTerm.get(t)!)]);
+function writePacked(db: Db, segId: number, termIds: Map<string, number>, b: SegmentBuffers): void {
+  const entries = sortTerms([...termIds.keys()]).map((t): [string, Uint8Array] => [t, b.encode(termIds.get(t)!)]);
   db.prepare('INSERT INTO bm25_packed(segment_id, terms, data) VALUES (?, ?, ?)').run(segId, entries.length, packSorted(entries));
 }
 
