@@ -222,17 +222,37 @@ export function terms(text: string): string[] {
     }
     return out;
   }
-  for (const w of words(text)) {
-    const t = normalizeTerm(text.slice(w.start, w.end));
-    if (!t) continue;
-    out.push(t);
-    // A multi-character word containing Han: also its Han characters, one term each.
-    if (t.length > 1 && HAN.test(t)) {
-      const chars = Array.from(t);
-      if (chars.length > 1) for (const c of chars) if (HAN.test(c)) out.push(c);
-    }
+  const dictionary = NEEDS_DICTIONARY.test(text);
+  if (!dictionary) spacedWordOffsets(text, offsets);
+  const add = (word: string): void => {
+    const r = wordTerms(word);
+    for (let k = 0; k < r.length; k++) out.push(r[k]);
+  };
+  if (dictionary) {
+    for (const seg of wordSegmenter.segment(text)) if (seg.isWordLike) add(seg.segment);
+  } else {
+    for (let i = 0; i < offsets.length; i += 2) add(text.slice(offsets[i], offsets[i + 1]));
   }
   return out;
+}
+
+/** Word as written → its terms (bounded memo: ICU words of Chinese, Japanese and Thai repeat). */
+const wordTermsMemo = new Map<string, string[]>();
+
+/** The terms of one word: its normalised form and, for a multi-character word containing Han, each Han character. */
+function wordTerms(word: string): string[] {
+  let r = wordTermsMemo.get(word);
+  if (r === undefined) {
+    const t = normalizeTerm(word);
+    r = t ? [t] : [];
+    if (t.length > 1 && HAN.test(t)) {
+      const chars = Array.from(t);
+      if (chars.length > 1) for (const c of chars) if (HAN.test(c)) r.push(c);
+    }
+    if (wordTermsMemo.size >= 50_000) wordTermsMemo.clear();
+    wordTermsMemo.set(word, r);
+  }
+  return r;
 }
 
 /** Word segments with their character offsets (used for highlighting and for splitting over-long sentences). */
