@@ -277,21 +277,21 @@ function mergeLevels(db: Db, analyzer: string): void {
 export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], level: number): void {
   const genMin = Math.min(...sources.map((s) => s.genMin));
   const genMax = Math.max(...sources.map((s) => s.genMax));
-  const order = new Map(sources.map((s) => [s.id, s.genMin]));
-  const byTerm = new Map<string, { gen: number; blob: Uint8Array }[]>();
-  const q = db.prepare('SELECT term, postings FROM bm25_postings WHERE segment_id = ?');
+  // One cursor per source over its terms in byte order (a packed segment's dictionary is; per-term rows
+  // are read ORDER BY term, SQLite's byte order): the merge walks them together instead of gathering
+  // every (term, source) pair in a Map first (the read half of a merge's time, and its memory peak).
   const packed = packedSegments(
     db,
     sources.map((s) => s.id),
   );
-  for (const s of sources) {
-    const pk = packed.get(s.id);
-    for (const [term, blob] of pk ? packedEntries(pk) : (q.raw().iterate(s.id) as Iterable<[string, Uint8Array]>)) {
-      let l = byTerm.get(term);
-      if (!l) byTerm.set(term, (l = []));
-      l.push({ gen: order.get(s.id)!, blob });
-    }
-  }
+  const rowsOf = db.prepare('SELECT term, postings FROM bm25_postings WHERE segment_id = ? ORDER BY term');
+  const all: TermCursor[] = sources
+    .slice()
+    .sort((a, b) => a.genMin - b.genMin)
+    .map((s) => {
+      const pk = packed.get(s.id);
+      return pk ? new PackedCursor(pk) : new RowsCursor(rowsOf.raw().all(s.id) as [string, Uint8Array][]);
+    });
   // Live chunks of these generations and their lengths.
   // Indexed by chunk id (−1: not live); a Map lookup per posting was most of a merge's time.
   const lq = db.prepare('SELECT chunk_id, len FROM bm25_lengths WHERE analyzer = ? AND gen BETWEEN ? AND ?');
@@ -310,11 +310,18 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
   let docs: Int32Array = new Int32Array(cap);
   let tfs: Int32Array = new Int32Array(cap);
   let lens: Int32Array = new Int32Array(cap);
-  // Terms in byte order, SQLite's order for the (term, segment_id) key: the rows go in as appends to the
-  // table's B-tree instead of random inserts (a third of a merge's time).
-  for (const term of sortTerms([...byTerm.keys()])) {
-    const parts = byTerm.get(term)!;
-    if (parts.length > 1) parts.sort((a, b) => a.gen - b.gen);
+  // Terms come in byte order, SQLite's order for the (term, segment_id) key: the rows go in as appends.
+  let cursors = all.filter((c) => c.valid());
+  while (cursors.length) {
+    // The smallest current term, and every cursor on it (in generation order, as the cursors are).
+    let min = cursors[0];
+    for (let k = 1; k < cursors.length; k++) if (cursors[k].compare(min) < 0) min = cursors[k];
+    const term = min.term();
+    const on = cursors.filter((c) => c === min || c.compare(min) === 0);
+    const parts = on.map((c) => ({ blob: c.blob() }));
+    let exhausted = false;
+    for (const c of on) if (!c.advance()) exhausted = true;
+    if (exhausted) cursors = cursors.filter((c) => c.valid());
     let n = 0;
     let sorted = true;
     for (const p of parts) {
@@ -362,6 +369,88 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
   }
   const del = db.prepare('DELETE FROM bm25_segments WHERE id = ?');
   for (const s of sources) del.run(s.id);
+}
+
+/** A source segment's terms in byte order during a merge: the current term's bytes are buf[ts, te). */
+abstract class TermCursor {
+  buf: Buffer = Buffer.alloc(0);
+  ts = 0;
+  te = 0;
+  abstract valid(): boolean;
+  /** Moves to the next term; false when there is none. */
+  abstract advance(): boolean;
+  abstract term(): string;
+  abstract blob(): Uint8Array;
+  compare(o: TermCursor): number {
+    return this.buf.compare(o.buf, o.ts, o.te, this.ts, this.te);
+  }
+}
+
+class PackedCursor extends TermCursor {
+  private i = 0;
+  private readonly n: number;
+  private readonly terms: number;
+  private readonly blobs: number;
+  private readonly boff: number;
+  constructor(data: Buffer) {
+    super();
+    this.buf = data;
+    const { n, terms, blobs } = packedLayout(data);
+    this.n = n;
+    this.terms = terms;
+    this.blobs = blobs;
+    this.boff = 4 + 4 * (n + 1);
+    this.load();
+  }
+  private load(): void {
+    if (this.i >= this.n) return;
+    this.ts = this.terms + this.buf.readUInt32LE(4 + 4 * this.i);
+    this.te = this.terms + this.buf.readUInt32LE(8 + 4 * this.i);
+  }
+  valid(): boolean {
+    return this.i < this.n;
+  }
+  advance(): boolean {
+    this.i++;
+    this.load();
+    return this.valid();
+  }
+  term(): string {
+    return this.buf.toString('utf8', this.ts, this.te);
+  }
+  blob(): Uint8Array {
+    const at = this.boff + 4 * this.i;
+    return this.buf.subarray(this.blobs + this.buf.readUInt32LE(at), this.blobs + this.buf.readUInt32LE(at + 4));
+  }
+}
+
+/** Per-term rows of a merged segment, read ORDER BY term (byte order). */
+class RowsCursor extends TermCursor {
+  private i = 0;
+  constructor(private readonly rows: [string, Uint8Array][]) {
+    super();
+    this.load();
+  }
+  private load(): void {
+    if (this.i >= this.rows.length) return;
+    this.buf = Buffer.from(this.rows[this.i][0], 'utf8');
+    this.ts = 0;
+    this.te = this.buf.length;
+  }
+  valid(): boolean {
+    return this.i < this.rows.length;
+  }
+  advance(): boolean {
+    this.i++;
+    this.load();
+    return this.valid();
+  }
+  term(): string {
+    return this.rows[this.i][0];
+  }
+  blob(): Uint8Array {
+    return this.rows[this.i][1];
+  }
 }
 
 /** Blobs of one term in every segment (all analyzers; the caller keeps its analyzer's segments). */
