@@ -29,8 +29,21 @@ const EXTERNAL = [
   'unpdf',
 ];
 
+/**
+ * eld exports only its entry points; src/core/text/eld-fast.ts reads its n-gram database, byte dictionary,
+ * separator regex and average scores from eld/src/*, which this maps into node_modules.
+ * @type {import('esbuild').Plugin}
+ */
+const eldSrc = {
+  name: 'eld-src',
+  setup(build) {
+    build.onResolve({ filter: /^eld\/src\// }, (args) => ({ path: path.join(root, 'node_modules', args.path) }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const common = {
+  plugins: [eldSrc],
   bundle: true,
   platform: 'node',
   format: 'cjs',

@@ -72,6 +72,65 @@ export function encodePostings(docs: ArrayLike<number>, tfs: ArrayLike<number>, 
   return out;
 }
 
+/**
+ * `encodePostings` of postings held flat as [chunk, tf, len, chunk, tf, len, …] (what a level-0 segment
+ * collects), without the three arrays, the DataView and the per-block bound arrays: the same bytes.
+ */
+export function encodeFlatPostings(flat: ArrayLike<number>, n = flat.length / 3): Uint8Array {
+  const nb = Math.ceil(n / BLOCK);
+  let size = 8 + nb * 16;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const d = flat[3 * i];
+    size += varintSize(d - prev) + varintSize(flat[3 * i + 1]);
+    prev = d;
+  }
+  const out = new Uint8Array(size);
+  const u32 = (at: number, v: number): void => {
+    out[at] = v & 0xff;
+    out[at + 1] = (v >>> 8) & 0xff;
+    out[at + 2] = (v >>> 16) & 0xff;
+    out[at + 3] = (v >>> 24) & 0xff;
+  };
+  u32(0, n);
+  u32(4, nb);
+  let p = 8 + nb * 16;
+  const dataStart = p;
+  prev = 0;
+  for (let b = 0; b < nb; b++) {
+    const s = b * BLOCK;
+    const e = Math.min(n, s + BLOCK);
+    let maxTf = 0;
+    let minLen = 0x7fffffff;
+    for (let i = s; i < e; i++) {
+      let v = flat[3 * i] - prev;
+      prev = flat[3 * i];
+      while (v >= 0x80) {
+        out[p++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      out[p++] = v;
+      const l = flat[3 * i + 2];
+      if (l < minLen) minLen = l;
+    }
+    for (let i = s; i < e; i++) {
+      let v = flat[3 * i + 1];
+      if (v > maxTf) maxTf = v;
+      while (v >= 0x80) {
+        out[p++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      out[p++] = v;
+    }
+    const h = 8 + b * 16;
+    u32(h, flat[3 * (e - 1)]);
+    u32(h + 4, p - dataStart);
+    u32(h + 8, maxTf);
+    u32(h + 12, minLen);
+  }
+  return out;
+}
+
 /** Reads varints into out[s..e); returns the position after them. */
 function readVarints(blob: Uint8Array, p: number, out: Int32Array, s: number, e: number): number {
   for (let i = s; i < e; i++) {

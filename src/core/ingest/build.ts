@@ -3,7 +3,7 @@
  * analyzer's terms for the compact postings). Runs in the indexer's thread or in its workers.
  */
 import type { NewChunk, NewDocument } from '../store/corpus';
-import { analyzerId, analyzeTokens, DEFAULT_ANALYZER } from '../text/analyzers';
+import { analyzerId, analyzeText, analyzeTokens, DEFAULT_ANALYZER } from '../text/analyzers';
 import { detectLanguageSync } from '../text/langid';
 import { terms } from '../text/terms';
 import { chunkAnalysisText } from './analysis';
@@ -41,15 +41,19 @@ export function buildDocument(job: DocJob, plan: ChunkingSpec): NewDocument {
       const whole = span.start === 0 && span.end === text.length;
       const detected = whole ? lang : chunkTextValue.length >= 40 ? detectLanguageSync(chunkTextValue) : 'und';
       const chunkLang = detected === 'und' ? lang : detected;
-      const toks = terms(chunkAnalysisText(text, title, span.start, span.end));
+      const analysed = chunkAnalysisText(text, title, span.start, span.end);
       const src = job.map ? sourceRange(job.map, span.start, span.end) : undefined;
+      const range = { start: span.start, end: span.end, ...(src ? { srcStart: src.start, srcEnd: src.end } : {}), lang: chunkLang };
+      if (plan.ftsTerms === false) {
+        // No FTS5 row to fill: the index analyzer's terms straight from the words.
+        const r = analyzeText(DEFAULT_ANALYZER, analysed, chunkLang);
+        return { ...range, nTerms: r.standard, bm25: { analyzer: analyzerId(DEFAULT_ANALYZER), terms: r.terms } };
+      }
+      const toks = terms(analysed);
       return {
-        start: span.start,
-        end: span.end,
-        ...(src ? { srcStart: src.start, srcEnd: src.end } : {}),
-        lang: chunkLang,
+        ...range,
         nTerms: toks.length,
-        ...(plan.ftsTerms === false ? {} : { terms: toks }),
+        terms: toks,
         bm25: { analyzer: analyzerId(DEFAULT_ANALYZER), terms: analyzeTokens(DEFAULT_ANALYZER, toks, chunkLang) },
       };
     },

@@ -39,10 +39,25 @@ export function estimateTokens(text: string): number {
   return dense + rest;
 }
 
+const BLANK_LINE = /\n[ \t\r\f\v]*\n/;
+const SPACE = /\s/;
+
 export function chunkText(text: string, opts: ChunkOptions): ChunkSpan[] {
   const count = opts.countTokens ?? estimateTokens;
   const max = Math.max(8, Math.floor(opts.maxTokens));
   const overlap = Math.max(0, Math.min(Math.floor(opts.overlapTokens ?? 0), Math.floor(max / 2)));
+
+  // One-chunk fast path (most passages): `estimateTokens` never counts more tokens than UTF-16 units, so a
+  // text no longer than the budget has units that all fit, and the packing below makes one chunk of them,
+  // from the first to the last non-space character — unless a paragraph start could end a chunk that is
+  // half full, which needs several paragraphs and at least max / 2 tokens. Same spans, no segmentation.
+  if (count === estimateTokens && text.length <= max && (text.length < max / 2 || !BLANK_LINE.test(text))) {
+    let s = 0;
+    let e = text.length;
+    while (s < e && SPACE.test(text[s])) s++;
+    while (e > s && SPACE.test(text[e - 1])) e--;
+    return e > s ? [{ start: s, end: e }] : [];
+  }
 
   // 1. Units: sentences, with over-long sentences cut at word boundaries. Remember paragraph starts.
   const units: { span: Span; tokens: number; paraStart: boolean }[] = [];

@@ -17,7 +17,7 @@
  * one of the next level (dead postings dropped) in that same transaction, keeping the number of
  * segments a query reads logarithmic in the collection size.
  */
-import { decodeInto, encodePostings, postingsCount } from '../bm25/codec';
+import { decodeInto, encodeFlatPostings, encodePostings, postingsCount } from '../bm25/codec';
 import type { Db } from './db';
 
 export const MERGE_FACTOR = 10;
@@ -47,38 +47,104 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
     db.prepare('INSERT INTO bm25_segments(analyzer, level, gen_min, gen_max) VALUES (?, 0, 0, 0)').run(analyzer).lastInsertRowid,
   );
   db.prepare('UPDATE bm25_segments SET gen_min = id, gen_max = id WHERE id = ?').run(segId);
-  const byTerm = new Map<string, number[]>(); // flat [chunk, tf, len, …]
+  // Term → number; postings in typed arrays, each term's as a linked list (head, tail, next), so that a
+  // segment of 100 000s of terms allocates no object per term. The chunk being counted is the tail of
+  // its term's list, so a repeated term only bumps its tf.
+  const termIds = new Map<string, number>();
+  const b = new SegmentBuffers();
   const insLen = db.prepare('INSERT OR REPLACE INTO bm25_lengths(analyzer, chunk_id, gen, len) VALUES (?, ?, ?, ?)');
   const sorted = chunks.slice().sort((a, b) => a.chunkId - b.chunkId);
   for (const c of sorted) {
     const terms = termList(c.terms);
     const len = terms.length;
-    insLen.run(analyzer, c.chunkId, segId, len);
-    const tf = new Map<string, number>();
-    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    for (const [t, f] of tf) {
-      let l = byTerm.get(t);
-      if (!l) byTerm.set(t, (l = []));
-      l.push(c.chunkId, f, len);
+    const chunkId = c.chunkId;
+    insLen.run(analyzer, chunkId, segId, len);
+    for (const t of terms) {
+      const id = termIds.get(t);
+      if (id === undefined) termIds.set(t, b.newTerm(chunkId, len));
+      else b.add(id, chunkId, len);
     }
   }
-  writePacked(db, segId, byTerm);
+  writePacked(db, segId, termIds, b);
   mergeLevels(db, analyzer);
 }
 
-function encodeTerm(byTerm: Map<string, number[]>, t: string): Uint8Array {
-  const flat = byTerm.get(t)!;
-  const n = flat.length / 3;
-  const docs = new Int32Array(n);
-  const tfs = new Int32Array(n);
-  const lens = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    docs[i] = flat[3 * i];
-    tfs[i] = flat[3 * i + 1];
-    lens[i] = flat[3 * i + 2];
-  }
-  return encodePostings(docs, tfs, lens);
+function grow(a: Int32Array): Int32Array {
+  const g = new Int32Array(a.length * 2);
+  g.set(a);
+  return g;
 }
+
+/** Postings of a level-0 segment under construction (see appendSegment). */
+class SegmentBuffers {
+  private head: Int32Array = new Int32Array(1024);
+  private tail: Int32Array = new Int32Array(1024);
+  private count: Int32Array = new Int32Array(1024);
+  private terms = 0;
+  private chunk: Int32Array = new Int32Array(4096);
+  private tf: Int32Array = new Int32Array(4096);
+  private len: Int32Array = new Int32Array(4096);
+  private next: Int32Array = new Int32Array(4096);
+  private postings = 0;
+  private scratch: Int32Array = new Int32Array(3 * 1024);
+
+  private posting(chunkId: number, len: number): number {
+    if (this.postings === this.chunk.length) {
+      this.chunk = grow(this.chunk);
+      this.tf = grow(this.tf);
+      this.len = grow(this.len);
+      this.next = grow(this.next);
+    }
+    const p = this.postings++;
+    this.chunk[p] = chunkId;
+    this.tf[p] = 1;
+    this.len[p] = len;
+    this.next[p] = -1;
+    return p;
+  }
+
+  newTerm(chunkId: number, len: number): number {
+    if (this.terms === this.head.length) {
+      this.head = grow(this.head);
+      this.tail = grow(this.tail);
+      this.count = grow(this.count);
+    }
+    const id = this.terms++;
+    const p = this.posting(chunkId, len);
+    this.head[id] = p;
+    this.tail[id] = p;
+    this.count[id] = 1;
+    return id;
+  }
+
+  add(id: number, chunkId: number, len: number): void {
+    const t = this.tail[id];
+    if (this.chunk[t] === chunkId) {
+      this.tf[t]++;
+      return;
+    }
+    const p = this.posting(chunkId, len);
+    this.next[t] = p;
+    this.tail[id] = p;
+    this.count[id]++;
+  }
+
+  /** Term `id`'s compact postings (../bm25/codec.ts). */
+  encode(id: number): Uint8Array {
+    const n = this.count[id];
+    if (this.scratch.length < 3 * n) this.scratch = new Int32Array(3 * n * 2);
+    const flat = this.scratch;
+    let i = 0;
+    for (let p = this.head[id]; p >= 0; p = this.next[p]) {
+      flat[i++] = this.chunk[p];
+      flat[i++] = this.tf[p];
+      flat[i++] = this.len[p];
+    }
+    return encodeFlatPostings(flat, n);
+  }
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * A level-0 segment as ONE row of `bm25_packed` (writing one row per term was a third of the indexing
@@ -90,14 +156,35 @@ function encodeTerm(byTerm: Map<string, number[]>, t: string): Uint8Array {
  * `packedLookup` binary-searches the dictionary in place.
  */
 export function packSegment(entries: [string, Uint8Array][]): Buffer {
-  const keyed = entries.map(([t, blob]) => ({ key: Buffer.from(t, 'utf8'), blob }));
-  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  const blobs = new Map(entries);
+  return packSorted(sortTerms(entries.map(([t]) => t)).map((t) => [t, blobs.get(t)!]));
+}
+
+/**
+ * Terms in UTF-8 byte order. That is code point order, which is JavaScript's default string order unless
+ * a surrogate is compared with a character at U+E000 or above: the default sort, and bytes compared only
+ * when a term has a surrogate.
+ */
+function sortTerms(terms: string[]): string[] {
+  for (const t of terms) {
+    if (SURROGATE.test(t)) {
+      return terms
+        .map((x) => ({ x, key: Buffer.from(x, 'utf8') }))
+        .sort((a, b) => Buffer.compare(a.key, b.key))
+        .map(({ x }) => x);
+    }
+  }
+  return terms.sort();
+}
+
+/** `packSegment` of entries already in byte order. */
+function packSorted(keyed: [string, Uint8Array][]): Buffer {
   const n = keyed.length;
   let termBytes = 0;
   let blobBytes = 0;
-  for (const e of keyed) {
-    termBytes += e.key.length;
-    blobBytes += e.blob.length;
+  for (const [t, blob] of keyed) {
+    termBytes += Buffer.byteLength(t, 'utf8');
+    blobBytes += blob.length;
   }
   const head = 4 + 8 * (n + 1);
   const out = Buffer.allocUnsafe(head + termBytes + blobBytes);
@@ -107,15 +194,15 @@ export function packSegment(entries: [string, Uint8Array][]): Buffer {
   let tp = head;
   let bp = head + termBytes;
   for (let i = 0; i < n; i++) {
-    const e = keyed[i];
+    const [t, blob] = keyed[i];
     out.writeUInt32LE(to, 4 + 4 * i);
     out.writeUInt32LE(bo, 4 + 4 * (n + 1) + 4 * i);
-    e.key.copy(out, tp);
-    out.set(e.blob, bp);
-    tp += e.key.length;
-    bp += e.blob.length;
-    to += e.key.length;
-    bo += e.blob.length;
+    const w = out.write(t, tp, 'utf8');
+    out.set(blob, bp);
+    tp += w;
+    bp += blob.length;
+    to += w;
+    bo += blob.length;
   }
   out.writeUInt32LE(to, 4 + 4 * n);
   out.writeUInt32LE(bo, 4 + 4 * (n + 1) + 4 * n);
@@ -156,10 +243,9 @@ export function* packedEntries(data: Buffer): Iterable<[string, Uint8Array]> {
   }
 }
 
-function writePacked(db: Db, segId: number, byTerm: Map<string, number[]>): void {
-  const entries: [string, Uint8Array][] = [];
-  for (const t of byTerm.keys()) entries.push([t, encodeTerm(byTerm, t)]);
-  db.prepare('INSERT INTO bm25_packed(segment_id, terms, data) VALUES (?, ?, ?)').run(segId, entries.length, packSegment(entries));
+function writePacked(db: Db, segId: number, termIds: Map<string, number>, b: SegmentBuffers): void {
+  const entries = sortTerms([...termIds.keys()]).map((t): [string, Uint8Array] => [t, b.encode(termIds.get(t)!)]);
+  db.prepare('INSERT INTO bm25_packed(segment_id, terms, data) VALUES (?, ?, ?)').run(segId, entries.length, packSorted(entries));
 }
 
 /** Packed segments (id → data) among `ids`. */
@@ -191,25 +277,29 @@ function mergeLevels(db: Db, analyzer: string): void {
 export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], level: number): void {
   const genMin = Math.min(...sources.map((s) => s.genMin));
   const genMax = Math.max(...sources.map((s) => s.genMax));
-  const order = new Map(sources.map((s) => [s.id, s.genMin]));
-  const byTerm = new Map<string, { gen: number; blob: Uint8Array }[]>();
-  const q = db.prepare('SELECT term, postings FROM bm25_postings WHERE segment_id = ?');
+  // One cursor per source over its terms in byte order (a packed segment's dictionary is; per-term rows
+  // are read ORDER BY term, SQLite's byte order): the merge walks them together instead of gathering
+  // every (term, source) pair in a Map first (the read half of a merge's time, and its memory peak).
   const packed = packedSegments(
     db,
     sources.map((s) => s.id),
   );
-  for (const s of sources) {
-    const pk = packed.get(s.id);
-    for (const [term, blob] of pk ? packedEntries(pk) : (q.raw().iterate(s.id) as Iterable<[string, Uint8Array]>)) {
-      let l = byTerm.get(term);
-      if (!l) byTerm.set(term, (l = []));
-      l.push({ gen: order.get(s.id)!, blob });
-    }
-  }
+  const rowsOf = db.prepare('SELECT term, postings FROM bm25_postings WHERE segment_id = ? ORDER BY term');
+  const all: TermCursor[] = sources
+    .slice()
+    .sort((a, b) => a.genMin - b.genMin)
+    .map((s) => {
+      const pk = packed.get(s.id);
+      return pk ? new PackedCursor(pk) : new RowsCursor(rowsOf.raw().all(s.id) as [string, Uint8Array][]);
+    });
   // Live chunks of these generations and their lengths.
-  const live = new Map<number, number>();
+  // Indexed by chunk id (−1: not live); a Map lookup per posting was most of a merge's time.
   const lq = db.prepare('SELECT chunk_id, len FROM bm25_lengths WHERE analyzer = ? AND gen BETWEEN ? AND ?');
-  for (const [c, len] of lq.raw().iterate(analyzer, genMin, genMax) as Iterable<[number, number]>) live.set(c, len);
+  const liveRows = lq.raw().all(analyzer, genMin, genMax) as [number, number][];
+  let maxChunk = 0;
+  for (const [c] of liveRows) if (c > maxChunk) maxChunk = c;
+  const live = new Int32Array(maxChunk + 1).fill(-1);
+  for (const [c, len] of liveRows) live[c] = len;
   const segId = Number(
     db.prepare('INSERT INTO bm25_segments(analyzer, level, gen_min, gen_max) VALUES (?, ?, ?, ?)').run(analyzer, level, genMin, genMax)
       .lastInsertRowid,
@@ -220,8 +310,18 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
   let docs: Int32Array = new Int32Array(cap);
   let tfs: Int32Array = new Int32Array(cap);
   let lens: Int32Array = new Int32Array(cap);
-  for (const [term, parts] of byTerm) {
-    parts.sort((a, b) => a.gen - b.gen);
+  // Terms come in byte order, SQLite's order for the (term, segment_id) key: the rows go in as appends.
+  let cursors = all.filter((c) => c.valid());
+  while (cursors.length) {
+    // The smallest current term, and every cursor on it (in generation order, as the cursors are).
+    let min = cursors[0];
+    for (let k = 1; k < cursors.length; k++) if (cursors[k].compare(min) < 0) min = cursors[k];
+    const term = min.term();
+    const on = cursors.filter((c) => c === min || c.compare(min) === 0);
+    const parts = on.map((c) => ({ blob: c.blob() }));
+    let exhausted = false;
+    for (const c of on) if (!c.advance()) exhausted = true;
+    if (exhausted) cursors = cursors.filter((c) => c.valid());
     let n = 0;
     let sorted = true;
     for (const p of parts) {
@@ -242,8 +342,8 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
       const end = n + m;
       for (let i = n; i < end; i++) {
         const c = docs[i];
-        const len = live.get(c);
-        if (len === undefined) continue;
+        const len = c < live.length ? live[c] : -1;
+        if (len < 0) continue;
         if (n > 0 && c <= docs[n - 1]) sorted = false;
         docs[n] = c;
         tfs[n] = tfs[i];
@@ -251,6 +351,11 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
       }
     }
     if (n === 0) continue;
+    if (parts.length === 1 && n === postingsCount(parts[0].blob)) {
+      // One source, every posting live: re-encoding the same chunks, tfs and lengths gives the same bytes.
+      ins.run(term, segId, n, parts[0].blob);
+      continue;
+    }
     let D: Int32Array = docs.subarray(0, n);
     let T: Int32Array = tfs.subarray(0, n);
     let L: Int32Array = lens.subarray(0, n);
@@ -264,6 +369,88 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
   }
   const del = db.prepare('DELETE FROM bm25_segments WHERE id = ?');
   for (const s of sources) del.run(s.id);
+}
+
+/** A source segment's terms in byte order during a merge: the current term's bytes are buf[ts, te). */
+abstract class TermCursor {
+  buf: Buffer = Buffer.alloc(0);
+  ts = 0;
+  te = 0;
+  abstract valid(): boolean;
+  /** Moves to the next term; false when there is none. */
+  abstract advance(): boolean;
+  abstract term(): string;
+  abstract blob(): Uint8Array;
+  compare(o: TermCursor): number {
+    return this.buf.compare(o.buf, o.ts, o.te, this.ts, this.te);
+  }
+}
+
+class PackedCursor extends TermCursor {
+  private i = 0;
+  private readonly n: number;
+  private readonly terms: number;
+  private readonly blobs: number;
+  private readonly boff: number;
+  constructor(data: Buffer) {
+    super();
+    this.buf = data;
+    const { n, terms, blobs } = packedLayout(data);
+    this.n = n;
+    this.terms = terms;
+    this.blobs = blobs;
+    this.boff = 4 + 4 * (n + 1);
+    this.load();
+  }
+  private load(): void {
+    if (this.i >= this.n) return;
+    this.ts = this.terms + this.buf.readUInt32LE(4 + 4 * this.i);
+    this.te = this.terms + this.buf.readUInt32LE(8 + 4 * this.i);
+  }
+  valid(): boolean {
+    return this.i < this.n;
+  }
+  advance(): boolean {
+    this.i++;
+    this.load();
+    return this.valid();
+  }
+  term(): string {
+    return this.buf.toString('utf8', this.ts, this.te);
+  }
+  blob(): Uint8Array {
+    const at = this.boff + 4 * this.i;
+    return this.buf.subarray(this.blobs + this.buf.readUInt32LE(at), this.blobs + this.buf.readUInt32LE(at + 4));
+  }
+}
+
+/** Per-term rows of a merged segment, read ORDER BY term (byte order). */
+class RowsCursor extends TermCursor {
+  private i = 0;
+  constructor(private readonly rows: [string, Uint8Array][]) {
+    super();
+    this.load();
+  }
+  private load(): void {
+    if (this.i >= this.rows.length) return;
+    this.buf = Buffer.from(this.rows[this.i][0], 'utf8');
+    this.ts = 0;
+    this.te = this.buf.length;
+  }
+  valid(): boolean {
+    return this.i < this.rows.length;
+  }
+  advance(): boolean {
+    this.i++;
+    this.load();
+    return this.valid();
+  }
+  term(): string {
+    return this.rows[this.i][0];
+  }
+  blob(): Uint8Array {
+    return this.rows[this.i][1];
+  }
 }
 
 /** Blobs of one term in every segment (all analyzers; the caller keeps its analyzer's segments). */

@@ -20,7 +20,7 @@
  * An analyzer's `id` (name + version) enters the chunking signature (old indexes re-analyse on the
  * next `clir index`) and the pipeline hash (`bm25(analyzer=standard)` is another pipeline).
  */
-import { ANALYZER_VERSION, terms } from './terms';
+import { ANALYZER_VERSION, normalizeTerm, plainWordOffsets, terms } from './terms';
 
 export type AnalyzerName = 'standard' | 'lang';
 export const DEFAULT_ANALYZER: AnalyzerName = 'lang';
@@ -167,6 +167,44 @@ export function languageAnalysis(lang: string): LanguageAnalysis {
 /** Index terms of `text` (a chunk or a query in language `lang`) under analyzer `name`. */
 export function analyze(name: AnalyzerName, text: string, lang: string): string[] {
   return analyzeTokens(name, terms(text), lang);
+}
+
+/** Memo value of a word whose standard term is empty (no term can hold U+0000: normalisation strips it). */
+const NO_TERM = '\u0000';
+/** Per language: word as written → its `lang` term ('' a stop word, NO_TERM no standard term). */
+const wordMemos = new Map<string, Map<string, string>>();
+
+/**
+ * `analyzeTokens(name, terms(text), lang)` with the number of standard terms (`terms(text).length`), in
+ * one pass from the words for text in spaced scripts under `lang` (one memo lookup per word instead of
+ * normalisation's and the stemmer's); through `terms()` otherwise. Same output.
+ */
+export function analyzeText(name: AnalyzerName, text: string, lang: string): { standard: number; terms: string[] } {
+  const offs = name === 'lang' && STEMMERS[lang] ? plainWordOffsets(text) : undefined;
+  if (!offs) {
+    const toks = terms(text);
+    return { standard: toks.length, terms: analyzeTokens(name, toks, lang) };
+  }
+  const a = languageAnalysis(lang);
+  let memo = wordMemos.get(lang);
+  if (!memo) wordMemos.set(lang, (memo = new Map()));
+  const out: string[] = [];
+  let standard = 0;
+  for (let i = 0; i < offs.length; i += 2) {
+    const w = text.slice(offs[i], offs[i + 1]);
+    let r = memo.get(w);
+    if (r === undefined) {
+      const t = normalizeTerm(w);
+      r = t ? a.term(t) : NO_TERM;
+      // Bounded like the stemmer's memo (emptied when full).
+      if (memo.size >= 30_000) memo.clear();
+      memo.set(w, r);
+    }
+    if (r === NO_TERM) continue;
+    standard++;
+    if (r) out.push(r);
+  }
+  return { standard, terms: out };
 }
 
 /** Applies analyzer `name` to standard tokens (`terms(text)`) of text in language `lang`. */

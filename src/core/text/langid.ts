@@ -3,6 +3,7 @@
  * ISO 639-1 codes). Loaded lazily once per process (~1 s for the medium database).
  * Returns 'und' when the text is too short or the detector is unsure.
  */
+import { FastEld, loadFastEld } from './eld-fast';
 
 interface EldResult {
   language: string;
@@ -15,6 +16,7 @@ interface Eld {
 }
 
 let loading: Promise<Eld> | undefined;
+let loadingFast: Promise<FastEld> | undefined;
 
 async function detector(): Promise<Eld> {
   if (!loading) {
@@ -29,10 +31,12 @@ async function detector(): Promise<Eld> {
 
 /** Preloads the detector so later calls to `detectLanguageSync` work. */
 export async function initLanguageId(): Promise<void> {
-  ready = await detector();
+  [ready, fast] = await Promise.all([detector(), (loadingFast ??= loadFastEld())]);
 }
 
 let ready: Eld | undefined;
+/** ELD's detect() over typed arrays (./eld-fast.ts): the same answers, several times faster. */
+let fast: FastEld | undefined;
 
 const HAN = /\p{Script=Han}/u;
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
@@ -120,15 +124,15 @@ export function scriptLanguage(sample: string): string | undefined {
 
 /** Detects the language of `text`; call `initLanguageId()` once first. */
 export function detectLanguageSync(text: string): string {
-  if (!ready) throw new Error('language identification not initialised: call initLanguageId() first');
+  if (!ready || !fast) throw new Error('language identification not initialised: call initLanguageId() first');
   const sample = text.length > 2000 ? text.slice(0, 2000) : text;
   const byScript = scriptLanguage(sample);
   if (byScript) return byScript;
   if (!/\p{L}/u.test(sample)) return 'und';
-  const r = ready.detect(sample);
+  const r = fast.detect(sample);
   let lang = r.language && r.language !== 'und' ? r.language : 'und';
   // Short CJK strings: kana decides Japanese; Han alone is almost always Chinese.
-  if ((lang === 'und' || !r.isReliable()) && HAN.test(sample)) lang = KANA.test(sample) ? 'ja' : 'zh';
+  if (HAN.test(sample) && (lang === 'und' || !r.isReliable())) lang = KANA.test(sample) ? 'ja' : 'zh';
   return lang;
 }
 

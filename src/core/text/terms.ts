@@ -37,6 +37,17 @@ const normalized = new Map<string, string>();
 
 /** Normalises one word-like segment into an index term ('' when nothing is left). */
 export function normalizeTerm(word: string): string {
+  // ASCII letters and digits only (most words of English and of names and numbers everywhere): NFKC leaves
+  // them, lower-casing is ASCII's and there is nothing to strip — no memo needed.
+  let upper = false;
+  let i = 0;
+  for (; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) continue;
+    if (c >= 0x41 && c <= 0x5a) upper = true;
+    else break;
+  }
+  if (i === word.length) return upper ? word.toLowerCase() : word;
   let t = normalized.get(word);
   if (t === undefined) {
     t = normalizeUncached(word);
@@ -69,45 +80,102 @@ const MID_LETTER = new Set([':', '\u00B7', '\u0387', '\u05F4', '\u2027', '\uFE13
 const MID_NUM = new Set([',', ';', '\u066B', '\u037E', '\u0589', '\u060C', '\u060D', '\u066C', '\u07F8', '\u2044', '\uFE10', '\uFE14', '\uFE50', '\uFE54', '\uFF0C', '\uFF1B']);
 const MID_NUM_LET = new Set(['.', "'", '\u2018', '\u2019', '\u2024', '\uFE52', '\uFF07', '\uFF0E']);
 
+/** Character classes of the UAX #29 scanner, one bit each. */
+const C_WORD = 1; // WORD_CHAR
+const C_MARK = 2; // \p{M} or \p{Cf}: continues a word, never starts one, keeps the digit state
+const C_DIGIT = 4;
+const C_MID_LETTER = 8;
+const C_MID_NUM = 16;
+const C_MID_NUM_LET = 32;
+const MARK_OR_FORMAT = /[\p{M}\p{Cf}]/u;
+
+function classOf(ch: string): number {
+  let k = 0;
+  if (WORD_CHAR.test(ch)) k |= C_WORD;
+  if (MARK_OR_FORMAT.test(ch)) k |= C_MARK;
+  if (DIGIT.test(ch)) k |= C_DIGIT;
+  if (MID_LETTER.has(ch)) k |= C_MID_LETTER;
+  if (MID_NUM.has(ch)) k |= C_MID_NUM;
+  if (MID_NUM_LET.has(ch)) k |= C_MID_NUM_LET;
+  return k;
+}
+
+/** Classes of the BMP (built on first use, ~20 ms), and of astral code points met so far. */
+let bmpClass: Uint8Array | undefined;
+const astralClass = new Map<number, number>();
+
+function bmp(): Uint8Array {
+  if (!bmpClass) {
+    bmpClass = new Uint8Array(0x10000);
+    for (let c = 0; c < 0x10000; c++) bmpClass[c] = classOf(String.fromCharCode(c));
+  }
+  return bmpClass;
+}
+
+/**
+ * Word-like segments of text in spaced scripts, by UAX #29 (what Intl.Segmenter returns there),
+ * without ICU's per-segment overhead: as pairs [start, end, start, end, …] in `out`, which is cleared.
+ * Only for text where `NEEDS_DICTIONARY` does not match.
+ */
+function spacedWordOffsets(text: string, out: number[]): void {
+  out.length = 0;
+  const table = bmp();
+  const n = text.length;
+  // Class and length (in UTF-16 units) of the code point at k; a lone surrogate is one unit of class 0.
+  let len = 1;
+  const at = (k: number): number => {
+    const c = text.charCodeAt(k);
+    len = 1;
+    if (c < 0xd800 || c > 0xdbff || k + 1 >= n) return table[c];
+    const d = text.charCodeAt(k + 1);
+    if (d < 0xdc00 || d > 0xdfff) return table[c];
+    len = 2;
+    const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+    let cls = astralClass.get(cp);
+    if (cls === undefined) astralClass.set(cp, (cls = classOf(String.fromCodePoint(cp))));
+    return cls;
+  };
+  let i = 0;
+  while (i < n) {
+    let k = at(i);
+    // A word starts with a letter, digit or connector (not with a mark or format character).
+    if ((k & C_WORD) === 0 || (k & C_MARK) !== 0) {
+      i += len;
+      continue;
+    }
+    const start = i;
+    let lastDigit = (k & C_DIGIT) !== 0;
+    i += len;
+    while (i < n) {
+      k = at(i);
+      if (k & C_WORD) {
+        if ((k & C_MARK) === 0) lastDigit = (k & C_DIGIT) !== 0;
+        i += len;
+        continue;
+      }
+      const chLen = len;
+      if (i + chLen >= n) break;
+      const next = at(i + chLen);
+      if ((next & C_WORD) === 0 || (next & C_MARK) !== 0) break;
+      const nextDigit = (next & C_DIGIT) !== 0;
+      const joinsLetters = !lastDigit && !nextDigit && (k & (C_MID_LETTER | C_MID_NUM_LET)) !== 0;
+      const joinsDigits = lastDigit && nextDigit && (k & (C_MID_NUM | C_MID_NUM_LET)) !== 0;
+      if (!joinsLetters && !joinsDigits) break;
+      i += chLen;
+    }
+    out.push(start, i);
+  }
+}
+
 /**
  * Word-like segments of text in spaced scripts, by UAX #29 (what Intl.Segmenter returns there),
  * without ICU's per-segment overhead. Only for text where `NEEDS_DICTIONARY` does not match.
  */
 export function spacedWords(text: string): { start: number; end: number }[] {
+  const offs: number[] = [];
+  spacedWordOffsets(text, offs);
   const out: { start: number; end: number }[] = [];
-  const n = text.length;
-  let i = 0;
-  const charAt = (k: number): string => {
-    const c = text.codePointAt(k);
-    return c === undefined ? '' : String.fromCodePoint(c);
-  };
-  while (i < n) {
-    let ch = charAt(i);
-    // A word starts with a letter, digit or connector (not with a mark or format character).
-    if (!WORD_CHAR.test(ch) || /[\p{M}\p{Cf}]/u.test(ch)) {
-      i += ch.length || 1;
-      continue;
-    }
-    const start = i;
-    let lastDigit = DIGIT.test(ch);
-    i += ch.length;
-    while (i < n) {
-      ch = charAt(i);
-      if (WORD_CHAR.test(ch)) {
-        if (!/[\p{M}\p{Cf}]/u.test(ch)) lastDigit = DIGIT.test(ch);
-        i += ch.length;
-        continue;
-      }
-      const next = charAt(i + ch.length);
-      if (!next || !WORD_CHAR.test(next) || /[\p{M}\p{Cf}]/u.test(next)) break;
-      const nextDigit = DIGIT.test(next);
-      const joinsLetters = !lastDigit && !nextDigit && (MID_LETTER.has(ch) || MID_NUM_LET.has(ch));
-      const joinsDigits = lastDigit && nextDigit && (MID_NUM.has(ch) || MID_NUM_LET.has(ch));
-      if (!joinsLetters && !joinsDigits) break;
-      i += ch.length;
-    }
-    out.push({ start, end: i });
-  }
+  for (let i = 0; i < offs.length; i += 2) out.push({ start: offs[i], end: offs[i + 1] });
   return out;
 }
 
@@ -130,20 +198,61 @@ export function icuWords(text: string): { start: number; end: number }[] {
   return out;
 }
 
+const offsets: number[] = [];
+const MAY_BECOME_HAN = /[\u2e80-\uffff]/;
+
+/**
+ * Word offsets [start, end, …] of `text` when it is in spaced scripts only and has nothing at or above
+ * U+2E80 (where Han and every character NFKC maps to Han lie), so that its terms are exactly
+ * `normalizeTerm` of each word (no Han characters to add); else undefined. The array is reused.
+ */
+export function plainWordOffsets(text: string): number[] | undefined {
+  if (MAY_BECOME_HAN.test(text) || NEEDS_DICTIONARY.test(text)) return undefined;
+  spacedWordOffsets(text, offsets);
+  return offsets;
+}
+
 /** Index terms of `text`, in order (duplicates kept: term frequency matters). */
 export function terms(text: string): string[] {
   const out: string[] = [];
-  for (const w of words(text)) {
-    const t = normalizeTerm(text.slice(w.start, w.end));
-    if (!t) continue;
-    out.push(t);
-    // A multi-character word containing Han: also its Han characters, one term each.
-    if (t.length > 1 && HAN.test(t)) {
-      const chars = Array.from(t);
-      if (chars.length > 1) for (const c of chars) if (HAN.test(c)) out.push(c);
+  if (plainWordOffsets(text)) {
+    for (let i = 0; i < offsets.length; i += 2) {
+      const t = normalizeTerm(text.slice(offsets[i], offsets[i + 1]));
+      if (t) out.push(t);
     }
+    return out;
+  }
+  const dictionary = NEEDS_DICTIONARY.test(text);
+  if (!dictionary) spacedWordOffsets(text, offsets);
+  const add = (word: string): void => {
+    const r = wordTerms(word);
+    for (let k = 0; k < r.length; k++) out.push(r[k]);
+  };
+  if (dictionary) {
+    for (const seg of wordSegmenter.segment(text)) if (seg.isWordLike) add(seg.segment);
+  } else {
+    for (let i = 0; i < offsets.length; i += 2) add(text.slice(offsets[i], offsets[i + 1]));
   }
   return out;
+}
+
+/** Word as written → its terms (bounded memo: ICU words of Chinese, Japanese and Thai repeat). */
+const wordTermsMemo = new Map<string, string[]>();
+
+/** The terms of one word: its normalised form and, for a multi-character word containing Han, each Han character. */
+function wordTerms(word: string): string[] {
+  let r = wordTermsMemo.get(word);
+  if (r === undefined) {
+    const t = normalizeTerm(word);
+    r = t ? [t] : [];
+    if (t.length > 1 && HAN.test(t)) {
+      const chars = Array.from(t);
+      if (chars.length > 1) for (const c of chars) if (HAN.test(c)) r.push(c);
+    }
+    if (wordTermsMemo.size >= 50_000) wordTermsMemo.clear();
+    wordTermsMemo.set(word, r);
+  }
+  return r;
 }
 
 /** Word segments with their character offsets (used for highlighting and for splitting over-long sentences). */

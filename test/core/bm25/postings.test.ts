@@ -2,14 +2,15 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bm25Index } from '../../../src/core/bm25/bm25';
-import { BLOCK, decodePostings, encodePostings } from '../../../src/core/bm25/codec';
+import { BLOCK, decodePostings, encodeFlatPostings, encodePostings } from '../../../src/core/bm25/codec';
 import { packedEntries, packedLookup, packSegment } from '../../../src/core/store/postings';
 import { formatPipeline, parsePipeline } from '../../../src/core/pipeline/spec';
 import { openWorkbench } from '../../../src/core/workbench';
-import { analyze } from '../../../src/core/text/analyzers';
+import { analyze, analyzeText, analyzeTokens } from '../../../src/core/text/analyzers';
+import { terms } from '../../../src/core/text/terms';
 import { initLanguageId } from '../../../src/core/text/langid';
 import { referenceBm25 } from '../../helpers/bm25-reference';
-import { tmpDir, writeFiles } from '../../helpers/tmp';
+import { REPO_ROOT, tmpDir, writeFiles } from '../../helpers/tmp';
 import { storeDb } from '../../helpers/store';
 
 /** Deterministic pseudo-random generator. */
@@ -71,6 +72,12 @@ describe('BM25 compact postings', () => {
       assert.equal(p.blockLast[b], docs[e - 1]);
       assert.equal(p.blockMaxTf[b], Math.max(...tfs.slice(s, e)));
       assert.equal(p.blockMinLen[b], Math.min(...lens.slice(s, e)));
+    }
+    // The flat encoder of level-0 segments writes the same bytes, for any count of postings.
+    for (const m of [0, 1, 2, BLOCK - 1, BLOCK, BLOCK + 1, n]) {
+      const flat: number[] = [];
+      for (let i = 0; i < m; i++) flat.push(docs[i], tfs[i], lens[i]);
+      assert.deepEqual(encodeFlatPostings(flat), encodePostings(docs.subarray(0, m), tfs.subarray(0, m), lens.subarray(0, m)), `${m} postings`);
     }
   });
 
@@ -330,6 +337,23 @@ describe('parallel indexing (worker threads)', () => {
     assert.equal(results[0].lengths, results[1].lengths);
     assert.deepEqual(results[0].hits, results[1].hits);
     assert.ok(results[0].hits.every((h) => h.length > 0));
+  });
+});
+
+describe('one-pass analysis (analyzeText)', () => {
+  it('equals terms() then analyzeTokens(), and counts the standard terms, in every language and script', () => {
+    const texts = fs
+      .readFileSync(path.join(REPO_ROOT, 'sample', 'beir', 'corpus.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { text: string }).text);
+    texts.push('The running dogs ran; ΑΒΓ Tesla 2019 ⼀ ㍿ x_y __ 3.14', 'и в на Москве 2019', 'والكتاب في المدرسة', 'किताबें और लड़के');
+    for (const lang of ['en', 'de', 'ru', 'ar', 'hi', 'fr', 'es', 'zh', 'th', 'xx'])
+      for (const name of ['lang', 'standard'] as const)
+        for (const t of texts) {
+          const toks = terms(t);
+          assert.deepEqual(analyzeText(name, t, lang), { standard: toks.length, terms: analyzeTokens(name, toks, lang) }, `${name} ${lang}: ${t.slice(0, 40)}`);
+        }
   });
 });
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { icuWords, spacedWords } from '../../../src/core/text/terms';
+import { icuWords, normalizeTerm, spacedWords, terms } from '../../../src/core/text/terms';
 import { REPO_ROOT } from '../../helpers/tmp';
 
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
@@ -37,5 +37,32 @@ describe('BM25 word segmentation fast path', () => {
       const icu = icuWords(t).map((w) => t.slice(w.start, w.end));
       assert.deepEqual(fast, icu, `segmentations differ for: ${t.slice(0, 80)}`);
     }
+  });
+
+  it('terms() equals ICU words → normalizeTerm → Han characters, in every script and for NFKC-to-Han characters', () => {
+    const HAN = /\p{Script=Han}/u;
+    const reference = (t: string): string[] => {
+      const out: string[] = [];
+      for (const w of icuWords(t)) {
+        const n = normalizeTerm(t.slice(w.start, w.end));
+        if (!n) continue;
+        out.push(n);
+        if (n.length > 1 && HAN.test(n)) {
+          const chars = Array.from(n);
+          if (chars.length > 1) for (const c of chars) if (HAN.test(c)) out.push(c);
+        }
+      }
+      return out;
+    };
+    const all = [
+      ...texts(),
+      '⼀⼆ abc ㍿ ㈱ 🈀 ﬀ x² ½ Ⅻ',
+      'Kangxi ⼈⼝ radicals and ㍿ squares',
+      '狗在公园里跑 the dog',
+      'ภูเขาไฟระเบิด volcano',
+      'ABC Def 123 x_y ÀB',
+    ];
+    for (const t of all) assert.deepEqual(terms(t), reference(t), t.slice(0, 80));
+    for (const w of ['abc', 'ABC', 'AbC9', 'x_y', 'ÀB', '', 'don’t']) assert.equal(normalizeTerm(w), w.normalize('NFKC').toLowerCase().replace(/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]/g, ''));
   });
 });

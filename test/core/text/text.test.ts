@@ -57,6 +57,32 @@ describe('text analysis', () => {
     assert.equal(tc.map((c) => th.slice(c.start, c.end)).join(''), th);
   });
 
+  it('gives the same chunks on its one-chunk fast path as the full segmentation', () => {
+    const sentences = [
+      'The dog barks.',
+      'Der Hund bellt laut, und die Katze schläft.',
+      '狗在公园里跑。猫在家睡觉。',
+      'ภูเขาไฟระเบิดทำให้เกิดเถ้าถ่าน',
+      'Собака лает.  ',
+      '\n\n',
+      ' \n \t\n',
+      'Mr. Smith left at 3 p.m. yesterday!',
+      '',
+    ];
+    let seed = 11;
+    const r = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const viaSegmentation = (t: string): number => estimateTokens(t); // another function: no fast path
+    for (let i = 0; i < 3000; i++) {
+      let text = '';
+      const n = 1 + Math.floor(r() * 8);
+      for (let k = 0; k < n; k++) text += sentences[Math.floor(r() * sentences.length)] + (r() < 0.5 ? ' ' : '');
+      for (const maxTokens of [16, 40, 120, 510]) {
+        const opts = { maxTokens, overlapTokens: 8 };
+        assert.deepEqual(chunkText(text, opts), chunkText(text, { ...opts, countTokens: viaSegmentation }), JSON.stringify([text, maxTokens]));
+      }
+    }
+  });
+
   it('uses a real tokenizer count when given one', () => {
     const text = 'a b c d e f g h i j k l m n o p q r s t u v w x y z. '.repeat(10);
     const chunks = chunkText(text, { maxTokens: 30, countTokens: (t) => t.split(/\s+/).filter(Boolean).length });

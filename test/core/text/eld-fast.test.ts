@@ -1,0 +1,64 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generateCorpus } from '../../../bench/lib/mlcorpus';
+import { loadFastEld } from '../../../src/core/text/eld-fast';
+import { REPO_ROOT } from '../../helpers/tmp';
+
+interface EldLike {
+  load(name: string): Promise<boolean>;
+  detect(t: string): { language: string; isReliable(): boolean };
+}
+
+describe('ELD over typed arrays (eld-fast) gives ELD’s own answers', () => {
+  it('same language and reliability on the labelled set, generated text in 10 languages, slices and odd strings', async () => {
+    const entry = path.join(REPO_ROOT, 'node_modules', 'eld', 'src', 'entries', 'dynamic.js');
+    const { eld } = (await import(pathToFileURL(entry).href)) as { eld: EldLike };
+    await eld.load('medium');
+    const fast = await loadFastEld();
+    const texts = fs
+      .readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'langid', 'labelled.tsv'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => l.split('\t')[1] ?? '');
+    texts.push(...generateCorpus(REPO_ROOT, 3000).docs.map((d) => d.text));
+    let seed = 7;
+    const r = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const n = texts.length;
+    for (let i = 0; i < 3000; i++) {
+      const t = texts[Math.floor(r() * n)];
+      const a = Math.floor(r() * t.length);
+      texts.push(t.slice(a, a + Math.floor(r() * 60)));
+    }
+    for (let i = 0; i < 500; i++) {
+      let s = '';
+      const len = Math.floor(r() * 200);
+      for (let k = 0; k < len; k++) s += String.fromCharCode(r() < 0.3 ? 32 : Math.floor(r() * (r() < 0.5 ? 0x250 : 0x3000)));
+      texts.push(s);
+    }
+    texts.push(
+      '',
+      ' ',
+      'a',
+      'x'.repeat(500),
+      'w'.repeat(80) + ' ok',
+      'ab ' + 'é'.repeat(300),
+      'ü'.repeat(40) + ' ' + 'ñ'.repeat(35),
+      "don't it's `x' ’y",
+      '😀 emoji 😀 text here',
+      'İstanbul İİİ',
+      'ΣΟΦΙΑ ΣΟΦΟΣ',
+      '\ud800abc',
+      'abc\udc00',
+    );
+    const label = (x: { language: string; isReliable(): boolean }): string => (x.language ? `${x.language}${x.isReliable() ? '+' : '-'}` : '');
+    const diffs: string[] = [];
+    for (const t of texts) {
+      const want = label(eld.detect(t));
+      const got = label(fast.detect(t));
+      if (want !== got) diffs.push(`${want} vs ${got}: ${JSON.stringify(t.slice(0, 60))}`);
+    }
+    assert.equal(diffs.length, 0, diffs.slice(0, 10).join('\n'));
+  });
+});
