@@ -30,6 +30,11 @@ export interface IndexerDeps {
   vectors: VectorStore;
   /** Encoders (loaded for bulk work) whose vectors the pipeline needs. */
   encoders: Encoder[];
+  /**
+   * Embed only the chunks of the root being indexed (the encoders were not asked for: they are kept
+   * so that a BM25 re-index leaves a dense index intact), not every chunk of the database without a vector.
+   */
+  embedThisRootOnly?: boolean;
 }
 
 interface ChunkPlan {
@@ -39,6 +44,11 @@ interface ChunkPlan {
   count?: (t: string) => number;
   /** Identifies the chunking so a change re-chunks everything. */
   signature: string;
+}
+
+/** The chunking signature indexing `encoders` with `opts` would record (see planChunking). */
+export function chunkingSignature(encoders: Encoder[], opts: IndexOptions): string {
+  return planChunking(encoders, opts).signature;
 }
 
 function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
@@ -112,7 +122,7 @@ export async function indexSource(deps: IndexerDeps, source: string, opts: Index
   else if (/\.jsonl$/i.test(abs)) await indexJsonl(deps, abs, plan, opts, report, skip);
   else throw new Error(`cannot index ${source}: expected a folder or a BEIR corpus.jsonl file`);
 
-  if (!report.cancelled) await embedMissing(deps, opts, report);
+  if (!report.cancelled) await embedMissing(deps, opts, report, deps.corpus.roots().find((r) => r.path === abs)?.id);
 
   finishReport(deps, report, started);
   opts.onProgress?.({ phase: 'done', done: 1, total: 1 });
@@ -226,7 +236,7 @@ export async function indexFiles(deps: IndexerDeps, root: string, absPaths: stri
   batch.flush();
   deps.corpus.removeDocuments(rootRow.id, gone);
   report.removed = gone.length;
-  await embedMissing(deps, opts, report);
+  await embedMissing(deps, opts, report, rootRow.id);
   finishReport(deps, report, started);
   return report;
 }
@@ -373,11 +383,12 @@ async function indexJsonl(
   }
 }
 
-async function embedMissing(deps: IndexerDeps, opts: IndexOptions, report: IndexReport): Promise<void> {
+async function embedMissing(deps: IndexerDeps, opts: IndexOptions, report: IndexReport, rootId: number | undefined): Promise<void> {
   const batchSize = opts.batchSize ?? 32;
+  const scope = deps.embedThisRootOnly ? (rootId ?? -1) : undefined;
   for (const enc of deps.encoders) {
     const modelId = deps.vectors.ensureModel(enc.record);
-    const total = deps.vectors.countMissing(modelId);
+    const total = deps.vectors.countMissing(modelId, scope);
     let done = 0;
     while (done < total) {
       if (opts.signal?.aborted) {
@@ -385,7 +396,7 @@ async function embedMissing(deps: IndexerDeps, opts: IndexOptions, report: Index
         return;
       }
       // On a GPU provider, larger calls let the encoder tokenise the next group while one runs.
-      const rows = deps.vectors.missing(modelId, batchSize * (enc.record.provider === 'cpu' ? 8 : 32));
+      const rows = deps.vectors.missing(modelId, batchSize * (enc.record.provider === 'cpu' ? 8 : 32), scope);
       if (rows.length === 0) break;
       let vecs: Float32Array[];
       try {

@@ -60,24 +60,33 @@ export class VectorStore {
   }
 
   /** Chunks that have no vector for this model yet (resumable embedding), with their text. */
-  missing(modelId: number, limit: number): { id: number; text: string }[] {
+  missing(modelId: number, limit: number, rootId?: number): { id: number; text: string }[] {
     return this.db
       .prepare(
         `SELECT c.id, ${CHUNK_TEXT_SQL} AS text
          FROM chunks c JOIN documents d ON d.id = c.doc_id
          WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.chunk_id = c.id)
+           AND (? IS NULL OR d.root_id = ?)
          ORDER BY c.id LIMIT ?`,
       )
-      .all(modelId, limit) as { id: number; text: string }[];
+      .all(modelId, rootId ?? null, rootId ?? null, limit) as { id: number; text: string }[];
   }
 
-  countMissing(modelId: number): number {
+  /** Chunks without a vector for this model (of one root when `rootId` is given). */
+  countMissing(modelId: number, rootId?: number): number {
     const r = this.db
       .prepare(
-        `SELECT COUNT(*) AS n FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.chunk_id = c.id)`,
+        `SELECT COUNT(*) AS n FROM chunks c JOIN documents d ON d.id = c.doc_id
+         WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.chunk_id = c.id)
+           AND (? IS NULL OR d.root_id = ?)`,
       )
-      .get(modelId) as { n: number };
+      .get(modelId, rootId ?? null, rootId ?? null) as { n: number };
     return r.n;
+  }
+
+  /** Does any encoder have stored vectors? (cheap: one EXISTS, for every file-watcher update) */
+  hasEncoderVectors(): boolean {
+    return !!this.db.prepare(`SELECT 1 FROM models m WHERE m.kind = 'encoder' AND EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = m.id) LIMIT 1`).get();
   }
 
   put(modelId: number, rows: { chunkId: number; vector: Float32Array }[]): void {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import type { IndexOptions, IndexReport, IndexStatus, SearchOptions, SearchResult, WorkbenchApi, Hit } from '../api';
 import { Bm25Index } from '../bm25/bm25';
-import { indexSource, indexFiles } from '../ingest/indexer';
+import { chunkingSignature, indexSource, indexFiles } from '../ingest/indexer';
 import { loadEncoder, loadReranker } from '../models';
 import type { DeviceChoice, Encoder, Reranker, Workload } from '../models/types';
 import { executePipeline, ModelProvider, PipelineResult } from '../pipeline/execute';
@@ -227,8 +227,8 @@ export class Workbench implements WorkbenchApi {
 
   async index(source: string, opts: IndexOptions = {}): Promise<IndexReport> {
     const p = this.pipeline(opts.pipeline);
-    const encoders = await this.bulkEncoders(p, opts, path.resolve(source));
-    const report = await indexSource({ corpus: this.corpus, vectors: this.vectors, encoders }, source, opts);
+    const { encoders, kept, options } = await this.bulkEncoders(p, opts, path.resolve(source));
+    const report = await indexSource({ corpus: this.corpus, vectors: this.vectors, encoders, embedThisRootOnly: kept }, source, options);
     setMeta(this.#db, 'last_indexed_at', new Date().toISOString());
     if (report.provider) setMeta(this.#db, 'last_provider', report.provider);
     return report;
@@ -236,55 +236,63 @@ export class Workbench implements WorkbenchApi {
 
   async indexFile(root: string, absPath: string, opts: IndexOptions = {}): Promise<IndexReport> {
     const p = this.pipeline(opts.pipeline);
-    const encoders = await this.bulkEncoders(p, opts, path.resolve(root));
-    return indexFiles({ corpus: this.corpus, vectors: this.vectors, encoders }, root, [absPath], opts);
+    const { encoders, kept, options } = await this.bulkEncoders(p, opts, path.resolve(root));
+    return indexFiles({ corpus: this.corpus, vectors: this.vectors, encoders, embedThisRootOnly: kept }, root, [absPath], options);
   }
 
-  private async bulkEncoders(p: PipelineConfig, opts: IndexOptions, root: string): Promise<Encoder[]> {
+  private async bulkEncoders(p: PipelineConfig, opts: IndexOptions, root: string): Promise<{ encoders: Encoder[]; kept: boolean; options: IndexOptions }> {
     const models = this.modelsOn(opts.device);
     const names = pipelineModels(p.stage).encoders;
     const out: Encoder[] = [];
     for (const n of names) out.push(await models.encoder(n, 'bulk'));
-    return out.length ? out : this.keptEncoders(root, opts);
+    if (out.length) return { encoders: out, kept: false, options: opts };
+    return this.keptEncoders(root, opts);
   }
 
   /**
    * A pipeline without dense stages (BM25) over a root whose chunks were cut by an encoder's tokenizer:
-   * indexing keeps that chunking and embeds new chunks with the encoders whose vectors the index
-   * holds, instead of re-chunking every document and dropping their vectors (a dense index must
-   * survive a BM25 re-index or a file-watcher update). An encoder that cannot be loaded, or is not
-   * the one that chunked, is left out with a note; then the root is re-chunked as before.
+   * indexing keeps that chunking (the recorded chunk size and overlap included) and embeds the root's
+   * new chunks with the encoders whose vectors the index holds, instead of re-chunking every document
+   * and dropping their vectors (a dense index must survive a BM25 re-index or a file-watcher update).
+   * When that chunking cannot be reproduced (its encoder does not load, or a version changed), the
+   * root is re-chunked as before, with a note.
    */
-  private async keptEncoders(root: string, opts: IndexOptions): Promise<Encoder[]> {
+  private async keptEncoders(root: string, opts: IndexOptions): Promise<{ encoders: Encoder[]; kept: boolean; options: IndexOptions }> {
+    const none = { encoders: [], kept: false, options: opts };
     const chunking = this.corpus.rootChunking(root);
-    if (!chunking || chunking.startsWith('estimate:')) return [];
+    if (!chunking || chunking.startsWith('estimate:') || !this.vectors.hasEncoderVectors()) return none;
     const rows = this.vectors.models().filter((m) => m.kind === 'encoder' && m.vectors > 0);
-    const chunkedBy = (m: { source: string; revision: string }) => chunking.startsWith(`${m.source}@${m.revision}:`);
-    if (!rows.some(chunkedBy)) return [];
-    rows.sort((a, b) => Number(chunkedBy(b)) - Number(chunkedBy(a)));
+    const prefix = (m: { source: string; revision: string }) => `${m.source}@${m.revision}:`;
+    const chunker = rows.find((m) => chunking.startsWith(prefix(m)));
+    if (!chunker) return none;
+    // The signature is SOURCE@REVISION:LIMIT:OVERLAP:aANALYZER:xEXTRACTOR; LIMIT = min(chunk tokens, max lengths).
+    const [limit, overlap] = chunking.slice(prefix(chunker).length).split(':').map(Number);
+    const options: IndexOptions = { ...opts, chunkTokens: opts.chunkTokens ?? limit, chunkOverlap: opts.chunkOverlap ?? overlap };
     const models = this.modelsOn(opts.device);
     const out: Encoder[] = [];
-    for (const r of rows) {
+    for (const r of [chunker, ...rows.filter((m) => m !== chunker)]) {
       try {
         const enc = await models.encoder(r.name, 'bulk');
-        if (enc.record.source === r.source && enc.record.revision === r.revision) out.push(enc);
-        else opts.onLog?.(`${r.name} now loads another revision than the one in the index; its vectors are kept but new chunks are not embedded with it`);
+        if (enc.record.source !== r.source || enc.record.revision !== r.revision) {
+          opts.onLog?.(`${r.name} now loads another revision than the one in the index; new chunks are not embedded with it`);
+        } else if (out.length && Number.isFinite(limit) && enc.record.maxLength < limit) {
+          // A shorter limit would change the chunking: its vectors stay for the chunks that keep them.
+          opts.onLog?.(`${r.name} cuts shorter chunks than this index's; new chunks are not embedded with it`);
+        } else out.push(enc);
       } catch (e) {
         opts.onLog?.(`could not load ${r.name} to keep its dense index up to date: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
       }
     }
-    if (!out.length || !chunkedBy(out[0].record)) return [];
-    // Chunks were cut at min(chunkTokens, every encoder's max length): an encoder with a shorter limit
-    // would change the chunking, so it is left out (its vectors stay for the chunks that keep them).
-    const limit = Number(chunking.slice(`${out[0].record.source}@${out[0].record.revision}:`.length).split(':')[0]);
-    for (let i = out.length - 1; i > 0; i--) {
-      if (Number.isFinite(limit) && out[i].record.maxLength < limit) {
-        opts.onLog?.(`${out[i].record.name} cuts shorter chunks than this index's; new chunks are not embedded with it`);
-        out.splice(i, 1);
-      }
+    if (!out.length || out[0].record.revision !== chunker.revision) {
+      opts.onLog?.(`the chunks of ${root} were cut by ${chunker.name}, which could not be loaded: indexing re-chunks them (their vectors are dropped)`);
+      return none;
+    }
+    if (chunkingSignature(out, options) !== chunking) {
+      opts.onLog?.(`the chunking of ${root} (${chunking}) cannot be reproduced by this version: indexing re-chunks it`);
+      return none;
     }
     opts.onLog?.(`kept the chunking of ${out[0].record.name} and embedded new chunks with ${out.map((e) => e.record.name).join(', ')} (this index holds their vectors)`);
-    return out;
+    return { encoders: out, kept: true, options };
   }
 
   private docFilter(opts: SearchOptions): ((docId: number) => boolean) | undefined {

@@ -61,4 +61,28 @@ describe('workbench: a BM25 re-index keeps a dense index', () => {
     const res = await wb.search('glacier river flood', { pipeline: 'dense:demo-bert', k: 5 });
     assert.ok(res.hits.length > 0);
   });
+
+  it('keeps a chunk size given at dense time, and embeds only the re-indexed root (not a BM25-only root beside it)', async () => {
+    const other = path.join(dir, 'other');
+    fs.mkdirSync(other, { recursive: true });
+    fs.copyFileSync(path.join(SAMPLE, 'en/beekeeping-first-year.md'), path.join(other, 'bees.md'));
+    const small = path.join(dir, 'small');
+    fs.mkdirSync(small, { recursive: true });
+    fs.copyFileSync(path.join(SAMPLE, 'en/volcano-eruption-iceland.txt'), path.join(small, 'volcano.txt'));
+    const r1 = await wb.index(small, { pipeline: 'dense:demo-bert', chunkTokens: 48 });
+    await wb.index(other, { pipeline: 'bm25' }); // a BM25-only root (chunked by the estimate)
+    assert.ok(r1.chunks > 1, 'small chunks');
+    const model = wb.vectors.models().find((m) => m.name === 'demo-bert')!.id;
+    const otherRoot = wb.corpus.roots().find((r) => r.path === other)!.id;
+    const otherMissing = wb.vectors.countMissing(model, otherRoot);
+    assert.ok(otherMissing > 0, 'the BM25-only root has no vectors');
+    const logs: string[] = [];
+    fs.appendFileSync(path.join(small, 'volcano.txt'), '\nAsh closed the airport for two days.\n');
+    const r2 = await wb.index(small, { pipeline: 'bm25', onLog: (m) => logs.push(m) });
+    assert.equal(r2.updated, 1);
+    assert.ok(r2.embedded > 1, `still cut at 48 tokens (${r2.embedded} chunks embedded), not re-chunked at the default size`);
+    assert.ok(logs.some((l) => /kept the chunking/.test(l)), logs.join('\n'));
+    assert.equal(wb.vectors.countMissing(model, wb.corpus.roots().find((r) => r.path === small)!.id), 0);
+    assert.equal(wb.vectors.countMissing(model, otherRoot), otherMissing, 'the other root was not embedded');
+  });
 });
