@@ -3,6 +3,8 @@
  * number. Lines are split from the byte stream with a length cap: a line longer than
  * MAX_JSONL_LINE_BYTES (a file without newlines, a runaway export) is skipped and reported while its
  * bytes stream past, instead of being gathered into one string that exhausts the engine's memory.
+ * Lines end with `\n` (or `\r\n`); a file whose lines end with a lone `\r` (classic Mac OS) reads as
+ * one line and is reported as such.
  */
 import * as fs from 'node:fs';
 

@@ -208,10 +208,12 @@ async function createBackend(
   }
   const config = readConfig(folder);
   let info: GraphInfo;
+  let revision: string;
   let plan: EncoderSessionPlan | undefined;
   try {
     // The file is read once to plan; only the extended bytes (if any) are kept until the session exists.
     const model = fs.readFileSync(onnxPath);
+    revision = crypto.createHash('sha256').update(model).digest('hex').slice(0, 16);
     info = readGraphInfo(model);
     if (kind === 'encoder') plan = planEncoderSession(model, info, preset.pooling, preset.normalize, onnxPath);
   } catch (e) {
@@ -257,7 +259,6 @@ async function createBackend(
       throw new Error(`Could not load ${onnxPath}: ${shortError(e2)}`);
     }
   }
-  const revision = fileRevision(onnxPath);
   const backend: Backend = {
     key,
     tokenizer,
@@ -392,32 +393,40 @@ export async function runTexts(
     await runSortedBatches(backend, encodeHere(backend, spec, spec.texts), sizing, fetch, opts, run);
     return;
   }
-  // Groups: one batch first (the GPU starts early), then four batches (length sorting happens within a group).
-  const rows = typeof sizing === 'number' ? sizing : sizing.sizer.current;
-  const starts: number[] = [0];
-  for (let s = Math.min(rows, total); s < total; s += 4 * rows) starts.push(s);
-  starts.push(total);
-  const tokenize = (g: number): Promise<EncodedText[]> => {
-    const texts = spec.texts.slice(starts[g], starts[g + 1]);
+  // Groups: one batch first (the GPU starts early), then four batches of the current size (length
+  // sorting happens within a group; the size may grow as the sizer measures).
+  const rows = () => (typeof sizing === 'number' ? sizing : sizing.sizer.current);
+  const tokenize = (from: number, to: number): Promise<EncodedText[]> => {
+    const texts = spec.texts.slice(from, to);
     return threads.encode(texts, spec.maxLength, spec.pairWith).catch((e: Error) => {
       // A dead thread must not fail the work: tokenise here instead (slower on a GPU, same tokens).
       opts.log?.(`${e.message}; tokenising in the main thread`);
       return encodeHere(backend, spec, texts);
     });
   };
-  let next = tokenize(0);
-  for (let g = 0; g + 1 < starts.length; g++) {
-    const encs = await next;
-    if (g + 2 < starts.length) next = tokenize(g + 1);
-    const offset = starts[g];
-    await runSortedBatches(
-      backend,
-      encs,
-      sizing,
-      fetch,
-      { signal: opts.signal, onProgress: (d) => opts.onProgress?.(offset + d, total) },
-      (outputs, idx, mask) => run(outputs, idx.map((i) => offset + i), mask),
-    );
+  let from = 0;
+  let to = Math.min(rows(), total);
+  let next: Promise<EncodedText[]> | undefined = tokenize(from, to);
+  try {
+    while (next) {
+      const encs = await next;
+      const offset = from;
+      from = to;
+      to = Math.min(total, from + 4 * rows());
+      next = from < total ? tokenize(from, to) : undefined;
+      await runSortedBatches(
+        backend,
+        encs,
+        sizing,
+        fetch,
+        { signal: opts.signal, onProgress: (d) => opts.onProgress?.(offset + d, total) },
+        (outputs, idx, mask) => run(outputs, idx.map((i) => offset + i), mask),
+      );
+    }
+  } finally {
+    // Cancelled or failed mid-way: the group tokenised ahead is not awaited, and must not become an
+    // unhandled rejection.
+    next?.catch(() => undefined);
   }
 }
 

@@ -75,7 +75,8 @@ export function planEncoderSession(model: Uint8Array, info: GraphInfo, pooling: 
   if (pooling === 'last') return { output: { kind: 'hidden', name: hidden }, note: 'last-token pooling runs on the host' };
   const obstacle = poolingObstacle(info, { hidden, mask: 'attention_mask' });
   if (obstacle) return { output: { kind: 'hidden', name: hidden }, note: `pooling runs on the host: ${obstacle}` };
-  const hiddenType = info.outputs.find((o) => o.name === hidden)?.elemType || ElemType.FLOAT;
+  // An undeclared type (0) gets a Cast to float32 too (free when it is float32 already).
+  const hiddenType = info.outputs.find((o) => o.name === hidden)?.elemType ?? 0;
   const bytes = appendPooling(model, { hidden, hiddenType, mask: 'attention_mask', pooling, normalize });
   return { bytes, output: { kind: 'device-pooled', name: POOLED_OUTPUT, normalized: normalize } };
 }

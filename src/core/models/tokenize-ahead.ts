@@ -31,7 +31,10 @@ export interface TokenizeRequest {
   maxLength: number;
 }
 
-export type TokenizeResponse = { id: number; encs: EncodedText[]; error?: undefined } | { id: number; error: string; encs?: undefined };
+export type TokenizeResponse =
+  | { id: number; encs: EncodedText[]; error?: undefined }
+  /** `fatal`: the thread cannot tokenise at all (its tokenizer did not load). */
+  | { id: number; error: string; fatal?: boolean; encs?: undefined };
 
 export function tokenizeWorkerScript(): string | undefined {
   const p = path.join(__dirname, 'tokenize-worker.js');
@@ -58,10 +61,13 @@ export class TokenizerPool {
 
   constructor(script: string, src: TokenizerSource, threads = tokenizerThreadCount()) {
     const fail = (e: Error) => {
-      this.failed ??= e;
+      if (this.failed) return;
+      this.failed = e;
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
       this.keepAlive();
+      // The pool is done: end the threads still alive (each holds a tokenizer).
+      for (const w of this.workers) void w.terminate();
     };
     for (let i = 0; i < Math.max(1, threads); i++) {
       const w = new Worker(script, { workerData: src });
@@ -71,8 +77,11 @@ export class TokenizerPool {
         if (!p) return;
         this.pending.delete(m.id);
         this.keepAlive();
-        if (m.error !== undefined) p.reject(new Error(`tokenizer thread: ${m.error.split('\n')[0]}`));
-        else p.resolve(m.encs);
+        if (m.error !== undefined) {
+          const e = new Error(`tokenizer thread: ${m.error.split('\n')[0]}`);
+          p.reject(e);
+          if (m.fatal) fail(e);
+        } else p.resolve(m.encs);
       });
       w.on('error', fail);
       w.on('exit', (code) => fail(new Error(`tokenizer thread exited (code ${code})`)));

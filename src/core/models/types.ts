@@ -59,11 +59,11 @@ export interface ProgressOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   /**
-   * Tokenise the next group of texts on a worker thread while the current one runs. Default: on for
-   * bulk work (more than two batches) on a GPU provider, off on the CPU provider.
+   * Tokenise on the model's worker threads, the next group while the current one runs. Default: on
+   * for 8 texts or more on a GPU provider, off on the CPU provider.
    */
   tokenizeAhead?: boolean;
-  /** Choose the batch size from measured throughput. Default: as `tokenizeAhead`. */
+  /** Choose the batch size from measured throughput. Default: on for more than two batches on a GPU provider. */
   adaptiveBatch?: boolean;
   /** Notes (e.g. a tokenizer thread that died and the work went on in this thread). */
   log?: (msg: string) => void;

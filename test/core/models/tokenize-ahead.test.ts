@@ -104,6 +104,32 @@ describe('models: tokenising ahead on a worker thread, measured batch size (issu
     assert.equal(r.stdout.trim(), 'embedded 200');
   });
 
+  it('a tokenizer that does not load breaks the pool at once (callers tokenise in their own thread)', async () => {
+    const pool = new TokenizerPool(tokenizeWorkerScript()!, { source: path.join(xlmr, 'no-such-folder'), options: { local_files_only: true } }, 2);
+    try {
+      await assert.rejects(pool.encode(['dog', 'cat', 'Hund'], 8), /did not load/);
+      assert.ok(pool.broken);
+      await assert.rejects(pool.encode(['dog'], 8));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('the tokenizer threads do not load the native ONNX Runtime', function () {
+    if (process.platform !== 'linux') this.skip();
+    // A process whose main thread never loads onnxruntime-node: after a thread tokenised, the native
+    // library must not be mapped (transformers.js imports it; the thread gets onnxruntime-common).
+    const script = [
+      "const { Worker } = require('node:worker_threads');",
+      `const w = new Worker(${JSON.stringify(tokenizeWorkerScript())}, { workerData: { source: ${JSON.stringify(xlmr)}, options: { local_files_only: true } } });`,
+      "w.on('message', (m) => { console.log(m.error ? 'error ' + m.error : 'tokens ' + m.encs.map((e) => e.ids.length).join(',')); console.log('native ' + require('fs').readFileSync('/proc/self/maps', 'utf8').includes('onnxruntime')); process.exit(0); });",
+      "w.postMessage({ id: 1, texts: ['dog', 'Der Hund schläft im Garten.'], maxLength: 16 });",
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['tokens 3,16', 'native false']);
+  });
+
   it('batch sizer: doubles while throughput grows by 5 %, settles on the best, skips warm-up and short batches', () => {
     const s = new BatchSizer(16, 256, 65_536);
     const rate: Record<number, number> = { 16: 100, 32: 180, 64: 200, 128: 150 }; // tokens per ms
