@@ -104,7 +104,10 @@ class OrtModelSession implements ModelSession {
     const feeds: Record<string, InstanceType<typeof Tensor>> = {};
     for (const name of this.inputNames) {
       const data = inputs[name] ?? (name === 'position_ids' ? positionIds(dims) : undefined);
-      if (!data) throw new Error(`the model needs an input "${name}" that CLIR Workbench does not provide (it feeds ${Object.keys(inputs).join(', ')})`);
+      if (!data) {
+        const hint = name.startsWith('past_key_values') ? '; decoder exports with a KV cache are not supported: export the model without past_key_values (use_cache=False)' : '';
+        throw new Error(`the model needs an input "${name}" that CLIR Workbench does not provide (it feeds ${Object.keys(inputs).join(', ')})${hint}`);
+      }
       feeds[name] = new Tensor('int64', data, dims);
     }
     const out = await this.session.run(feeds, fetch);
