@@ -154,7 +154,7 @@ export class TokenizerPool {
  */
 export class BatchSizer {
   private size: number;
-  private best?: { size: number; rate: number };
+  private best?: { size: number; rate: number; seq: number };
   private seen = 0;
   private settled = false;
   readonly trail: { size: number; rate: number }[] = [];
@@ -182,12 +182,15 @@ export class BatchSizer {
 
   record(rows: number, seq: number, ms: number): void {
     if (this.settled || rows < this.size || ms <= 0) return;
+    // Batches come longest first: a much shorter batch is cheaper per token and would flatter a
+    // larger size, so only batches about as long as the best measured one are compared.
+    if (this.best && seq < 0.75 * this.best.seq) return;
     if (this.seen++ === 0) return; // warm-up batch of this size
     const rate = (rows * seq) / ms;
     this.trail.push({ size: this.size, rate });
     this.seen = 0;
     if (!this.best || rate > this.best.rate * 1.05) {
-      this.best = { size: this.size, rate };
+      this.best = { size: this.size, rate, seq };
       if (this.size * 2 <= this.maxRows) this.size *= 2;
       else this.settled = true;
     } else {

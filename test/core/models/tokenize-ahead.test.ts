@@ -149,6 +149,15 @@ describe('models: tokenising ahead on a worker thread, measured batch size (issu
     t.record(5, 128, 1);
     t.record(5, 128, 1);
     assert.equal(t.trail.length, 0);
+    // A doubled size measured on much shorter rows does not count (they are cheaper per token).
+    const u = new BatchSizer(8);
+    u.record(8, 256, 10);
+    u.record(8, 256, 10); // 204.8 tokens/ms at 8 rows → doubles to 16
+    assert.equal(u.current, 16);
+    u.record(16, 64, 1);
+    u.record(16, 64, 1); // 1 024 tokens/ms, but on 64-token rows: ignored
+    assert.equal(u.trail.length, 1);
+    assert.ok(!u.done);
     // Token budget: long rows get fewer of them.
     assert.equal(new BatchSizer(256, 256, 65_536).next(512), 128);
   });
