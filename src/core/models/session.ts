@@ -94,6 +94,8 @@ class OrtModelSession implements ModelSession {
   constructor(
     private readonly session: OrtSession,
     readonly info: GraphInfo,
+    /** The model file, for errors. */
+    private readonly file: string,
   ) {
     this.inputNames = [...session.inputNames];
     this.outputNames = [...session.outputNames];
@@ -106,7 +108,7 @@ class OrtModelSession implements ModelSession {
       const data = inputs[name] ?? (name === 'position_ids' ? positionIds(dims) : undefined);
       if (!data) {
         const hint = name.startsWith('past_key_values') ? '; decoder exports with a KV cache are not supported: export the model without past_key_values (use_cache=False)' : '';
-        throw new Error(`the model needs an input "${name}" that CLIR Workbench does not provide (it feeds ${Object.keys(inputs).join(', ')})${hint}`);
+        throw new Error(`${this.file} needs an input "${name}" that CLIR Workbench does not provide (it feeds ${Object.keys(inputs).join(', ')})${hint}`);
       }
       feeds[name] = new Tensor('int64', data, dims);
     }
@@ -141,5 +143,5 @@ export async function createSession(src: SessionSource, info: GraphInfo, provide
     logSeverityLevel: provider === 'cpu' ? 3 : 4,
   };
   const session = src.bytes ? await InferenceSession.create(src.bytes, options) : await InferenceSession.create(src.file, options);
-  return new OrtModelSession(session, info);
+  return new OrtModelSession(session, info, src.file);
 }

@@ -84,9 +84,14 @@ export class VectorStore {
     return r.n;
   }
 
-  /** Does any encoder have stored vectors? (cheap: one EXISTS, for every file-watcher update) */
-  hasEncoderVectors(): boolean {
-    return !!this.db.prepare(`SELECT 1 FROM models m WHERE m.kind = 'encoder' AND EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = m.id) LIMIT 1`).get();
+  /** Encoders with at least one stored vector (an EXISTS per model, no count: run on every file-watcher update). */
+  encodersWithVectors(): ModelRow[] {
+    return this.db
+      .prepare(
+        `SELECT m.id, m.name, m.kind, m.source, m.revision, m.dtype, m.dim FROM models m
+         WHERE m.kind = 'encoder' AND EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = m.id) ORDER BY m.id`,
+      )
+      .all() as ModelRow[];
   }
 
   put(modelId: number, rows: { chunkId: number; vector: Float32Array }[]): void {

@@ -260,8 +260,8 @@ export class Workbench implements WorkbenchApi {
   private async keptEncoders(root: string, opts: IndexOptions): Promise<{ encoders: Encoder[]; kept: boolean; options: IndexOptions }> {
     const none = { encoders: [], kept: false, options: opts };
     const chunking = this.corpus.rootChunking(root);
-    if (!chunking || chunking.startsWith('estimate:') || !this.vectors.hasEncoderVectors()) return none;
-    const rows = this.vectors.models().filter((m) => m.kind === 'encoder' && m.vectors > 0);
+    if (!chunking || chunking.startsWith('estimate:')) return none;
+    const rows = this.vectors.encodersWithVectors();
     const prefix = (m: { source: string; revision: string }) => `${m.source}@${m.revision}:`;
     const chunker = rows.find((m) => chunking.startsWith(prefix(m)));
     if (!chunker) return none;
