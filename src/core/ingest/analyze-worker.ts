@@ -5,24 +5,32 @@
  * next to itself (out/src/core/ingest/ or dist/).
  */
 import { parentPort } from 'node:worker_threads';
+import { TermDictionary } from '../bm25/term-ids';
 import { initLanguageId } from '../text/langid';
 import { buildDocument, DocJob } from './build';
 
 if (parentPort) {
   const port = parentPort;
   const ready = initLanguageId();
+  // The index analyzer's terms go back as ids of this thread's numbering (../bm25/term-ids.ts).
+  const dictionary = new TermDictionary();
   port.on('message', async (msg: { id: number; jobs: DocJob[]; maxTokens: number; overlap: number; ftsTerms: boolean }) => {
     try {
       await ready;
+      const ids = msg.ftsTerms ? undefined : dictionary;
+      ids?.startGroup();
       const docs = msg.jobs.map((j) => {
-        const d = buildDocument(j, { maxTokens: msg.maxTokens, overlap: msg.overlap, ftsTerms: msg.ftsTerms });
+        const d = buildDocument(j, { maxTokens: msg.maxTokens, overlap: msg.overlap, ftsTerms: msg.ftsTerms, ids });
         d.text = ''; // the indexer has it: not copied back
-        // One string per chunk instead of an array of terms: far cheaper to copy, and the indexer's
-        // heap holds one object per chunk until its batch is written instead of one per term.
-        for (const c of d.chunks) if (c.bm25) c.bm25.terms = (c.bm25.terms as string[]).join('\n');
+        // With FTS5 terms (strings): one string per chunk instead of an array of terms, far cheaper to copy.
+        if (!ids) for (const c of d.chunks) if (c.bm25) c.bm25.terms = (c.bm25.terms as string[]).join('\n');
         return d;
       });
-      port.postMessage({ id: msg.id, docs });
+      if (!ids) port.postMessage({ id: msg.id, docs });
+      else {
+        const termIds = ids.endGroup();
+        port.postMessage({ id: msg.id, docs, termIds }, [termIds.ids.buffer as ArrayBuffer]);
+      }
     } catch (err) {
       port.postMessage({ id: msg.id, error: (err as Error).stack ?? String(err) });
     }

@@ -7,13 +7,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { TermIdRange, TermIdsMessage, TermVocab } from '../bm25/term-ids';
 import type { NewDocument } from '../store/corpus';
 import { initLanguageId } from '../text/langid';
 import { buildDocument, ChunkingSpec, DocJob } from './build';
 
 const GROUP = 64;
 /** Groups in flight per worker: 10 240 documents, more than the largest write batch (8 000, ../ingest/indexer.ts). */
-const INFLIGHT = 160;
+const INFLIGHT = 320;
 
 /**
  * Number of analysis workers: CLIR_INDEX_WORKERS, else one per core but one (the main thread parses
@@ -57,18 +58,41 @@ export class DocBuilder {
     if (script) {
       for (let i = 0; i < n; i++) {
         const w = new Worker(script);
-        w.on('message', (m: { id: number; docs?: NewDocument[]; error?: string }) => {
+        w.on('message', (m: { id: number; docs?: NewDocument[]; termIds?: TermIdsMessage; error?: string }) => {
           const p = this.pending.get(m.id);
           if (!p) return;
           this.pending.delete(m.id);
-          if (m.error) p.reject(new Error(`analysis worker failed: ${m.error}`));
-          else p.resolve(m.docs!);
+          if (m.error) return p.reject(new Error(`analysis worker failed: ${m.error}`));
+          try {
+            // Messages of one worker arrive in the order it analysed them: its numbering is mirrored here.
+            if (m.termIds) this.attachTermIds(i, m.termIds, m.docs!);
+          } catch (e) {
+            return p.reject(e as Error);
+          }
+          p.resolve(m.docs!);
         });
         w.on('error', (e) => {
           for (const p of this.pending.values()) p.reject(e);
           this.pending.clear();
         });
         this.workers.push(w);
+      }
+    }
+  }
+
+  /** Each worker's term numbering (../bm25/term-ids.ts), mirrored from its messages. */
+  private readonly vocabs: (TermVocab | undefined)[] = [];
+
+  /** Turns the `{ off, len }` ranges a worker put in its chunks into ids of its numbering. */
+  private attachTermIds(worker: number, msg: TermIdsMessage, docs: NewDocument[]): void {
+    let v = this.vocabs[worker];
+    if (!v || v.epoch !== msg.epoch) this.vocabs[worker] = v = new TermVocab(msg.epoch);
+    v.add(msg.first, msg.fresh);
+    for (const d of docs) {
+      for (const c of d.chunks) {
+        if (!c.bm25) continue;
+        const { off, len } = c.bm25.terms as unknown as TermIdRange;
+        c.bm25.terms = { ids: msg.ids.subarray(off, off + len), vocab: v };
       }
     }
   }

@@ -3,7 +3,8 @@
  * analyzer's terms for the compact postings). Runs in the indexer's thread or in its workers.
  */
 import type { NewChunk, NewDocument } from '../store/corpus';
-import { analyzerId, analyzeText, analyzeTokens, DEFAULT_ANALYZER } from '../text/analyzers';
+import { analyzerId, analyzeText, analyzeTextIds, analyzeTokens, DEFAULT_ANALYZER, TermIdWriter } from '../text/analyzers';
+import type { TermIds } from '../bm25/term-ids';
 import { detectLanguageSync } from '../text/langid';
 import { terms } from '../text/terms';
 import { chunkAnalysisText } from './analysis';
@@ -29,6 +30,11 @@ export interface ChunkingSpec {
   count?: (t: string) => number;
   /** Keep each chunk's standard terms (the FTS5 row; needed only when `chunks_fts` is built). Default true. */
   ftsTerms?: boolean;
+  /**
+   * Write the index analyzer's terms here as ids (an analysis worker's dictionary, ../bm25/term-ids.ts)
+   * instead of as strings; each chunk's `bm25.terms` is then its `{ off, len }` range there. Only without FTS5 terms.
+   */
+  ids?: TermIdWriter & { readonly length: number };
 }
 
 export function buildDocument(job: DocJob, plan: ChunkingSpec): NewDocument {
@@ -44,6 +50,13 @@ export function buildDocument(job: DocJob, plan: ChunkingSpec): NewDocument {
       const analysed = chunkAnalysisText(text, title, span.start, span.end);
       const src = job.map ? sourceRange(job.map, span.start, span.end) : undefined;
       const range = { start: span.start, end: span.end, ...(src ? { srcStart: src.start, srcEnd: src.end } : {}), lang: chunkLang };
+      if (plan.ftsTerms === false && plan.ids) {
+        const off = plan.ids.length;
+        const standard = analyzeTextIds(DEFAULT_ANALYZER, analysed, chunkLang, plan.ids);
+        // The range in the worker's id buffer; the writer thread turns it into ids of its mirror (./build-pool.ts).
+        const terms = { off, len: plan.ids.length - off } as unknown as TermIds;
+        return { ...range, nTerms: standard, bm25: { analyzer: analyzerId(DEFAULT_ANALYZER), terms } };
+      }
       if (plan.ftsTerms === false) {
         // No FTS5 row to fill: the index analyzer's terms straight from the words.
         const r = analyzeText(DEFAULT_ANALYZER, analysed, chunkLang);

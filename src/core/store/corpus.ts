@@ -1,6 +1,7 @@
 /** Documents, chunks and their BM25 postings (compact, and FTS5 once built): the corpus half of the store. */
 import { createHash } from 'node:crypto';
 import { bumpVersion, Db } from './db';
+import type { TermIds } from '../bm25/term-ids';
 import { appendSegment, SegmentChunk } from './postings';
 
 export interface RootRow {
@@ -34,7 +35,7 @@ export interface NewChunk {
    */
   terms?: string[];
   /** Terms of the chunk under the index's BM25 analyzer (compact postings, ./postings.ts). */
-  bm25?: { analyzer: string; terms: string[] | string };
+  bm25?: { analyzer: string; terms: string[] | string | TermIds };
 }
 
 export interface NewDocument {

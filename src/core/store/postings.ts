@@ -18,18 +18,23 @@
  * segments a query reads logarithmic in the collection size.
  */
 import { decodeInto, encodeFlatPostings, encodePostings, postingsCount } from '../bm25/codec';
+import { isTermIds, TermIds, TermVocab } from '../bm25/term-ids';
 import type { Db } from './db';
 
 export const MERGE_FACTOR = 10;
 
 export interface SegmentChunk {
   chunkId: number;
-  /** The chunk's terms, or the same joined by '\n' (what analysis workers send: one string per chunk). */
-  terms: string[] | string;
+  /**
+   * The chunk's terms: as strings, as strings joined by '\n', or as ids of an analysis worker's
+   * numbering (../bm25/term-ids.ts: what workers send).
+   */
+  terms: string[] | string | TermIds;
 }
 
 /** Terms of a chunk as an array ('\n' never occurs in a term: control characters are not word characters). */
-export function termList(terms: string[] | string): string[] {
+export function termList(terms: string[] | string | TermIds): string[] {
+  if (isTermIds(terms)) return Array.from(terms.ids, (id) => terms.vocab.terms[id]);
   return typeof terms !== 'string' ? terms : terms ? terms.split('\n') : [];
 }
 
@@ -39,6 +44,9 @@ export interface SegmentRow {
   genMin: number;
   genMax: number;
 }
+
+/** Counter of `appendSegment` calls, stamped on vocabulary entries (../bm25/term-ids.ts). */
+let segmentStamp = 0;
 
 /** Writes one segment for `chunks` (ascending chunk ids) and merges levels as needed. Call inside a transaction. */
 export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]): void {
@@ -50,23 +58,74 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
   // Term → number; postings in typed arrays, each term's as a linked list (head, tail, next), so that a
   // segment of 100 000s of terms allocates no object per term. The chunk being counted is the tail of
   // its term's list, so a repeated term only bumps its tf.
-  const termIds = new Map<string, number>();
   const b = new SegmentBuffers();
+  const numbering = new SegmentTerms();
   const insLen = db.prepare('INSERT OR REPLACE INTO bm25_lengths(analyzer, chunk_id, gen, len) VALUES (?, ?, ?, ?)');
   const sorted = chunks.slice().sort((a, b) => a.chunkId - b.chunkId);
+  // Stamps ids seen in this call (not the segment id: a rolled-back segment's id can come again).
+  const seen = ++segmentStamp;
   for (const c of sorted) {
+    const chunkId = c.chunkId;
+    if (isTermIds(c.terms)) {
+      // Ids of a worker's numbering: the segment's number for each id is remembered in the vocabulary
+      // (stamped with this call), so a term costs an array lookup per occurrence.
+      const { ids, vocab } = c.terms;
+      const len = ids.length;
+      insLen.run(analyzer, chunkId, segId, len);
+      const { stamp, local } = vocab;
+      for (let k = 0; k < len; k++) {
+        const x = ids[k];
+        if (stamp[x] === seen) {
+          b.add(local[x], chunkId, len);
+          continue;
+        }
+        const id = numbering.ofVocab(vocab, x, b, chunkId, len);
+        stamp[x] = seen;
+        local[x] = id;
+      }
+      continue;
+    }
     const terms = termList(c.terms);
     const len = terms.length;
-    const chunkId = c.chunkId;
     insLen.run(analyzer, chunkId, segId, len);
-    for (const t of terms) {
-      const id = termIds.get(t);
-      if (id === undefined) termIds.set(t, b.newTerm(chunkId, len));
-      else b.add(id, chunkId, len);
-    }
+    for (const t of terms) numbering.ofString(t, b, chunkId, len);
   }
-  writePacked(db, segId, termIds, b);
+  writePacked(db, segId, numbering.terms, b);
   mergeLevels(db, analyzer);
+}
+
+/**
+ * The terms of a segment under construction, numbered in order of first occurrence. Ids of the first
+ * worker vocabulary met need no string lookup (a vocabulary numbers distinct terms, and the stamp in
+ * `appendSegment` says whether an id was met in this segment); a string map is built only once terms
+ * come from a second source (another worker, a new epoch, or strings).
+ */
+class SegmentTerms {
+  readonly terms: string[] = [];
+  private primary?: TermVocab;
+  private byString?: Map<string, number>;
+
+  /** The segment's number for id `x` of `vocab`, first met in this segment: adds its posting for `chunkId`. */
+  ofVocab(vocab: TermVocab, x: number, b: SegmentBuffers, chunkId: number, len: number): number {
+    this.primary ??= vocab;
+    const t = vocab.terms[x];
+    if (vocab === this.primary && !this.byString) {
+      this.terms.push(t);
+      return b.newTerm(chunkId, len);
+    }
+    return this.ofString(t, b, chunkId, len);
+  }
+
+  /** The segment's number for term `t`: adds its posting for `chunkId`. */
+  ofString(t: string, b: SegmentBuffers, chunkId: number, len: number): number {
+    if (!this.byString) this.byString = new Map(this.terms.map((x, i) => [x, i]));
+    let id = this.byString.get(t);
+    if (id === undefined) {
+      this.byString.set(t, (id = b.newTerm(chunkId, len)));
+      this.terms.push(t);
+    } else b.add(id, chunkId, len);
+    return id;
+  }
 }
 
 function grow(a: Int32Array): Int32Array {
@@ -177,6 +236,13 @@ function sortTerms(terms: string[]): string[] {
   return terms.sort();
 }
 
+/** Indexes of `terms` (distinct) in UTF-8 byte order. */
+function sortedOrder(terms: string[]): number[] {
+  const index = new Map<string, number>();
+  for (let i = 0; i < terms.length; i++) index.set(terms[i], i);
+  return sortTerms(terms.slice()).map((t) => index.get(t)!);
+}
+
 /** `packSegment` of entries already in byte order. */
 function packSorted(keyed: [string, Uint8Array][]): Buffer {
   const n = keyed.length;
@@ -243,8 +309,10 @@ export function* packedEntries(data: Buffer): Iterable<[string, Uint8Array]> {
   }
 }
 
-function writePacked(db: Db, segId: number, termIds: Map<string, number>, b: SegmentBuffers): void {
-  const entries = sortTerms([...termIds.keys()]).map((t): [string, Uint8Array] => [t, b.encode(termIds.get(t)!)]);
+/** Writes the segment's postings (`terms[i]` is term number i of `b`) as one packed row. */
+function writePacked(db: Db, segId: number, terms: string[], b: SegmentBuffers): void {
+  const order = sortedOrder(terms);
+  const entries = order.map((i): [string, Uint8Array] => [terms[i], b.encode(i)]);
   db.prepare('INSERT INTO bm25_packed(segment_id, terms, data) VALUES (?, ?, ?)').run(segId, entries.length, packSorted(entries));
 }
 

@@ -20,7 +20,8 @@
  * An analyzer's `id` (name + version) enters the chunking signature (old indexes re-analyse on the
  * next `clir index`) and the pipeline hash (`bm25(analyzer=standard)` is another pipeline).
  */
-import { ANALYZER_VERSION, normalizeTerm, plainWordOffsets, terms } from './terms';
+import { ANALYZER_VERSION, normalizeTerm, plainWordOffsets, termWords, terms, wordTerms } from './terms';
+import { WordTable } from './word-table';
 
 export type AnalyzerName = 'standard' | 'lang';
 export const DEFAULT_ANALYZER: AnalyzerName = 'lang';
@@ -205,6 +206,91 @@ export function analyzeText(name: AnalyzerName, text: string, lang: string): { s
     if (r) out.push(r);
   }
   return { standard, terms: out };
+}
+
+/** Where `analyzeTextIds` writes: term ids from a dictionary (the indexer's worker threads, ../bm25/term-ids.ts). */
+export interface TermIdWriter {
+  /** The id of term `t` (assigned on first sight). */
+  id(t: string): number;
+  /** The memo of `analyzeTextIds` for words under `key` (a language, '' for standard terms); emptied with the dictionary. */
+  wordMemo(key: string): WordMemo;
+  push(id: number): void;
+}
+/**
+ * What one word contributes: a term id (≥ 0: one standard term, indexed), `ID_STOPWORD` (one standard
+ * term, a stop word), `ID_NONE` (no term), or for a word of several terms (Han) the ids and the count.
+ */
+export type WordIds = number | { ids: number[]; standard: number };
+const ID_STOPWORD = -1;
+const ID_NONE = -2;
+/** Not a value of the memo's table: `WordIds` numbers, or −3 − i for `multi[i]`. */
+const MISSING = -0x80000000;
+/** Longer words (rare: URLs, unsegmented runs) are not memoised, so the memo's character arena stays small. */
+const MEMO_MAX_WORD = 64;
+
+/** Word as written → its `WordIds`, bounded (emptied when full, like the stemmer's memo). */
+export class WordMemo {
+  readonly table = new WordTable(50_000);
+  readonly multi: { ids: number[]; standard: number }[] = [];
+}
+
+/**
+ * `analyzeText(name, text, lang)` written as term ids into `out` (same terms, same order); returns the
+ * number of standard terms. A word seen before costs one pass over its characters (no string is made).
+ */
+export function analyzeTextIds(name: AnalyzerName, text: string, lang: string, out: TermIdWriter): number {
+  // Languages without a stemmer get the standard terms, as under `standard`: one memo for all of them.
+  const a = name === 'lang' && STEMMERS[lang] ? languageAnalysis(lang) : undefined;
+  const memo = out.wordMemo(a ? lang : '');
+  const { table, multi } = memo;
+  let standard = 0;
+  const word = (s: number, e: number): void => {
+    const memoised = e - s <= MEMO_MAX_WORD;
+    let r = memoised ? table.get(text, s, e, MISSING) : MISSING;
+    if (r === MISSING) {
+      if (memoised && table.full) {
+        table.clear();
+        multi.length = 0;
+      }
+      const w = wordIds(text.slice(s, e), a, out);
+      if (typeof w === 'number') r = w;
+      else r = -3 - (multi.push(w) - 1);
+      if (memoised) table.set(text, s, e, r);
+      if (typeof w !== 'number') {
+        standard += w.standard;
+        for (const id of w.ids) out.push(id);
+        return;
+      }
+    } else if (r <= -3) {
+      const m = multi[-3 - r];
+      standard += m.standard;
+      for (const id of m.ids) out.push(id);
+      return;
+    }
+    if (r === ID_NONE) return;
+    standard++;
+    if (r >= 0) out.push(r);
+  };
+  const offs = plainWordOffsets(text);
+  if (offs) for (let i = 0; i < offs.length; i += 2) word(offs[i], offs[i + 1]);
+  else termWords(text, word);
+  return standard;
+}
+
+/** The ids of one word's terms (`wordTerms`, then the language's stemmer and stop words when `a` is given). */
+function wordIds(w: string, a: LanguageAnalysis | undefined, out: TermIdWriter): WordIds {
+  const toks = wordTerms(w);
+  if (toks.length === 0) return ID_NONE;
+  if (toks.length === 1) {
+    const t = a ? a.term(toks[0]) : toks[0];
+    return t ? out.id(t) : ID_STOPWORD;
+  }
+  const ids: number[] = [];
+  for (const tok of toks) {
+    const t = a ? a.term(tok) : tok;
+    if (t) ids.push(out.id(t));
+  }
+  return { ids, standard: toks.length };
 }
 
 /** Applies analyzer `name` to standard tokens (`terms(text)`) of text in language `lang`. */

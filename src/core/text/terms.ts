@@ -222,25 +222,32 @@ export function terms(text: string): string[] {
     }
     return out;
   }
-  const dictionary = NEEDS_DICTIONARY.test(text);
-  if (!dictionary) spacedWordOffsets(text, offsets);
-  const add = (word: string): void => {
-    const r = wordTerms(word);
+  termWords(text, (s, e) => {
+    const r = wordTerms(text.slice(s, e));
     for (let k = 0; k < r.length; k++) out.push(r[k]);
-  };
-  if (dictionary) {
-    for (const seg of wordSegmenter.segment(text)) if (seg.isWordLike) add(seg.segment);
-  } else {
-    for (let i = 0; i < offsets.length; i += 2) add(text.slice(offsets[i], offsets[i + 1]));
-  }
+  });
   return out;
+}
+
+/**
+ * Calls `fn` with the offsets of each word of `text`, in order: `terms(text)` is the concatenation of
+ * `wordTerms(text.slice(start, end))` over them.
+ */
+export function termWords(text: string, fn: (start: number, end: number) => void): void {
+  if (NEEDS_DICTIONARY.test(text)) {
+    for (const seg of wordSegmenter.segment(text)) if (seg.isWordLike) fn(seg.index, seg.index + seg.segment.length);
+    return;
+  }
+  const offs: number[] = [];
+  spacedWordOffsets(text, offs);
+  for (let i = 0; i < offs.length; i += 2) fn(offs[i], offs[i + 1]);
 }
 
 /** Word as written → its terms (bounded memo: ICU words of Chinese, Japanese and Thai repeat). */
 const wordTermsMemo = new Map<string, string[]>();
 
 /** The terms of one word: its normalised form and, for a multi-character word containing Han, each Han character. */
-function wordTerms(word: string): string[] {
+export function wordTerms(word: string): string[] {
   let r = wordTermsMemo.get(word);
   if (r === undefined) {
     const t = normalizeTerm(word);

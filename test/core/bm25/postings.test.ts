@@ -294,13 +294,16 @@ describe('parallel indexing (worker threads)', () => {
     const words = ['river', 'rivers', 'Fluss', 'Flüsse', 'река', 'реки', 'نهر', 'الأنهار', 'नदी', 'नदियों', 'the', 'and', '2024', 'Amazon'];
     const docs: { id: string; text: string }[] = [];
     for (let i = 0; i < 2500; i++) {
-      const lang = i % 5;
+      const lang = i % 8;
       const base = [
         'The rivers of the world carry water and sediment to the sea every single day.',
         'Die Flüsse der Welt tragen jeden Tag Wasser und Sedimente ins Meer hinein.',
         'Реки мира каждый день несут воду и осадки в море и океан.',
         'تحمل الأنهار في العالم الماء والرواسب إلى البحر كل يوم.',
         'दुनिया की नदियाँ हर दिन पानी और तलछट समुद्र तक ले जाती हैं।',
+        '世界上的河流每天把水和泥沙带到大海。',
+        '世界の川は毎日、水と土砂を海に運んでいます。',
+        'แม่น้ำทั่วโลกพาน้ำและตะกอนไปสู่ทะเลทุกวัน',
       ][lang];
       docs.push({ id: `p${i}`, text: `${base} ${words[Math.floor(r() * words.length)]} ${zipfText(r, 80, 500)} ${base} ${base}` });
     }
@@ -324,7 +327,7 @@ describe('parallel indexing (worker threads)', () => {
           .map((x) => x.join(':'))
           .join('\n');
         const hits: string[][] = [];
-        for (const q of ['rivers sea', 'Flüsse Meer', 'реки море', 'الأنهار البحر', 'नदियों समुद्र', 'Amazon 2024']) {
+        for (const q of ['rivers sea', 'Flüsse Meer', 'реки море', 'الأنهار البحر', 'नदियों समुद्र', 'Amazon 2024', '河流 大海', '川 海', 'แม่น้ำ ทะเล']) {
           hits.push((await w.search(q, { pipeline: 'bm25', k: 20 })).hits.map((h) => `${h.docId}:${h.score.toFixed(9)}`));
         }
         results.push({ lengths, hits });
