@@ -4,19 +4,31 @@
  * SQLite. Bundled as its own entry (dist/analyze-worker.js, scripts/bundle.js); the indexer finds it
  * next to itself (out/src/core/ingest/ or dist/).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { TermDictionary } from '../bm25/term-ids';
-import { initLanguageId } from '../text/langid';
+import { initLanguageId, languageIdTables } from '../text/langid';
 import { buildDocument, DocJob } from './build';
 
 if (parentPort) {
   const port = parentPort;
   const ready = initLanguageId();
+  // The detector's tables are shared memory: the writer thread uses them when it analyses groups itself.
+  ready.then(
+    () => port.postMessage({ eld: languageIdTables() }),
+    () => undefined, // reported with the first group
+  );
+  // A group's slot is claimed by whoever analyses it: this worker (1) or the writer thread (2), which then skips it here.
+  const claims = (workerData as { claims?: Int32Array } | null)?.claims;
+  const CLAIM_SLOTS = claims?.length ?? 0;
   // The index analyzer's terms go back as ids of this thread's numbering (../bm25/term-ids.ts).
   const dictionary = new TermDictionary();
   port.on('message', async (msg: { id: number; jobs: DocJob[]; maxTokens: number; overlap: number; ftsTerms: boolean }) => {
     try {
       await ready;
+      if (claims && Atomics.compareExchange(claims, msg.id % CLAIM_SLOTS, 0, 1) !== 0) {
+        port.postMessage({ id: msg.id, skipped: true });
+        return;
+      }
       const ids = msg.ftsTerms ? undefined : dictionary;
       ids?.startGroup();
       const docs = msg.jobs.map((j) => {

@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { TermIdRange, TermIdsMessage, TermVocab } from '../bm25/term-ids';
+import { TermDictionary, TermIdRange, TermIdsMessage, TermVocab } from '../bm25/term-ids';
 import type { NewDocument } from '../store/corpus';
-import { initLanguageId } from '../text/langid';
+import type { EldTables } from '../text/eld-fast';
+import { initLanguageId, initLanguageIdFromTables } from '../text/langid';
 import { buildDocument, ChunkingSpec, DocJob } from './build';
 
 const GROUP = 64;
@@ -34,14 +35,39 @@ export function workerScript(): string | undefined {
   return fs.existsSync(p) ? p : undefined;
 }
 
+/** A group of documents sent to a worker, until its results are written. */
+interface Group {
+  id: number;
+  worker: number;
+  jobs: DocJob[];
+  docs: Promise<NewDocument[]>;
+  settled: boolean;
+  /** Claimed by a worker (seen when this thread failed to claim it) or analysed here. */
+  taken: boolean;
+  resolve(d: NewDocument[]): void;
+  reject(e: Error): void;
+}
+
+/** Claim slots per worker (a ring over group ids, larger than the groups one worker can have in flight): 0 free, 1 the worker, 2 this thread. */
+const CLAIM_SLOTS = 4 * INFLIGHT;
+const CLAIMED_HERE = 2;
+
 export class DocBuilder {
   private workers: Worker[] = [];
+  /** Per worker: a group's slot (id % CLAIM_SLOTS) is set by whoever analyses it, the worker or this thread. */
+  private claims: Int32Array[] = [];
   private group: DocJob[] = [];
-  private readonly inflight: { jobs: DocJob[]; docs: Promise<NewDocument[]> }[] = [];
+  private readonly inflight: Group[] = [];
   private nextWorker = 0;
   private langid?: Promise<void>;
   private seq = 0;
-  private readonly pending = new Map<number, { resolve: (d: NewDocument[]) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, Group>();
+  /** The language-identification tables of a worker (shared memory): this thread can then analyse too. */
+  private eldTables?: EldTables;
+  /** This thread's term numbering, when it analyses groups itself (see `help`). */
+  private ownTerms?: TermDictionary;
+  /** Groups this thread analysed itself because the workers were behind (see `help`). */
+  analysedHere = 0;
 
   /**
    * `parallel`: use worker threads (only for the estimate-token chunking; an encoder's tokenizer stays
@@ -57,36 +83,43 @@ export class DocBuilder {
     const script = n > 0 ? workerScript() : undefined;
     if (script) {
       for (let i = 0; i < n; i++) {
-        const w = new Worker(script);
-        w.on('message', (m: { id: number; docs?: NewDocument[]; termIds?: TermIdsMessage; error?: string }) => {
-          const p = this.pending.get(m.id);
-          if (!p) return;
+        const claims = new Int32Array(new SharedArrayBuffer(4 * CLAIM_SLOTS));
+        const w = new Worker(script, { workerData: { claims } });
+        w.on('message', (m: WorkerMessage) => {
+          if (m.eld) {
+            this.eldTables ??= m.eld;
+            return;
+          }
+          const g = this.pending.get(m.id);
+          if (!g) return;
           this.pending.delete(m.id);
-          if (m.error) return p.reject(new Error(`analysis worker failed: ${m.error}`));
+          if (m.skipped) return; // analysed here (see `help`)
+          if (m.error) return g.reject(new Error(`analysis worker failed: ${m.error}`));
           try {
             // Messages of one worker arrive in the order it analysed them: its numbering is mirrored here.
             if (m.termIds) this.attachTermIds(i, m.termIds, m.docs!);
           } catch (e) {
-            return p.reject(e as Error);
+            return g.reject(e as Error);
           }
-          p.resolve(m.docs!);
+          g.resolve(m.docs!);
         });
         w.on('error', (e) => {
-          for (const p of this.pending.values()) p.reject(e);
+          for (const g of this.pending.values()) g.reject(e);
           this.pending.clear();
         });
         this.workers.push(w);
+        this.claims.push(claims);
       }
     }
   }
 
-  /** Each worker's term numbering (../bm25/term-ids.ts), mirrored from its messages. */
+  /** Each worker's term numbering (../bm25/term-ids.ts), mirrored from its messages; the last slot is this thread's. */
   private readonly vocabs: (TermVocab | undefined)[] = [];
 
-  /** Turns the `{ off, len }` ranges a worker put in its chunks into ids of its numbering. */
-  private attachTermIds(worker: number, msg: TermIdsMessage, docs: NewDocument[]): void {
-    let v = this.vocabs[worker];
-    if (!v || v.epoch !== msg.epoch) this.vocabs[worker] = v = new TermVocab(msg.epoch);
+  /** Turns the `{ off, len }` ranges in the chunks of a group into ids of its numbering. */
+  private attachTermIds(source: number, msg: TermIdsMessage, docs: NewDocument[]): void {
+    let v = this.vocabs[source];
+    if (!v || v.epoch !== msg.epoch) this.vocabs[source] = v = new TermVocab(msg.epoch);
     v.add(msg.first, msg.fresh);
     for (const d of docs) {
       for (const c of d.chunks) {
@@ -117,19 +150,66 @@ export class DocBuilder {
     const jobs = this.group;
     this.group = [];
     const id = this.seq++;
-    const w = this.workers[this.nextWorker++ % this.workers.length];
-    this.inflight.push({
-      jobs,
-      docs: new Promise<NewDocument[]>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject });
-        w.postMessage({ id, jobs, maxTokens: this.plan.maxTokens, overlap: this.plan.overlap, ftsTerms: this.plan.ftsTerms !== false });
-      }),
+    const worker = this.nextWorker++ % this.workers.length;
+    const g = { id, worker, jobs, settled: false, taken: false } as Group;
+    g.docs = new Promise<NewDocument[]>((resolve, reject) => {
+      g.resolve = (d) => {
+        g.settled = true;
+        resolve(d);
+      };
+      g.reject = (e) => {
+        g.settled = true;
+        reject(e);
+      };
     });
+    g.docs.catch(() => undefined); // observed by takeOne; a cancelled run may never await it
+    this.pending.set(id, g);
+    Atomics.store(this.claims[worker], id % CLAIM_SLOTS, 0);
+    this.inflight.push(g);
+    this.workers[worker].postMessage({ id, jobs, maxTokens: this.plan.maxTokens, overlap: this.plan.overlap, ftsTerms: this.plan.ftsTerms !== false });
     // Back-pressure: at most INFLIGHT groups per worker in flight; results are written in order. The
     // window covers the main thread's longest pause (a batch transaction of up to 8 000 documents, with
     // a segment merge now and then), so that the workers keep analysing while it writes: with 16 groups
     // (1 024 documents) they sat idle ~40 % of a 100k-document run, waiting for the writer.
-    while (this.inflight.length > INFLIGHT * this.workers.length) await this.takeOne();
+    while (this.inflight.length > INFLIGHT * this.workers.length) await this.next();
+  }
+
+  /**
+   * Writes the oldest group's results; while they are not ready, analyses groups the workers have not
+   * reached yet in this thread instead of waiting (this thread's core would otherwise idle: the workers
+   * are the slower side).
+   */
+  private async next(): Promise<void> {
+    while (!this.inflight[0].settled && this.help()) await new Promise<void>((r) => setImmediate(r));
+    await this.takeOne();
+  }
+
+  /**
+   * Analyses here the newest group no worker has started (claimed atomically: the worker skips it). Needs
+   * a worker's language-identification tables (shared memory, no second copy of the model). False when
+   * there is no such group.
+   */
+  private help(): boolean {
+    if (!this.eldTables) return false;
+    for (let k = this.inflight.length - 1; k > 0; k--) {
+      const g = this.inflight[k];
+      if (g.taken || g.settled) continue;
+      g.taken = true;
+      if (Atomics.compareExchange(this.claims[g.worker], g.id % CLAIM_SLOTS, 0, CLAIMED_HERE) !== 0) continue;
+      try {
+        initLanguageIdFromTables(this.eldTables);
+        const terms = this.plan.ftsTerms === false ? (this.ownTerms ??= new TermDictionary()) : undefined;
+        terms?.startGroup();
+        const docs = g.jobs.map((j) => buildDocument(j, { ...this.plan, ids: terms }));
+        if (terms) this.attachTermIds(this.workers.length, terms.endGroup(), docs);
+        this.analysedHere++;
+        g.resolve(docs);
+      } catch (e) {
+        g.reject(e as Error);
+      }
+      return true;
+    }
+    return false;
   }
 
   private async takeOne(): Promise<void> {
@@ -153,7 +233,7 @@ export class DocBuilder {
         this.group = [];
         return false;
       }
-      await this.takeOne();
+      await this.next();
     }
     return true;
   }
@@ -162,4 +242,15 @@ export class DocBuilder {
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers = [];
   }
+}
+
+interface WorkerMessage {
+  id: number;
+  docs?: NewDocument[];
+  termIds?: TermIdsMessage;
+  error?: string;
+  /** The group was claimed by the writer thread before this worker reached it. */
+  skipped?: boolean;
+  /** Sent once, when the worker's language identification is loaded. */
+  eld?: EldTables;
 }

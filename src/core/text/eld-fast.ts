@@ -22,6 +22,29 @@ interface NgramsData {
 export interface FastEld {
   /** ELD's `detect(text).language` ('' when no language scored). */
   detect(text: string): FastResult;
+  /** The tables behind it, in shared memory: another thread builds the same detector from them (`fastEldFromTables`) without loading ELD. */
+  readonly tables: EldTables;
+}
+
+/** ELD's medium database as typed arrays on SharedArrayBuffers, plus the little it needs besides; structured-cloneable. */
+export interface EldTables {
+  langCodes: string[];
+  separators: { source: string; flags: string };
+  avgScore: Record<string, number>;
+  byteCode: Uint16Array;
+  tableKeys: Float64Array;
+  tableStart: Int32Array;
+  tableEnd: Int32Array;
+  pairLang: Uint8Array;
+  pairScore: Float64Array;
+}
+
+function shared<T extends Float64Array | Int32Array | Uint8Array | Uint16Array>(
+  make: new (b: SharedArrayBuffer) => T,
+  bytesPer: number,
+  n: number,
+): T {
+  return new make(new SharedArrayBuffer(Math.max(1, n) * bytesPer));
 }
 
 export interface FastResult {
@@ -82,31 +105,34 @@ export async function loadFastEld(): Promise<FastEld> {
 }
 
 export function buildFastEld(data: NgramsData, dictionary: string[], separators: RegExp, avgScore: Record<string, number>): FastEld {
+  return fastEldFromTables(buildEldTables(data, dictionary, separators, avgScore));
+}
+
+function buildEldTables(data: NgramsData, dictionary: string[], separators: RegExp, avgScore: Record<string, number>): EldTables {
   const nLang = Object.keys(data.languages).length;
   const langCodes: string[] = [];
   for (let i = 0; i < nLang; i++) langCodes.push(data.languages[i]);
   // Byte → digit (1…256) of the character it becomes in ELD's byte strings: ASCII stays itself, bytes ≥ 0x80
   // go through its dictionary (several bytes share a character there; so they do here).
   const digitOf = new Map<string, number>();
-  const byteCode = new Uint16Array(256);
+  const byteCode = shared(Uint16Array, 2, 256);
   for (let b = 0; b < 256; b++) {
     const ch = b < 0x80 ? String.fromCharCode(b) : dictionary[b];
     let d = digitOf.get(ch);
     if (d === undefined) digitOf.set(ch, (d = digitOf.size + 1));
     byteCode[b] = d;
   }
-  const SPACE = byteCode[0x20]; // the digit of ' ' (ELD's n-grams start or end with one)
   const keys = Object.keys(data.ngrams);
   let size = 1;
   while (size < keys.length * 2.5) size <<= 1;
   const mask = size - 1;
-  const tableKeys = new Float64Array(size).fill(EMPTY);
-  const tableStart = new Int32Array(size);
-  const tableEnd = new Int32Array(size);
+  const tableKeys = shared(Float64Array, 8, size).fill(EMPTY);
+  const tableStart = shared(Int32Array, 4, size);
+  const tableEnd = shared(Int32Array, 4, size);
   let pairs = 0;
   for (const k of keys) for (const _ in data.ngrams[k]) pairs++;
-  const pairLang = new Uint8Array(pairs);
-  const pairScore = new Float64Array(pairs);
+  const pairLang = shared(Uint8Array, 1, pairs);
+  const pairScore = shared(Float64Array, 8, pairs);
   let p = 0;
   for (const k of keys) {
     if (k.length > 6) throw new Error('eld n-gram longer than 6 bytes');
@@ -133,6 +159,26 @@ export function buildFastEld(data: NgramsData, dictionary: string[], separators:
     tableEnd[s] = p;
   }
 
+  return {
+    langCodes,
+    separators: { source: separators.source, flags: separators.flags },
+    avgScore: { ...avgScore },
+    byteCode,
+    tableKeys,
+    tableStart,
+    tableEnd,
+    pairLang,
+    pairScore,
+  };
+}
+
+/** The detector over tables built by `buildFastEld` (in this thread or another). */
+export function fastEldFromTables(tables: EldTables): FastEld {
+  const { langCodes, avgScore, byteCode, tableKeys, tableStart, tableEnd, pairLang, pairScore } = tables;
+  const separators = new RegExp(tables.separators.source, tables.separators.flags);
+  const nLang = langCodes.length;
+  const mask = tableKeys.length - 1;
+  const SPACE = byteCode[0x20]; // the digit of ' ' (ELD's n-grams start or end with one)
   const scores = new Float64Array(nLang);
   let ngramBuf = new Float64Array(512);
   // ELD stops within 4 bytes after 380, so no word is longer.
@@ -150,6 +196,7 @@ export function buildFastEld(data: NgramsData, dictionary: string[], separators:
   };
 
   return {
+    tables,
     detect(input: string): FastResult {
       // detect(): substring(0, 1000); textProcessor(): separators → ' ', trim, lower case.
       const str = input.substring(0, 1000).replace(separators, ' ').trim().toLowerCase();

@@ -3,7 +3,7 @@
  * ISO 639-1 codes). Loaded lazily once per process (~1 s for the medium database).
  * Returns 'und' when the text is too short or the detector is unsure.
  */
-import { FastEld, loadFastEld } from './eld-fast';
+import { EldTables, FastEld, fastEldFromTables, loadFastEld } from './eld-fast';
 
 interface EldResult {
   language: string;
@@ -32,6 +32,20 @@ async function detector(): Promise<Eld> {
 /** Preloads the detector so later calls to `detectLanguageSync` work. */
 export async function initLanguageId(): Promise<void> {
   [ready, fast] = await Promise.all([detector(), (loadingFast ??= loadFastEld())]);
+}
+
+/**
+ * Makes `detectLanguageSync` work in this thread from the tables of a detector loaded in another
+ * (`languageIdTables()` there): the indexer's writer thread analyses documents too when its worker is
+ * behind, without loading ELD's database a second time. The other functions still need `initLanguageId()`.
+ */
+export function initLanguageIdFromTables(tables: EldTables): void {
+  fast ??= fastEldFromTables(tables);
+}
+
+/** The shared tables of this thread's detector (after `initLanguageId()`), for `initLanguageIdFromTables` elsewhere. */
+export function languageIdTables(): EldTables | undefined {
+  return fast?.tables;
 }
 
 let ready: Eld | undefined;
@@ -124,7 +138,7 @@ export function scriptLanguage(sample: string): string | undefined {
 
 /** Detects the language of `text`; call `initLanguageId()` once first. */
 export function detectLanguageSync(text: string): string {
-  if (!ready || !fast) throw new Error('language identification not initialised: call initLanguageId() first');
+  if (!fast) throw new Error('language identification not initialised: call initLanguageId() first');
   const sample = text.length > 2000 ? text.slice(0, 2000) : text;
   const byScript = scriptLanguage(sample);
   if (byScript) return byScript;
