@@ -77,26 +77,37 @@ export function encodePostings(docs: ArrayLike<number>, tfs: ArrayLike<number>, 
  * collects), without the three arrays, the DataView and the per-block bound arrays: the same bytes.
  */
 export function encodeFlatPostings(flat: ArrayLike<number>, n = flat.length / 3): Uint8Array {
-  const nb = Math.ceil(n / BLOCK);
-  let size = 8 + nb * 16;
+  const out = new Uint8Array(flatPostingsSize(flat, n));
+  encodeFlatPostingsInto(flat, n, out, 0);
+  return out;
+}
+
+/** Bytes `encodeFlatPostings(flat, n)` takes. */
+export function flatPostingsSize(flat: ArrayLike<number>, n: number): number {
+  let size = 8 + Math.ceil(n / BLOCK) * 16;
   let prev = 0;
   for (let i = 0; i < n; i++) {
     const d = flat[3 * i];
     size += varintSize(d - prev) + varintSize(flat[3 * i + 1]);
     prev = d;
   }
-  const out = new Uint8Array(size);
-  const u32 = (at: number, v: number): void => {
-    out[at] = v & 0xff;
-    out[at + 1] = (v >>> 8) & 0xff;
-    out[at + 2] = (v >>> 16) & 0xff;
-    out[at + 3] = (v >>> 24) & 0xff;
+  return size;
+}
+
+/** Writes `encodeFlatPostings(flat, n)` into `out` at `at` (room for `flatPostingsSize` bytes); returns where it ends. */
+export function encodeFlatPostingsInto(flat: ArrayLike<number>, n: number, out: Uint8Array, at: number): number {
+  const nb = Math.ceil(n / BLOCK);
+  const u32 = (o: number, v: number): void => {
+    out[at + o] = v & 0xff;
+    out[at + o + 1] = (v >>> 8) & 0xff;
+    out[at + o + 2] = (v >>> 16) & 0xff;
+    out[at + o + 3] = (v >>> 24) & 0xff;
   };
   u32(0, n);
   u32(4, nb);
-  let p = 8 + nb * 16;
+  let p = at + 8 + nb * 16;
   const dataStart = p;
-  prev = 0;
+  let prev = 0;
   for (let b = 0; b < nb; b++) {
     const s = b * BLOCK;
     const e = Math.min(n, s + BLOCK);
@@ -128,7 +139,7 @@ export function encodeFlatPostings(flat: ArrayLike<number>, n = flat.length / 3)
     u32(h + 8, maxTf);
     u32(h + 12, minLen);
   }
-  return out;
+  return p;
 }
 
 /** Reads varints into out[s..e); returns the position after them. */

@@ -17,7 +17,7 @@
  * one of the next level (dead postings dropped) in that same transaction, keeping the number of
  * segments a query reads logarithmic in the collection size.
  */
-import { decodeInto, encodeFlatPostings, encodePostings, postingsCount } from '../bm25/codec';
+import { decodeInto, encodeFlatPostingsInto, encodePostings, flatPostingsSize, postingsCount } from '../bm25/codec';
 import { isTermIds, TermIds, TermVocab } from '../bm25/term-ids';
 import type { Db } from './db';
 
@@ -189,7 +189,8 @@ class SegmentBuffers {
   }
 
   /** Term `id`'s compact postings (../bm25/codec.ts). */
-  encode(id: number): Uint8Array {
+  /** Term `id`'s compact postings (../bm25/codec.ts) appended to `out` (grown as needed). */
+  encodeInto(id: number, out: GrowableBytes): void {
     const n = this.count[id];
     if (this.scratch.length < 3 * n) this.scratch = new Int32Array(3 * n * 2);
     const flat = this.scratch;
@@ -199,7 +200,8 @@ class SegmentBuffers {
       flat[i++] = this.tf[p];
       flat[i++] = this.len[p];
     }
-    return encodeFlatPostings(flat, n);
+    out.reserve(flatPostingsSize(flat, n));
+    out.length = encodeFlatPostingsInto(flat, n, out.bytes, out.length);
   }
 }
 
@@ -241,6 +243,33 @@ function sortedOrder(terms: string[]): number[] {
   const index = new Map<string, number>();
   for (let i = 0; i < terms.length; i++) index.set(terms[i], i);
   return sortTerms(terms.slice()).map((t) => index.get(t)!);
+}
+
+/**
+ * The packed row of terms already in byte order whose blobs lie one after the other in `blobs`
+ * (term i's from blobOff[i] to blobOff[i + 1]): `packSorted`'s bytes.
+ */
+function packArea(terms: string[], blobs: Uint8Array, blobOff: Uint32Array): Buffer {
+  const n = terms.length;
+  let termBytes = 0;
+  for (const t of terms) termBytes += Buffer.byteLength(t, 'utf8');
+  const blobBytes = blobOff[n];
+  const head = 4 + 8 * (n + 1);
+  const out = Buffer.allocUnsafe(head + termBytes + blobBytes);
+  out.writeUInt32LE(n, 0);
+  let to = 0;
+  let tp = head;
+  for (let i = 0; i < n; i++) {
+    out.writeUInt32LE(to, 4 + 4 * i);
+    out.writeUInt32LE(blobOff[i], 4 + 4 * (n + 1) + 4 * i);
+    const w = out.write(terms[i], tp, 'utf8');
+    tp += w;
+    to += w;
+  }
+  out.writeUInt32LE(to, 4 + 4 * n);
+  out.writeUInt32LE(blobBytes, 4 + 4 * (n + 1) + 4 * n);
+  out.set(blobs.subarray(0, blobBytes), head + termBytes);
+  return out;
 }
 
 /** `packSegment` of entries already in byte order. */
@@ -312,8 +341,32 @@ export function* packedEntries(data: Buffer): Iterable<[string, Uint8Array]> {
 /** Writes the segment's postings (`terms[i]` is term number i of `b`) as one packed row. */
 function writePacked(db: Db, segId: number, terms: string[], b: SegmentBuffers): void {
   const order = sortedOrder(terms);
-  const entries = order.map((i): [string, Uint8Array] => [terms[i], b.encode(i)]);
-  db.prepare('INSERT INTO bm25_packed(segment_id, terms, data) VALUES (?, ?, ?)').run(segId, entries.length, packSorted(entries));
+  // Every blob is encoded straight into one buffer, in term order: it is the packed row's blob area
+  // (no array per term to allocate and copy).
+  const blobs = new GrowableBytes(1 << 20);
+  const blobOff = new Uint32Array(order.length + 1);
+  const sorted: string[] = new Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    sorted[k] = terms[order[k]];
+    b.encodeInto(order[k], blobs);
+    blobOff[k + 1] = blobs.length;
+  }
+  db.prepare('INSERT INTO bm25_packed(segment_id, terms, data) VALUES (?, ?, ?)').run(segId, order.length, packArea(sorted, blobs.bytes, blobOff));
+}
+
+/** A byte buffer that doubles when more room is reserved. */
+class GrowableBytes {
+  bytes: Uint8Array;
+  length = 0;
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+  }
+  reserve(more: number): void {
+    if (this.length + more <= this.bytes.length) return;
+    const g = new Uint8Array(Math.max(this.bytes.length * 2, this.length + more));
+    g.set(this.bytes.subarray(0, this.length));
+    this.bytes = g;
+  }
 }
 
 /** Packed segments (id → data) among `ids`. */
