@@ -20,7 +20,7 @@
  * An analyzer's `id` (name + version) enters the chunking signature (old indexes re-analyse on the
  * next `clir index`) and the pipeline hash (`bm25(analyzer=standard)` is another pipeline).
  */
-import { ANALYZER_VERSION, normalizeTerm, plainWordOffsets, termWords, terms, wordTerms } from './terms';
+import { ANALYZER_VERSION, normalizeTerm, plainWordOffsets, termWords, terms, wordTermsUncached } from './terms';
 import { WordTable } from './word-table';
 
 export type AnalyzerName = 'standard' | 'lang';
@@ -115,6 +115,8 @@ export interface LanguageAnalysis {
   lang: string;
   /** Index term of one standard token ('' = dropped: a stop word). */
   term(token: string): string;
+  /** `term` without its memo (for a caller that memoises words itself). */
+  termUncached(token: string): string;
   isStopword(token: string): boolean;
 }
 
@@ -136,6 +138,16 @@ export function languageAnalysis(lang: string): LanguageAnalysis {
   const stops = new Set(stopList.map((w) => normalise(w.normalize('NFKC').toLowerCase())));
   const memo = new Map<string, string>();
   const inScript = (t: string): boolean => script.test(t) && !DIGIT.test(t);
+  const termOf = (t: string): string => {
+    const n = normalise(t);
+    if (!inScript(t)) return t;
+    if (stops.has(n)) return '';
+    try {
+      return stem(n) || n;
+    } catch {
+      return n; // a stemmer bug must not stop indexing: keep the word
+    }
+  };
   a = {
     lang,
     isStopword: (t) => inScript(t) && stops.has(normalise(t)),
@@ -143,16 +155,7 @@ export function languageAnalysis(lang: string): LanguageAnalysis {
       if (!stem) return t;
       let r = memo.get(t);
       if (r === undefined) {
-        const n = normalise(t);
-        if (!inScript(t)) r = t;
-        else if (stops.has(n)) r = '';
-        else {
-          try {
-            r = stem(n) || n;
-          } catch {
-            r = n; // a stemmer bug must not stop indexing: keep the word
-          }
-        }
+        r = termOf(t);
         // Bounded (per language; emptied when full): a Zipf vocabulary of pseudo-words held 200 000
         // entries per language, ~1 GiB of worker heap over ten languages at 100k documents.
         if (memo.size >= 30_000) memo.clear();
@@ -160,6 +163,7 @@ export function languageAnalysis(lang: string): LanguageAnalysis {
       }
       return r;
     },
+    termUncached: (t) => (!stem ? t : termOf(t)),
   };
   cache.set(lang, a);
   return a;
@@ -279,15 +283,16 @@ export function analyzeTextIds(name: AnalyzerName, text: string, lang: string, o
 
 /** The ids of one word's terms (`wordTerms`, then the language's stemmer and stop words when `a` is given). */
 function wordIds(w: string, a: LanguageAnalysis | undefined, out: TermIdWriter): WordIds {
-  const toks = wordTerms(w);
+  // `analyzeTextIds` memoises words itself: a miss there is mostly a word never seen, so no second memo.
+  const toks = wordTermsUncached(w);
   if (toks.length === 0) return ID_NONE;
   if (toks.length === 1) {
-    const t = a ? a.term(toks[0]) : toks[0];
+    const t = a ? a.termUncached(toks[0]) : toks[0];
     return t ? out.id(t) : ID_STOPWORD;
   }
   const ids: number[] = [];
   for (const tok of toks) {
-    const t = a ? a.term(tok) : tok;
+    const t = a ? a.termUncached(tok) : tok;
     if (t) ids.push(out.id(t));
   }
   return { ids, standard: toks.length };

@@ -250,16 +250,37 @@ const wordTermsMemo = new Map<string, string[]>();
 export function wordTerms(word: string): string[] {
   let r = wordTermsMemo.get(word);
   if (r === undefined) {
-    const t = normalizeTerm(word);
-    r = t ? [t] : [];
-    if (t.length > 1 && HAN.test(t)) {
-      const chars = Array.from(t);
-      if (chars.length > 1) for (const c of chars) if (HAN.test(c)) r.push(c);
-    }
+    r = computeWordTerms(word, normalizeTerm(word));
     if (wordTermsMemo.size >= 50_000) wordTermsMemo.clear();
     wordTermsMemo.set(word, r);
   }
   return r;
+}
+
+/**
+ * `wordTerms(word)` without its memo nor normalisation's: for a caller with its own memo of words, whose
+ * misses are mostly words never seen (a second memo would only add a lookup and an insertion).
+ */
+export function wordTermsUncached(word: string): string[] {
+  return computeWordTerms(word, isPlainAscii(word) ? normalizeTerm(word) : normalizeUncached(word));
+}
+
+function computeWordTerms(word: string, t: string): string[] {
+  const r = t ? [t] : [];
+  if (t.length > 1 && HAN.test(t)) {
+    const chars = Array.from(t);
+    if (chars.length > 1) for (const c of chars) if (HAN.test(c)) r.push(c);
+  }
+  return r;
+}
+
+/** Only ASCII letters and digits: `normalizeTerm` needs no memo for it. */
+function isPlainAscii(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a))) return false;
+  }
+  return true;
 }
 
 /** Word segments with their character offsets (used for highlighting and for splitting over-long sentences). */
