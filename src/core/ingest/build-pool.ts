@@ -107,6 +107,14 @@ export class DocBuilder {
           for (const g of this.pending.values()) g.reject(e);
           this.pending.clear();
         });
+        // A worker that stops without an error (killed, out of memory) would leave its groups unanswered:
+        // fail them instead of waiting forever (groups analysed here are settled already: no effect on them).
+        w.on('exit', (code) => {
+          if (!this.pending.size) return;
+          const e = new Error(`analysis worker stopped (exit code ${code}) before analysing ${this.pending.size} group(s) of documents`);
+          for (const g of this.pending.values()) g.reject(e);
+          this.pending.clear();
+        });
         this.workers.push(w);
         this.claims.push(claims);
       }

@@ -53,4 +53,21 @@ describe('parallel analysis (DocBuilder)', () => {
       else process.env.CLIR_INDEX_WORKERS = prev;
     }
   });
+
+  it('fails the run with a clear error when a worker stops before answering', async function () {
+    this.timeout(120000);
+    const prev = process.env.CLIR_INDEX_WORKERS;
+    process.env.CLIR_INDEX_WORKERS = '1';
+    const b = new DocBuilder({ maxTokens: 120, overlap: 0, ftsTerms: false }, () => undefined, true);
+    try {
+      for (let i = 0; i < 640; i++) await b.add({ docId: `d${i}`, absPath: null, title: null, text: `document number ${i} about rivers`, hash: String(i), mtimeMs: null, size: 30 });
+      // The worker stops (as if killed) before it has answered: the writer must not wait forever.
+      await (b as unknown as { workers: { terminate(): Promise<number> }[] }).workers[0].terminate();
+      await assert.rejects(b.drain(), /analysis worker stopped \(exit code \d+\) before analysing \d+ group/);
+    } finally {
+      await b.close();
+      if (prev === undefined) delete process.env.CLIR_INDEX_WORKERS;
+      else process.env.CLIR_INDEX_WORKERS = prev;
+    }
+  });
 });
