@@ -153,6 +153,46 @@ console.log('check-vsix: contents OK');
       throw new Error(`unexpected results: ${report.documents} documents, ${report.embedded} embedded, top ${top.join(', ')}`);
     }
     console.log(`check-vsix: the packaged engine indexed ${report.documents} documents and found ${top[0]} for a Russian query`);
+    // BM25 indexing of a large corpus.jsonl runs its analysis in the packaged worker script (dist/analyze-worker.js),
+    // with the writer thread analysing too (shared language-identification tables, term ids between threads).
+    const sampleDocs = fs
+      .readFileSync(path.join(root, 'sample', 'beir', 'corpus.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    const big = path.join(corpus, 'big', 'corpus.jsonl');
+    fs.mkdirSync(path.dirname(big), { recursive: true });
+    const lines = [];
+    for (let i = 0; lines.join('\n').length < 1.5 * 1048576 && i < 100000; i += sampleDocs.length)
+      for (const d of sampleDocs) lines.push(JSON.stringify({ _id: `${d._id}-${i}`, title: d.title || '', text: d.text }));
+    fs.writeFileSync(big, lines.join('\n') + '\n');
+    const bigReport = await client.index(big, { pipeline: 'bm25' });
+    const ru = sampleDocs.find((d) => /[\u0400-\u04ff]{4}/.test(d.text));
+    const ruWords = ru.text.match(/[\u0400-\u04ff]{6,}/g).slice(0, 3).join(' ');
+    const bm25 = await client.search({ query: ruWords, pipeline: 'bm25', k: 5 });
+    // (the report counts every document of the index: the five above and these)
+    if (bigReport.documents !== report.documents + lines.length || !bm25.hits.some((h) => h.docId.startsWith(`${ru._id}-`))) {
+      throw new Error(`BM25 over the large corpus: ${bigReport.documents - report.documents} of ${lines.length} documents, top ${bm25.hits.map((h) => h.docId).join(', ')} for "${ruWords}"`);
+    }
+    console.log(`check-vsix: the packaged analysis workers indexed ${lines.length} documents (${(fs.statSync(big).size / 1048576).toFixed(1)} MiB) with BM25`);
+    // The analysis worker script itself on the packaged runtime: it shares its language-identification tables
+    // and answers a group with term ids (what the indexer above relied on).
+    const analysisProbe = [
+      "const { Worker } = require('node:worker_threads');",
+      'const claims = new Int32Array(new SharedArrayBuffer(4 * 64));',
+      'const w = new Worker(process.argv[1], { workerData: { claims } });',
+      "const t = setTimeout(() => { console.error('no reply in 60 s'); process.exit(1); }, 60000);",
+      'let eld = false;',
+      "w.on('message', (m) => { if (m.eld) { eld = m.eld.tableKeys instanceof Float64Array && m.eld.tableKeys.buffer instanceof SharedArrayBuffer; return; }",
+      "  clearTimeout(t); if (m.error) { console.error(m.error); process.exit(1); }",
+      "  console.log([eld, m.docs.map((d) => d.lang).join('+'), m.termIds.ids.length, m.termIds.fresh.length].join(',')); process.exit(0); });",
+      "w.on('error', (e) => { console.error(e); process.exit(1); });",
+      "const job = (docId, text) => ({ docId, absPath: null, title: null, text, hash: docId, mtimeMs: null, size: text.length });",
+      "w.postMessage({ id: 1, maxTokens: 512, overlap: 0, ftsTerms: false, jobs: [job('a', 'The rivers of the world carry water to the sea every day.'), job('b', 'Реки мира каждый день несут воду и осадки в море.')] });",
+    ].join('\n');
+    const analysed = execFileSync(path.join(ext, 'runtime', exe), ['-e', analysisProbe, path.join(ext, 'dist', 'analyze-worker.js')], { encoding: 'utf8', cwd: tmp }).trim();
+    if (!/^true,en\+ru,\d+,\d+$/.test(analysed)) throw new Error(`the packaged analysis worker answered "${analysed}"`);
+    console.log(`check-vsix: the packaged analysis worker shared its language tables and analysed two documents (${analysed})`);
     // The tokenizer thread (used for bulk encoding on a GPU provider, so not exercised above on the CPU):
     // the packaged worker script on the packaged runtime, resolving transformers.js from the VSIX.
     const { ensureDemoModels } = require(path.join(root, 'out', 'scripts', 'demo-models'));
