@@ -492,18 +492,29 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
   for (const s of sources) del.run(s.id);
 }
 
-/** A source segment's terms in byte order during a merge: the current term's bytes are buf[ts, te). */
+/**
+ * A source segment's terms in byte order during a merge. The current term is held as a string (`key`):
+ * two terms without surrogates compare as strings (UTF-16 order is UTF-8 byte order then), others by
+ * their UTF-8 bytes (`bytes()`).
+ */
 abstract class TermCursor {
-  buf: Buffer = Buffer.alloc(0);
-  ts = 0;
-  te = 0;
+  key = '';
+  /** `key` has a surrogate (an astral character): compare bytes. */
+  odd = false;
   abstract valid(): boolean;
   /** Moves to the next term; false when there is none. */
   abstract advance(): boolean;
-  abstract term(): string;
   abstract blob(): Uint8Array;
+  /** The current term's UTF-8 bytes: buf[ts, te). */
+  protected abstract bytes(): { buf: Buffer; ts: number; te: number };
+  term(): string {
+    return this.key;
+  }
   compare(o: TermCursor): number {
-    return this.buf.compare(o.buf, o.ts, o.te, this.ts, this.te);
+    if (!this.odd && !o.odd) return this.key < o.key ? -1 : this.key > o.key ? 1 : 0;
+    const a = this.bytes();
+    const b = o.bytes();
+    return a.buf.compare(b.buf, b.ts, b.te, a.ts, a.te);
   }
 }
 
@@ -513,10 +524,11 @@ class PackedCursor extends TermCursor {
   private readonly terms: number;
   private readonly blobs: number;
   private readonly boff: number;
-  constructor(data: Buffer) {
+  private ts = 0;
+  private te = 0;
+  constructor(private readonly buf: Buffer) {
     super();
-    this.buf = data;
-    const { n, terms, blobs } = packedLayout(data);
+    const { n, terms, blobs } = packedLayout(buf);
     this.n = n;
     this.terms = terms;
     this.blobs = blobs;
@@ -527,6 +539,8 @@ class PackedCursor extends TermCursor {
     if (this.i >= this.n) return;
     this.ts = this.terms + this.buf.readUInt32LE(4 + 4 * this.i);
     this.te = this.terms + this.buf.readUInt32LE(8 + 4 * this.i);
+    this.key = this.buf.toString('utf8', this.ts, this.te);
+    this.odd = SURROGATE.test(this.key);
   }
   valid(): boolean {
     return this.i < this.n;
@@ -536,8 +550,8 @@ class PackedCursor extends TermCursor {
     this.load();
     return this.valid();
   }
-  term(): string {
-    return this.buf.toString('utf8', this.ts, this.te);
+  protected bytes(): { buf: Buffer; ts: number; te: number } {
+    return { buf: this.buf, ts: this.ts, te: this.te };
   }
   blob(): Uint8Array {
     const at = this.boff + 4 * this.i;
@@ -554,9 +568,8 @@ class RowsCursor extends TermCursor {
   }
   private load(): void {
     if (this.i >= this.rows.length) return;
-    this.buf = Buffer.from(this.rows[this.i][0], 'utf8');
-    this.ts = 0;
-    this.te = this.buf.length;
+    this.key = this.rows[this.i][0];
+    this.odd = SURROGATE.test(this.key);
   }
   valid(): boolean {
     return this.i < this.rows.length;
@@ -566,8 +579,9 @@ class RowsCursor extends TermCursor {
     this.load();
     return this.valid();
   }
-  term(): string {
-    return this.rows[this.i][0];
+  protected bytes(): { buf: Buffer; ts: number; te: number } {
+    const buf = Buffer.from(this.key, 'utf8');
+    return { buf, ts: 0, te: buf.length };
   }
   blob(): Uint8Array {
     return this.rows[this.i][1];

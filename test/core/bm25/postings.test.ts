@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Bm25Index } from '../../../src/core/bm25/bm25';
 import { BLOCK, decodePostings, encodeFlatPostings, encodePostings } from '../../../src/core/bm25/codec';
-import { packedEntries, packedLookup, packSegment } from '../../../src/core/store/postings';
+import { appendSegment, MERGE_FACTOR, packedEntries, packedLookup, packSegment } from '../../../src/core/store/postings';
+import { openDb } from '../../../src/core/store/db';
 import { formatPipeline, parsePipeline } from '../../../src/core/pipeline/spec';
 import { openWorkbench } from '../../../src/core/workbench';
 import { analyze, analyzeText, analyzeTokens } from '../../../src/core/text/analyzers';
@@ -367,5 +368,38 @@ describe('bm25(analyzer=…) in pipeline expressions', () => {
     assert.equal(formatPipeline(std.stage), 'bm25(k1=1.2,analyzer=standard)');
     assert.deepEqual(parsePipeline('bm25(analyzer=lang)').stage, parsePipeline('bm25').stage);
     assert.throws(() => parsePipeline('bm25(analyzer=snowball)'), /unknown BM25 analyzer/);
+  });
+});
+
+describe('segment merges (term order across scripts)', () => {
+  it('merges terms with astral and private-use characters into one row each, in byte order, with every posting', () => {
+    const db = openDb(path.join(tmpDir(), 'merge.db'));
+    // Postings alone (no documents or chunks rows behind the chunk ids): this connection skips the foreign keys.
+    db.pragma('foreign_keys = OFF');
+    try {
+      // UTF-16 order and UTF-8 byte order differ between a surrogate (astral) and U+E000…U+FFFF.
+      const vocab = ['a', 'b', 'z', 'é', '\uE000x', '\uFFFDq', '😀', '𠀋字', 'ab😀', 'ab\uE000', 'ab', '咖啡'];
+      let chunk = 1;
+      const want = new Map<string, number[]>();
+      for (let s = 0; s < MERGE_FACTOR; s++) {
+        const chunks: { chunkId: number; terms: string[] }[] = [];
+        for (let c = 0; c < 3; c++, chunk++) {
+          // Each segment lacks a third of the vocabulary (a different third each time), so the cursors stand on different terms.
+          const terms = vocab.filter((_, i) => (i + s) % 3 !== 0 && (i + c) % 4 !== 0);
+          for (const t of terms) want.set(t, [...(want.get(t) ?? []), chunk]);
+          chunks.push({ chunkId: chunk, terms });
+        }
+        db.transaction(() => appendSegment(db, 'lang@test', chunks))();
+      }
+      const levels = db.prepare('SELECT level, COUNT(*) AS n FROM bm25_segments GROUP BY level').all();
+      assert.deepEqual(levels, [{ level: 1, n: 1 }], 'the ten level-0 segments should have been merged');
+      const rows = db.prepare('SELECT term, postings FROM bm25_postings').raw().all() as [string, Uint8Array][];
+      assert.deepEqual(rows.map(([t]) => t).sort(), [...want.keys()].sort(), 'one row per term');
+      const inserted = rows.map(([t]) => Buffer.from(t, 'utf8'));
+      for (let i = 1; i < inserted.length; i++) assert.ok(Buffer.compare(inserted[i - 1], inserted[i]) < 0, 'rows go in in byte order');
+      for (const [t, blob] of rows) assert.deepEqual(Array.from(decodePostings(blob).docs), want.get(t), t);
+    } finally {
+      db.close();
+    }
   });
 });
