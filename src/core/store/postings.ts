@@ -493,28 +493,30 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
 }
 
 /**
- * A source segment's terms in byte order during a merge. The current term is held as a string (`key`):
- * two terms without surrogates compare as strings (UTF-16 order is UTF-8 byte order then), others by
- * their UTF-8 bytes (`bytes()`).
+ * A source segment's terms in byte order during a merge: the current term's UTF-8 bytes are buf[ts, te),
+ * compared byte by byte in JS (terms are short: cheaper than a native call per comparison), turned into a
+ * string only when the merge writes it.
  */
 abstract class TermCursor {
-  key = '';
-  /** `key` has a surrogate (an astral character): compare bytes. */
-  odd = false;
+  buf: Uint8Array = new Uint8Array(0);
+  ts = 0;
+  te = 0;
   abstract valid(): boolean;
   /** Moves to the next term; false when there is none. */
   abstract advance(): boolean;
+  abstract term(): string;
   abstract blob(): Uint8Array;
-  /** The current term's UTF-8 bytes: buf[ts, te). */
-  protected abstract bytes(): { buf: Buffer; ts: number; te: number };
-  term(): string {
-    return this.key;
-  }
   compare(o: TermCursor): number {
-    if (!this.odd && !o.odd) return this.key < o.key ? -1 : this.key > o.key ? 1 : 0;
-    const a = this.bytes();
-    const b = o.bytes();
-    return a.buf.compare(b.buf, b.ts, b.te, a.ts, a.te);
+    const a = this.buf;
+    const b = o.buf;
+    const la = this.te - this.ts;
+    const lb = o.te - o.ts;
+    const n = la < lb ? la : lb;
+    for (let i = 0; i < n; i++) {
+      const d = a[this.ts + i] - b[o.ts + i];
+      if (d !== 0) return d;
+    }
+    return la - lb;
   }
 }
 
@@ -524,11 +526,10 @@ class PackedCursor extends TermCursor {
   private readonly terms: number;
   private readonly blobs: number;
   private readonly boff: number;
-  private ts = 0;
-  private te = 0;
-  constructor(private readonly buf: Buffer) {
+  constructor(private readonly data: Buffer) {
     super();
-    const { n, terms, blobs } = packedLayout(buf);
+    this.buf = data;
+    const { n, terms, blobs } = packedLayout(data);
     this.n = n;
     this.terms = terms;
     this.blobs = blobs;
@@ -537,10 +538,8 @@ class PackedCursor extends TermCursor {
   }
   private load(): void {
     if (this.i >= this.n) return;
-    this.ts = this.terms + this.buf.readUInt32LE(4 + 4 * this.i);
-    this.te = this.terms + this.buf.readUInt32LE(8 + 4 * this.i);
-    this.key = this.buf.toString('utf8', this.ts, this.te);
-    this.odd = SURROGATE.test(this.key);
+    this.ts = this.terms + this.data.readUInt32LE(4 + 4 * this.i);
+    this.te = this.terms + this.data.readUInt32LE(8 + 4 * this.i);
   }
   valid(): boolean {
     return this.i < this.n;
@@ -550,12 +549,12 @@ class PackedCursor extends TermCursor {
     this.load();
     return this.valid();
   }
-  protected bytes(): { buf: Buffer; ts: number; te: number } {
-    return { buf: this.buf, ts: this.ts, te: this.te };
+  term(): string {
+    return this.data.toString('utf8', this.ts, this.te);
   }
   blob(): Uint8Array {
     const at = this.boff + 4 * this.i;
-    return this.buf.subarray(this.blobs + this.buf.readUInt32LE(at), this.blobs + this.buf.readUInt32LE(at + 4));
+    return this.data.subarray(this.blobs + this.data.readUInt32LE(at), this.blobs + this.data.readUInt32LE(at + 4));
   }
 }
 
@@ -568,8 +567,9 @@ class RowsCursor extends TermCursor {
   }
   private load(): void {
     if (this.i >= this.rows.length) return;
-    this.key = this.rows[this.i][0];
-    this.odd = SURROGATE.test(this.key);
+    this.buf = Buffer.from(this.rows[this.i][0], 'utf8');
+    this.ts = 0;
+    this.te = this.buf.length;
   }
   valid(): boolean {
     return this.i < this.rows.length;
@@ -579,9 +579,8 @@ class RowsCursor extends TermCursor {
     this.load();
     return this.valid();
   }
-  protected bytes(): { buf: Buffer; ts: number; te: number } {
-    const buf = Buffer.from(this.key, 'utf8');
-    return { buf, ts: 0, te: buf.length };
+  term(): string {
+    return this.rows[this.i][0];
   }
   blob(): Uint8Array {
     return this.rows[this.i][1];
