@@ -238,11 +238,48 @@ function sortTerms(terms: string[]): string[] {
   return terms.sort();
 }
 
-/** Indexes of `terms` (distinct) in UTF-8 byte order. */
-function sortedOrder(terms: string[]): number[] {
-  const index = new Map<string, number>();
-  for (let i = 0; i < terms.length; i++) index.set(terms[i], i);
-  return sortTerms(terms.slice()).map((t) => index.get(t)!);
+/** Terms a segment may have for the numeric sort below (indexes take 21 bits of a float64 key). */
+const NUMERIC_SORT_MAX = 1 << 21;
+
+/**
+ * Indexes of `terms` (distinct) in UTF-8 byte order. Without surrogates that is string order: the
+ * indexes are sorted as numbers by their terms' first two UTF-16 units (a Float64Array sort of
+ * `units × 2^21 + index`), and only runs sharing those units are compared as strings — about 3× faster
+ * than sorting the strings and finding each one's index again.
+ */
+function sortedOrder(terms: string[]): ArrayLike<number> {
+  const n = terms.length;
+  let astral = false;
+  for (const t of terms) if (SURROGATE.test(t)) astral = true;
+  if (astral || n >= NUMERIC_SORT_MAX) {
+    const index = new Map<string, number>();
+    for (let i = 0; i < n; i++) index.set(terms[i], i);
+    return sortTerms(terms.slice()).map((t) => index.get(t)!);
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = terms[i];
+    // A one-unit term sorts before the longer ones starting with it: its second unit counts as 0 (no term holds U+0000).
+    const units = t.charCodeAt(0) * 65536 + (t.length > 1 ? t.charCodeAt(1) : 0);
+    keys[i] = units * NUMERIC_SORT_MAX + i;
+  }
+  keys.sort();
+  const out = new Int32Array(n);
+  const byString = (a: number, b: number): number => (terms[a] < terms[b] ? -1 : 1);
+  for (let i = 0; i < n; ) {
+    const units = Math.floor(keys[i] / NUMERIC_SORT_MAX);
+    let j = i + 1;
+    while (j < n && Math.floor(keys[j] / NUMERIC_SORT_MAX) === units) j++;
+    if (j - i === 1) out[i] = keys[i] % NUMERIC_SORT_MAX;
+    else {
+      const run: number[] = [];
+      for (let k = i; k < j; k++) run.push(keys[k] % NUMERIC_SORT_MAX);
+      run.sort(byString);
+      for (let k = 0; k < run.length; k++) out[i + k] = run[k];
+    }
+    i = j;
+  }
+  return out;
 }
 
 /**

@@ -403,3 +403,34 @@ describe('segment merges (term order across scripts)', () => {
     }
   });
 });
+
+describe('level-0 segments (dictionary order)', () => {
+  it('writes the dictionary in UTF-8 byte order and finds every term, for BMP terms of every script and prefixes', () => {
+    const db = openDb(path.join(tmpDir(), 'order.db'));
+    // Postings alone (no documents or chunks rows behind the chunk ids): this connection skips the foreign keys.
+    db.pragma('foreign_keys = OFF');
+    try {
+      const r = rng(5);
+      const alphabet = ['a', 'b', 'z', '0', '9', 'é', 'ß', 'я', 'ж', 'ا', 'ب', 'क', 'ख', 'ก', '咖', '啡', '\uE000', '\uFFFD', 'ー', 'ア'];
+      const vocab = new Set<string>(['a', 'ab', 'abc', 'b', '咖', '咖啡', '\uE000', '\uE000a']);
+      while (vocab.size < 5000) {
+        let w = '';
+        const n = 1 + Math.floor(r() * 5);
+        for (let k = 0; k < n; k++) w += alphabet[Math.floor(r() * alphabet.length)];
+        vocab.add(w);
+      }
+      const all = [...vocab];
+      const chunks = Array.from({ length: 50 }, (_, c) => ({ chunkId: c + 1, terms: all.filter((_, i) => i % 50 === c || r() < 0.01) }));
+      db.transaction(() => appendSegment(db, 'lang@test', chunks))();
+      const data = db.prepare('SELECT data FROM bm25_packed').pluck().get() as Buffer;
+      const listed = [...packedEntries(data)].map(([t]) => t);
+      assert.equal(listed.length, vocab.size);
+      for (let i = 1; i < listed.length; i++) {
+        assert.ok(Buffer.compare(Buffer.from(listed[i - 1], 'utf8'), Buffer.from(listed[i], 'utf8')) < 0, `${listed[i - 1]} before ${listed[i]}`);
+      }
+      for (const t of vocab) assert.ok(packedLookup(data, Buffer.from(t, 'utf8')), t);
+    } finally {
+      db.close();
+    }
+  });
+});
