@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateCorpus } from '../../../bench/lib/mlcorpus';
-import { loadFastEld } from '../../../src/core/text/eld-fast';
+import { loadFastEld, separatorReplacer } from '../../../src/core/text/eld-fast';
 import { REPO_ROOT } from '../../helpers/tmp';
 
 interface EldLike {
@@ -60,5 +60,28 @@ describe('ELD over typed arrays (eld-fast) gives ELD’s own answers', () => {
       if (want !== got) diffs.push(`${want} vs ${got}: ${JSON.stringify(t.slice(0, 60))}`);
     }
     assert.equal(diffs.length, 0, diffs.slice(0, 10).join('\n'));
+  });
+
+  it("replaces separators exactly as ELD's regex does (apostrophes, astral characters, lone surrogates)", async () => {
+    const { separators } = (await import(pathToFileURL(path.join(REPO_ROOT, 'node_modules', 'eld', 'src', 'regexPatterns.js')).href)) as { separators: RegExp };
+    const replace = separatorReplacer(separators);
+    assert.ok(replace, "ELD's separator regex should have the expected shape");
+    let seed = 11;
+    const r = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const texts = ["l'homme ''x'' ,' ', '’ `a` it’s", "rock'n'roll...' 2019's", "''", "'", ' ', ''];
+    for (let i = 0; i < 5000; i++) {
+      let t = '';
+      const n = Math.floor(r() * 120);
+      for (let k = 0; k < n; k++) {
+        const p = r();
+        if (p < 0.12) t += "'`’"[Math.floor(r() * 3)];
+        else if (p < 0.2) t += ' ';
+        else if (p < 0.25) t += String.fromCodePoint(0x10000 + Math.floor(r() * 0x20000));
+        else if (p < 0.28) t += String.fromCharCode(0xd800 + Math.floor(r() * 0x800));
+        else t += String.fromCharCode(Math.floor(r() * (r() < 0.5 ? 0x250 : 0x10000)));
+      }
+      texts.push(t);
+    }
+    for (const t of texts) assert.equal(replace!(t), t.replace(separators, ' '), JSON.stringify(t));
   });
 });
