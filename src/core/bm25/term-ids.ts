@@ -96,6 +96,8 @@ export class TermDictionary implements TermIdWriter {
 /** The writer's mirror of one worker's numbering (one epoch of it). */
 export class TermVocab {
   readonly terms: string[] = [];
+  /** Term → its id (a segment built from several numberings finds another numbering's terms here). */
+  readonly byTerm = new Map<string, number>();
   /** Per id: the segment it was last seen in (`segmentStamp`) and its term number there (../store/postings.ts). */
   stamp = new Int32Array(0);
   local = new Int32Array(0);
@@ -105,7 +107,10 @@ export class TermVocab {
   /** Adds the terms of a message (ids `first`, `first + 1`, …); throws if messages were lost or reordered. */
   add(first: number, fresh: string[]): void {
     if (first !== this.terms.length) throw new Error(`term numbering out of step: expected id ${this.terms.length}, got ${first}`);
-    for (const t of fresh) this.terms.push(t);
+    for (const t of fresh) {
+      this.byTerm.set(t, this.terms.length);
+      this.terms.push(t);
+    }
     if (this.stamp.length < this.terms.length) {
       const size = Math.max(1024, this.terms.length * 2);
       const s = new Int32Array(size);

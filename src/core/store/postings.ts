@@ -59,11 +59,14 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
   // segment of 100 000s of terms allocates no object per term. The chunk being counted is the tail of
   // its term's list, so a repeated term only bumps its tf.
   const b = new SegmentBuffers();
-  const numbering = new SegmentTerms();
   const insLen = db.prepare('INSERT OR REPLACE INTO bm25_lengths(analyzer, chunk_id, gen, len) VALUES (?, ?, ?, ?)');
   const sorted = chunks.slice().sort((a, b) => a.chunkId - b.chunkId);
   // Stamps ids seen in this call (not the segment id: a rolled-back segment's id can come again).
   const seen = ++segmentStamp;
+  const numbering = new SegmentTerms(
+    sorted.every((c) => isTermIds(c.terms)),
+    seen,
+  );
   for (const c of sorted) {
     const chunkId = c.chunkId;
     if (isTermIds(c.terms)) {
@@ -96,24 +99,55 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
 
 /**
  * The terms of a segment under construction, numbered in order of first occurrence. Ids of the first
- * worker vocabulary met need no string lookup (a vocabulary numbers distinct terms, and the stamp in
- * `appendSegment` says whether an id was met in this segment); a string map is built only once terms
- * come from a second source (another worker, a new epoch, or strings).
+ * worker numbering met (the primary) need no string lookup: a numbering has one id per distinct term, and
+ * the stamp in `appendSegment` says whether an id was met in this segment.
+ *
+ * When every chunk comes as ids, a term of another numbering (the writer thread's own, another worker's,
+ * a new epoch) is looked up once per segment in the primary's `byTerm` and then shares the primary id's
+ * entry; only terms the primary numbering has never met go through a map (`extras`): the primary's
+ * chunks of this segment were mirrored before it was built, so none of them can hold such a term. With
+ * string chunks in the segment, one map of every term is used instead (`byString`).
  */
 class SegmentTerms {
   readonly terms: string[] = [];
   private primary?: TermVocab;
   private byString?: Map<string, number>;
+  private extras?: Map<string, number>;
+
+  constructor(
+    private readonly idsOnly: boolean,
+    private readonly seen: number,
+  ) {}
 
   /** The segment's number for id `x` of `vocab`, first met in this segment: adds its posting for `chunkId`. */
   ofVocab(vocab: TermVocab, x: number, b: SegmentBuffers, chunkId: number, len: number): number {
-    this.primary ??= vocab;
+    const primary = (this.primary ??= vocab);
     const t = vocab.terms[x];
-    if (vocab === this.primary && !this.byString) {
+    if (vocab === primary && !this.byString) {
       this.terms.push(t);
       return b.newTerm(chunkId, len);
     }
-    return this.ofString(t, b, chunkId, len);
+    if (!this.idsOnly) return this.ofString(t, b, chunkId, len);
+    const p = primary.byTerm.get(t);
+    if (p === undefined) {
+      const extras = (this.extras ??= new Map());
+      let id = extras.get(t);
+      if (id === undefined) {
+        extras.set(t, (id = b.newTerm(chunkId, len)));
+        this.terms.push(t);
+      } else b.add(id, chunkId, len);
+      return id;
+    }
+    if (primary.stamp[p] === this.seen) {
+      const id = primary.local[p];
+      b.add(id, chunkId, len);
+      return id;
+    }
+    const id = b.newTerm(chunkId, len);
+    this.terms.push(t);
+    primary.stamp[p] = this.seen;
+    primary.local[p] = id;
+    return id;
   }
 
   /** The segment's number for term `t`: adds its posting for `chunkId`. */

@@ -111,6 +111,23 @@ describe('BM25 terms as ids (analysis workers → writer)', () => {
       }),
     );
     assert.ok(single.packed.equals(fromStrings.packed));
+    // Ids only, from three numberings (the first one met is the primary; the others hold terms it has and
+    // terms it never met, which the primary's chunks of the segment cannot hold): the same bytes again.
+    const p = new TermDictionary();
+    const q = new TermDictionary();
+    const w = new TermDictionary(40);
+    const [mp, mq, mw] = [new Mirror(), new Mirror(), new Mirror()];
+    const order = perChunk.map((_, i) => i);
+    // The primary numbering meets only the even chunks' terms, before the segment is built.
+    const idsOnly = order.map((i) => {
+      const [d, m] = i % 2 === 0 ? [p, mp] : i % 3 === 0 ? [q, mq] : [w, mw];
+      d.startGroup();
+      for (const t of perChunk[i]) d.push(d.id(t));
+      return { chunkId: i + 1, terms: m.take(d) as TermIds };
+    });
+    const unknownToPrimary = perChunk.flatMap((terms, i) => (i % 2 ? terms : [])).filter((t) => !mp.vocab!.byTerm.has(t));
+    assert.ok(unknownToPrimary.length > 0, 'some terms should be unknown to the primary numbering');
+    assert.ok(segment(idsOnly).packed.equals(fromStrings.packed));
   });
 });
 
