@@ -52,6 +52,11 @@ export class TermDictionary implements TermIdWriter {
     return x;
   }
 
+  /** Term → id of the current epoch (the writer thread's mirror of its own numbering reads it instead of copying it). */
+  get termMap(): ReadonlyMap<string, number> {
+    return this.map;
+  }
+
   wordMemo(key: string): WordMemo {
     let m = this.memos.get(key);
     if (!m) this.memos.set(key, (m = new WordMemo()));
@@ -75,7 +80,8 @@ export class TermDictionary implements TermIdWriter {
   /** Starts a group: a new numbering when the dictionary is full. */
   startGroup(): void {
     if (this.map.size >= this.limit) {
-      this.map.clear();
+      // A new map, not a cleared one: the writer's mirror of the old epoch may still read the old one.
+      this.map = new Map();
       this.memos.clear();
       this.fresh = [];
       this.first = 0;
@@ -97,18 +103,27 @@ export class TermDictionary implements TermIdWriter {
 export class TermVocab {
   readonly terms: string[] = [];
   /** Term → its id (a segment built from several numberings finds another numbering's terms here). */
-  readonly byTerm = new Map<string, number>();
+  readonly byTerm: ReadonlyMap<string, number>;
+  private readonly ownMap?: Map<string, number>;
   /** Per id: the segment it was last seen in (`segmentStamp`) and its term number there (../store/postings.ts). */
   stamp = new Int32Array(0);
   local = new Int32Array(0);
 
-  constructor(readonly epoch: number) {}
+  /** `byTerm`: the numbering's own map when it lives in this thread (the writer's), else built here. */
+  constructor(
+    readonly epoch: number,
+    byTerm?: ReadonlyMap<string, number>,
+  ) {
+    if (byTerm) this.byTerm = byTerm;
+    else this.byTerm = this.ownMap = new Map();
+  }
 
   /** Adds the terms of a message (ids `first`, `first + 1`, …); throws if messages were lost or reordered. */
   add(first: number, fresh: string[]): void {
     if (first !== this.terms.length) throw new Error(`term numbering out of step: expected id ${this.terms.length}, got ${first}`);
+    const own = this.ownMap;
     for (const t of fresh) {
-      this.byTerm.set(t, this.terms.length);
+      own?.set(t, this.terms.length);
       this.terms.push(t);
     }
     if (this.stamp.length < this.terms.length) {
