@@ -79,7 +79,12 @@ class Batcher {
   private pending: NewDocument[] = [];
   private chunks = 0;
   private last = Date.now();
-  constructor(private readonly corpus: CorpusStore, private readonly rootId: number) {}
+  /** `known`: the root's documents when the run started (the others are written without a delete first). */
+  constructor(
+    private readonly corpus: CorpusStore,
+    private readonly rootId: number,
+    private readonly known?: { has(docId: string): boolean },
+  ) {}
   add(d: NewDocument): void {
     this.pending.push(d);
     this.chunks += d.chunks.length;
@@ -92,7 +97,7 @@ class Batcher {
   private maxMs = 500;
   flush(): void {
     if (this.pending.length) {
-      this.corpus.writeDocuments(this.rootId, this.pending);
+      this.corpus.writeDocuments(this.rootId, this.pending, this.known);
       this.maxDocs = Math.min(8000, this.maxDocs * 2);
       this.maxMs = Math.min(3000, this.maxMs * 2);
     }
@@ -203,7 +208,7 @@ export async function indexFiles(deps: IndexerDeps, root: string, absPaths: stri
     opts.onLog?.(`skipped ${p}: ${reason}`);
   };
   const states = deps.corpus.docStates(rootRow.id);
-  const batch = new Batcher(deps.corpus, rootRow.id);
+  const batch = new Batcher(deps.corpus, rootRow.id, states);
   const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count, ftsTerms: deps.corpus.ftsBuilt() }, (d) => batch.add(d), false);
   const gone: string[] = [];
   for (const abs of absPaths) {
@@ -289,7 +294,7 @@ async function indexFolder(
   // The chunking signature is recorded only after a complete pass, so an interrupted re-chunk resumes.
   const { rootRow, rechunk } = openRoot(deps.corpus, root, 'folder', plan);
   const states = deps.corpus.docStates(rootRow.id);
-  const batch = new Batcher(deps.corpus, rootRow.id);
+  const batch = new Batcher(deps.corpus, rootRow.id, states);
   const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count, ftsTerms: deps.corpus.ftsBuilt() }, (d) => batch.add(d), walked.files.length > 1000);
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const seen = new Set<string>();
@@ -333,7 +338,7 @@ async function indexJsonl(
 ): Promise<void> {
   const { rootRow, rechunk } = openRoot(deps.corpus, file, 'jsonl', plan);
   const states = deps.corpus.docStates(rootRow.id);
-  const batch = new Batcher(deps.corpus, rootRow.id);
+  const batch = new Batcher(deps.corpus, rootRow.id, states);
   const builder = new DocBuilder({ maxTokens: plan.maxTokens, overlap: plan.overlap, count: plan.count, ftsTerms: deps.corpus.ftsBuilt() }, (d) => batch.add(d), fs.statSync(file).size > 1 << 20);
   const seen = new Set<string>();
   const name = path.basename(file);

@@ -146,7 +146,12 @@ export class CorpusStore {
    * Inserts or replaces documents (with their chunks and BM25 postings) in ONE transaction, so a crash
    * leaves either the old or the new version of every document in the batch, never half of one.
    */
-  writeDocuments(rootId: number, docs: NewDocument[]): void {
+  /**
+   * Writes `docs` (replacing documents of the root with the same ids) in one transaction. `known`: the
+   * ids the root had when the caller read it — the others are inserted without a delete first, and one
+   * that another process wrote meanwhile (a unique-key conflict) is replaced after all.
+   */
+  writeDocuments(rootId: number, docs: NewDocument[], known?: { has(docId: string): boolean }): void {
     if (docs.length === 0) return;
     const del = this.db.prepare('DELETE FROM documents WHERE root_id = ? AND doc_key = ?');
     const insDoc = this.db.prepare(
@@ -164,10 +169,20 @@ export class CorpusStore {
       let ftsLost = false;
       const segs = new Map<string, SegmentChunk[]>();
       for (const d of docs) {
-        del.run(rootId, d.docId);
-        const docId = Number(
-          insDoc.run(rootId, d.docId, d.path, d.title, d.hash, d.lang, d.mtimeMs, d.size, d.text, now).lastInsertRowid,
-        );
+        const insert = (): number => Number(insDoc.run(rootId, d.docId, d.path, d.title, d.hash, d.lang, d.mtimeMs, d.size, d.text, now).lastInsertRowid);
+        let docId: number;
+        if (known && !known.has(d.docId)) {
+          try {
+            docId = insert();
+          } catch (e) {
+            if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+            del.run(rootId, d.docId);
+            docId = insert();
+          }
+        } else {
+          del.run(rootId, d.docId);
+          docId = insert();
+        }
         d.chunks.forEach((c, ord) => {
           const chunkId = Number(insChunk.run(docId, ord, c.start, c.end, c.srcStart ?? null, c.srcEnd ?? null, c.lang, c.nTerms).lastInsertRowid);
           if (fts && c.terms) insFts.run(chunkId, c.terms.join(' '));
