@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { TermDictionary } from '../bm25/term-ids';
 import { initLanguageId, languageIdTables } from '../text/langid';
 import { buildDocument, DocJob } from './build';
+import { packDocs } from './packed-docs';
 
 if (parentPort) {
   const port = parentPort;
@@ -41,7 +42,10 @@ if (parentPort) {
       if (!ids) port.postMessage({ id: msg.id, docs });
       else {
         const termIds = ids.endGroup();
-        port.postMessage({ id: msg.id, docs, termIds }, [termIds.ids.buffer as ArrayBuffer]);
+        // Only what analysis adds, as numbers (./packed-docs.ts); objects when the chunks do not fit that form.
+        const packed = packDocs(docs);
+        if (packed) port.postMessage({ id: msg.id, packed, termIds }, [packed.meta.buffer as ArrayBuffer, termIds.ids.buffer as ArrayBuffer]);
+        else port.postMessage({ id: msg.id, docs, termIds }, [termIds.ids.buffer as ArrayBuffer]);
       }
     } catch (err) {
       port.postMessage({ id: msg.id, error: (err as Error).stack ?? String(err) });

@@ -12,6 +12,7 @@ import type { NewDocument } from '../store/corpus';
 import type { EldTables } from '../text/eld-fast';
 import { initLanguageId, initLanguageIdFromTables } from '../text/langid';
 import { buildDocument, ChunkingSpec, DocJob } from './build';
+import { PackedDocs, unpackDocs } from './packed-docs';
 
 const GROUP = 64;
 /** Groups in flight per worker: 10 240 documents, more than the largest write batch (8 000, ../ingest/indexer.ts). */
@@ -96,6 +97,7 @@ export class DocBuilder {
           if (m.skipped) return; // analysed here (see `help`)
           if (m.error) return g.reject(new Error(`analysis worker failed: ${m.error}`));
           try {
+            if (m.packed) m.docs = unpackDocs(m.packed, g.jobs);
             // Messages of one worker arrive in the order it analysed them: its numbering is mirrored here.
             if (m.termIds) this.attachTermIds(i, m.termIds, m.docs!);
           } catch (e) {
@@ -256,6 +258,8 @@ interface WorkerMessage {
   id: number;
   docs?: NewDocument[];
   termIds?: TermIdsMessage;
+  /** The documents in compact form (./packed-docs.ts), instead of `docs`. */
+  packed?: PackedDocs;
   error?: string;
   /** The group was claimed by the writer thread before this worker reached it. */
   skipped?: boolean;
