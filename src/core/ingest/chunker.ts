@@ -4,6 +4,7 @@
  * (Intl.Segmenter, every script), then words for a sentence that alone exceeds the budget.
  */
 import { paragraphSpans, sentenceSpans, Span } from '../text/sentences';
+import { CharClasses } from '../text/char-classes';
 import { wordSpans } from '../text/terms';
 
 export interface ChunkSpan {
@@ -31,7 +32,7 @@ const DENSE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Sc
  * table of character classes, without building strings).
  */
 export function estimateTokens(text: string): number {
-  const table = tokenClasses();
+  const table = tokenClasses.table;
   let tokens = 0;
   let letters = 0;
   let other = 0;
@@ -45,9 +46,7 @@ export function estimateTokens(text: string): number {
       const d = text.charCodeAt(i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) {
         const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-        let a = astralClasses.get(cp);
-        if (a === undefined) astralClasses.set(cp, (a = tokenClassOf(String.fromCodePoint(cp))));
-        k = a;
+        k = tokenClasses.astralOf(cp);
         units = 2;
         i++;
       } else k = table[c];
@@ -97,17 +96,8 @@ function tokenClassOf(ch: string): number {
   return T_OTHER;
 }
 
-let bmpClasses: Uint8Array | undefined;
-const astralClasses = new Map<number, number>();
-
-/** Classes of the BMP, built on first use (~40 ms). */
-function tokenClasses(): Uint8Array {
-  if (!bmpClasses) {
-    bmpClasses = new Uint8Array(0x10000);
-    for (let c = 0; c < 0x10000; c++) bmpClasses[c] = tokenClassOf(String.fromCharCode(c));
-  }
-  return bmpClasses;
-}
+/** Classes of the BMP (built on first use, ~40 ms) and of astral characters met. */
+const tokenClasses = new CharClasses(tokenClassOf);
 
 const BLANK_LINE = /\n[ \t\r\f\v]*\n/;
 const SPACE = /\s/;

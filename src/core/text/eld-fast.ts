@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CharClasses } from './char-classes';
 
 interface NgramsData {
   languages: Record<string, string>;
@@ -97,9 +98,8 @@ export function separatorReplacer(separators: RegExp): ((text: string) => string
   if (!src.startsWith('[^') || !src.endsWith(SEPARATOR_TAIL)) return undefined;
   const flags = separators.flags.replace('g', '');
   const cls = new RegExp(`^${src.slice(0, -SEPARATOR_TAIL.length)}$`, flags);
-  const sepBmp = new Uint8Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) sepBmp[c] = cls.test(String.fromCharCode(c)) ? 1 : 0;
-  const sepAstral = new Map<number, number>();
+  const classes = new CharClasses((ch) => (cls.test(ch) ? 1 : 0));
+  const sepBmp = classes.table;
   // A string of `u` mode is read by code points: an astral character is one character of the class or not.
   const unicode = flags.includes('u');
   let out = new Uint16Array(1024);
@@ -113,9 +113,7 @@ export function separatorReplacer(separators: RegExp): ((text: string) => string
       if (d >= 0xdc00 && d <= 0xdfff) {
         len = 2;
         const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-        let k = sepAstral.get(cp);
-        if (k === undefined) sepAstral.set(cp, (k = cls.test(String.fromCodePoint(cp)) ? 1 : 0));
-        return k === 1;
+        return classes.astralOf(cp) === 1;
       }
     }
     return sepBmp[c] === 1;

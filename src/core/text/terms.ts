@@ -20,6 +20,8 @@
  * does, while the whole word keeps exact-word matches ranked first. See docs/bm25-vs-lucene.md.
  */
 
+import { CharClasses } from './char-classes';
+
 /**
  * Bumped whenever `terms()` changes what it emits: indexes built with another version are
  * re-tokenised on the next `clir index` (it is part of the chunking signature).
@@ -101,16 +103,7 @@ function classOf(ch: string): number {
 }
 
 /** Classes of the BMP (built on first use, ~20 ms), and of astral code points met so far. */
-let bmpClass: Uint8Array | undefined;
-const astralClass = new Map<number, number>();
-
-function bmp(): Uint8Array {
-  if (!bmpClass) {
-    bmpClass = new Uint8Array(0x10000);
-    for (let c = 0; c < 0x10000; c++) bmpClass[c] = classOf(String.fromCharCode(c));
-  }
-  return bmpClass;
-}
+const scannerClasses = new CharClasses(classOf);
 
 /**
  * Word-like segments of text in spaced scripts, by UAX #29 (what Intl.Segmenter returns there),
@@ -119,7 +112,7 @@ function bmp(): Uint8Array {
  */
 function spacedWordOffsets(text: string, out: number[]): void {
   out.length = 0;
-  const table = bmp();
+  const table = scannerClasses.table;
   const n = text.length;
   // Class and length (in UTF-16 units) of the code point at k; a lone surrogate is one unit of class 0.
   let len = 1;
@@ -131,9 +124,7 @@ function spacedWordOffsets(text: string, out: number[]): void {
     if (d < 0xdc00 || d > 0xdfff) return table[c];
     len = 2;
     const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-    let cls = astralClass.get(cp);
-    if (cls === undefined) astralClass.set(cp, (cls = classOf(String.fromCodePoint(cp))));
-    return cls;
+    return scannerClasses.astralOf(cp);
   };
   let i = 0;
   while (i < n) {
