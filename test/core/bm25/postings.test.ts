@@ -12,6 +12,7 @@ import { terms } from '../../../src/core/text/terms';
 import { initLanguageId } from '../../../src/core/text/langid';
 import { referenceBm25 } from '../../helpers/bm25-reference';
 import { REPO_ROOT, tmpDir, writeFiles } from '../../helpers/tmp';
+import { sampleDocs } from '../../helpers/sample';
 import { storeDb } from '../../helpers/store';
 
 /** Deterministic pseudo-random generator. */
@@ -346,11 +347,7 @@ describe('parallel indexing (worker threads)', () => {
 
 describe('one-pass analysis (analyzeText)', () => {
   it('equals terms() then analyzeTokens(), and counts the standard terms, in every language and script', () => {
-    const texts = fs
-      .readFileSync(path.join(REPO_ROOT, 'sample', 'beir', 'corpus.jsonl'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => (JSON.parse(l) as { text: string }).text);
+    const texts = sampleDocs().map((d) => d.text);
     texts.push('The running dogs ran; ΑΒΓ Tesla 2019 ⼀ ㍿ x_y __ 3.14', 'и в на Москве 2019', 'والكتاب في المدرسة', 'किताबें और लड़के');
     for (const lang of ['en', 'de', 'ru', 'ar', 'hi', 'fr', 'es', 'zh', 'th', 'xx'])
       for (const name of ['lang', 'standard'] as const)

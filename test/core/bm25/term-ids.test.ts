@@ -1,19 +1,15 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isTermIds, TermDictionary, TermIds, TermVocab } from '../../../src/core/bm25/term-ids';
 import { openDb } from '../../../src/core/store/db';
 import { appendSegment, SegmentChunk } from '../../../src/core/store/postings';
 import { analyzeText, analyzeTextIds } from '../../../src/core/text/analyzers';
 import { WordTable } from '../../../src/core/text/word-table';
-import { REPO_ROOT, tmpDir } from '../../helpers/tmp';
+import { tmpDir } from '../../helpers/tmp';
+import { sampleDocs } from '../../helpers/sample';
 
 function sampleTexts(): string[] {
-  const texts = fs
-    .readFileSync(path.join(REPO_ROOT, 'sample', 'beir', 'corpus.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => (JSON.parse(l) as { text: string }).text);
+  const texts = sampleDocs().map((d) => d.text);
   texts.push(
     'The running dogs ran; ΑΒΓ Tesla 2019 ⼀ ㍿ x_y __ 3.14',
     'и в на Москве 2019',

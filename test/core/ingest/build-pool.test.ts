@@ -1,11 +1,9 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { DocBuilder } from '../../../src/core/ingest/build-pool';
 import type { DocJob } from '../../../src/core/ingest/build';
 import type { NewDocument } from '../../../src/core/store/corpus';
 import { termList } from '../../../src/core/store/postings';
-import { REPO_ROOT } from '../../helpers/tmp';
+import { sampleDocs } from '../../helpers/sample';
 
 /** What a document's analysis amounts to, with terms as strings whatever their form (ids of a numbering, joined, array). */
 function summary(d: NewDocument): string {
@@ -28,11 +26,7 @@ async function build(jobs: DocJob[], parallel: boolean): Promise<{ docs: string[
 describe('parallel analysis (DocBuilder)', () => {
   it('gives the inline results in order when the writer thread analyses groups the worker has not reached', async function () {
     this.timeout(300000);
-    const sample = fs
-      .readFileSync(path.join(REPO_ROOT, 'sample', 'beir', 'corpus.jsonl'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { _id: string; title?: string; text: string });
+    const sample = sampleDocs();
     const extra = ['世界上的河流每天把水和泥沙带到大海。', '世界の川は毎日、水と土砂を海に運んでいます。', 'แม่น้ำทั่วโลกพาน้ำและตะกอนไปสู่ทะเลทุกวัน'];
     const jobs: DocJob[] = [];
     for (let i = 0; i < 4000; i++) {

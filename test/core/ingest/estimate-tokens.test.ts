@@ -1,16 +1,10 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { estimateTokens, estimateTokensByRegex } from '../../../src/core/ingest/chunker';
-import { REPO_ROOT } from '../../helpers/tmp';
+import { sampleDocs } from '../../helpers/sample';
 
 describe('estimateTokens (the chunker’s token estimate)', () => {
   it('counts exactly as its regex definition on the sample and on odd strings (astral letters, lone surrogates, every kind of space)', () => {
-    const texts = fs
-      .readFileSync(path.join(REPO_ROOT, 'sample', 'beir', 'corpus.jsonl'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => (JSON.parse(l) as { text: string }).text);
+    const texts = sampleDocs().map((d) => d.text);
     let seed = 9;
     const r = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const pick = (): string => {
