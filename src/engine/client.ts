@@ -369,8 +369,15 @@ export class EngineClient {
       const conn = this.conn;
       const child = this.child;
       if (this.pinging || !conn || !child || Date.now() - this.lastActivity < silenceMs) return;
+      let pong: Promise<boolean>;
+      try {
+        pong = conn.sendRequest(Requests.ping).then(() => true, () => false);
+      } catch {
+        // The connection closed under us (the engine is exiting): its exit handler restarts it; a throw
+        // here would be an uncaught exception in the extension host.
+        return;
+      }
       this.pinging = true;
-      const pong = conn.sendRequest(Requests.ping).then(() => true, () => false);
       void Promise.race([pong, delay(pingTimeoutMs).then(() => false)]).then((ok) => {
         this.pinging = false;
         if (ok) return this.alive();
