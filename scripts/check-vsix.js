@@ -185,7 +185,9 @@ console.log('check-vsix: contents OK');
       'let eld = false;',
       "w.on('message', (m) => { if (m.eld) { eld = m.eld.tableKeys instanceof Float64Array && m.eld.tableKeys.buffer instanceof SharedArrayBuffer; return; }",
       "  clearTimeout(t); if (m.error) { console.error(m.error); process.exit(1); }",
-      "  console.log([eld, m.docs.map((d) => d.lang).join('+'), m.termIds.ids.length, m.termIds.fresh.length].join(',')); process.exit(0); });",
+      // The answer is packed (src/core/ingest/packed-docs.ts): per document its chunk count in `meta`, its language then its chunks' in `langs`.
+      "  const docLangs = []; for (let p = 0, l = 0; p < m.packed.meta.length; ) { const n = m.packed.meta[p]; docLangs.push(m.packed.langs[l]); p += 1 + 7 * n; l += 1 + n; }",
+      "  console.log([eld, docLangs.join('+'), m.termIds.ids.length, m.termIds.fresh.length].join(',')); process.exit(0); });",
       "w.on('error', (e) => { console.error(e); process.exit(1); });",
       "const job = (docId, text) => ({ docId, absPath: null, title: null, text, hash: docId, mtimeMs: null, size: text.length });",
       "w.postMessage({ id: 1, maxTokens: 512, overlap: 0, ftsTerms: false, jobs: [job('a', 'The rivers of the world carry water to the sea every day.'), job('b', 'Реки мира каждый день несут воду и осадки в море.')] });",
