@@ -49,13 +49,16 @@ interface Group {
   reject(e: Error): void;
 }
 
-/** Claim slots per worker (a ring over group ids, larger than the groups one worker can have in flight): 0 free, 1 the worker, 2 this thread. */
-const CLAIM_SLOTS = 4 * INFLIGHT;
+/**
+ * Claim slots per worker: a ring over group ids (0 free, 1 the worker, 2 this thread). Groups in flight
+ * span at most INFLIGHT × workers + 1 consecutive ids, so twice that never reuses a slot still in use.
+ */
+const claimSlots = (workers: number): number => 2 * (INFLIGHT * workers + 1);
 const CLAIMED_HERE = 2;
 
 export class DocBuilder {
   private workers: Worker[] = [];
-  /** Per worker: a group's slot (id % CLAIM_SLOTS) is set by whoever analyses it, the worker or this thread. */
+  /** Per worker: a group's slot (id % slots) is set by whoever analyses it, the worker or this thread. */
   private claims: Int32Array[] = [];
   private group: DocJob[] = [];
   private readonly inflight: Group[] = [];
@@ -84,7 +87,7 @@ export class DocBuilder {
     const script = n > 0 ? workerScript() : undefined;
     if (script) {
       for (let i = 0; i < n; i++) {
-        const claims = new Int32Array(new SharedArrayBuffer(4 * CLAIM_SLOTS));
+        const claims = new Int32Array(new SharedArrayBuffer(4 * claimSlots(n)));
         const w = new Worker(script, { workerData: { claims } });
         w.on('message', (m: WorkerMessage) => {
           if (m.eld) {
@@ -174,7 +177,7 @@ export class DocBuilder {
     });
     g.docs.catch(() => undefined); // observed by takeOne; a cancelled run may never await it
     this.pending.set(id, g);
-    Atomics.store(this.claims[worker], id % CLAIM_SLOTS, 0);
+    Atomics.store(this.claims[worker], id % this.claims[worker].length, 0);
     this.inflight.push(g);
     this.workers[worker].postMessage({ id, jobs, maxTokens: this.plan.maxTokens, overlap: this.plan.overlap, ftsTerms: this.plan.ftsTerms !== false });
     // Back-pressure: at most INFLIGHT groups per worker in flight; results are written in order. The
@@ -205,7 +208,8 @@ export class DocBuilder {
       const g = this.inflight[k];
       if (g.taken || g.settled) continue;
       g.taken = true;
-      if (Atomics.compareExchange(this.claims[g.worker], g.id % CLAIM_SLOTS, 0, CLAIMED_HERE) !== 0) continue;
+      const claims = this.claims[g.worker];
+      if (Atomics.compareExchange(claims, g.id % claims.length, 0, CLAIMED_HERE) !== 0) continue;
       try {
         initLanguageIdFromTables(this.eldTables);
         const terms = this.plan.ftsTerms === false ? (this.ownTerms ??= new TermDictionary()) : undefined;
