@@ -257,10 +257,9 @@ export function analyzeTextIds(name: AnalyzerName, text: string, lang: string, o
         multi.length = 0;
       }
       const w = wordIds(text.slice(s, e), a, out);
+      if (memoised) table.set(text, s, e, typeof w === 'number' ? w : -3 - (multi.push(w) - 1));
       if (typeof w === 'number') r = w;
-      else r = -3 - (multi.push(w) - 1);
-      if (memoised) table.set(text, s, e, r);
-      if (typeof w !== 'number') {
+      else {
         standard += w.standard;
         for (const id of w.ids) out.push(id);
         return;

@@ -172,11 +172,8 @@ export function spacedWords(text: string): { start: number; end: number }[] {
 
 /** Word-like segments of `text` with offsets: ICU for unspaced scripts, the UAX #29 scanner otherwise. */
 function words(text: string): { start: number; end: number }[] {
-  if (!NEEDS_DICTIONARY.test(text)) return spacedWords(text);
   const out: { start: number; end: number }[] = [];
-  for (const seg of wordSegmenter.segment(text)) {
-    if (seg.isWordLike) out.push({ start: seg.index, end: seg.index + seg.segment.length });
-  }
+  termWords(text, (start, end) => out.push({ start, end }));
   return out;
 }
 
