@@ -5,6 +5,7 @@
  *   src/engine/main.ts         → dist/engine.js      (the engine child process)
  *   src/core/ingest/analyze-worker.ts → dist/analyze-worker.js (indexer worker threads, found next to engine.js)
  *   src/core/models/tokenize-worker.ts → dist/tokenize-worker.js (tokenising ahead of a GPU, found next to engine.js)
+ *   dist/eld-medium.bin          language identification's tables (scripts/eld-tables.ts), read next to the bundles
  * Native and heavy packages stay external and ship in node_modules.
  * Usage: node scripts/bundle.js [--production] [--watch]
  */
@@ -66,11 +67,20 @@ const builds = [
 
 async function main() {
   if (watch) {
+    await writeEldTables();
     const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));
     await Promise.all(ctxs.map((c) => c.watch()));
     return;
   }
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  await writeEldTables();
+}
+
+/** dist/eld-medium.bin, by scripts/eld-tables.ts bundled like the engine (it reads eld's data as the bundles do). */
+async function writeEldTables() {
+  const tool = path.join(root, '.cache', 'eld-tables.js');
+  await esbuild.build({ ...common, sourcemap: false, logLevel: 'warning', entryPoints: ['scripts/eld-tables.ts'], outfile: tool });
+  require('node:child_process').execFileSync(process.execPath, [tool, path.join(root, 'dist', 'eld-medium.bin')], { stdio: 'inherit' });
 }
 
 main().catch((e) => {

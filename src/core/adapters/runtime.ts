@@ -8,7 +8,7 @@
 import { chunkLanguageMap } from '../store/adapters';
 import type { Db } from '../store/db';
 import type { VectorMatrix } from '../store/vectors';
-import { initLanguageId, detectLanguageSync } from '../text/langid';
+import { initLanguageId, detectLanguageSync, languageReliability } from '../text/langid';
 import { AdapterModel, adapterLanguages, applyTransform, transformFor } from './model';
 import { AdapterRecord, AdapterStore } from './store';
 
@@ -42,12 +42,6 @@ export function loadAdapter(db: Db, name: string, modelId: number, encoderName: 
   return hit;
 }
 
-interface EldLike {
-  detect(text: string): { language: string; getScores(): Record<string, number>; isReliable(): boolean };
-}
-
-let eld: EldLike | undefined;
-
 const HAN = /\p{Script=Han}/u;
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
@@ -59,7 +53,6 @@ const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
  */
 export async function queryLanguage(text: string, languages: readonly string[]): Promise<string> {
   await initLanguageId();
-  if (!eld) eld = ((await import('eld')) as unknown as { eld: EldLike }).eld;
   const plain = detectLanguageSync(text);
   if (!languages.length || languages.includes(plain)) return plain;
   if (HAN.test(text)) {
@@ -69,7 +62,7 @@ export async function queryLanguage(text: string, languages: readonly string[]):
   let best = '';
   let bestScore = 0;
   try {
-    const scores = eld.detect(text.slice(0, 2000)).getScores();
+    const { scores } = languageReliability(text);
     for (const l of languages) {
       const s = scores[l] ?? 0;
       if (s > bestScore) {

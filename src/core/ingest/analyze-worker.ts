@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { TermDictionary } from '../bm25/term-ids';
+import { fastEldSource } from '../text/eld-fast';
 import { initLanguageId, languageIdTables } from '../text/langid';
 import { buildDocument, DocJob } from './build';
 import { packDocs } from './packed-docs';
@@ -15,7 +16,7 @@ if (parentPort) {
   const ready = initLanguageId();
   // The detector's tables are shared memory: the writer thread uses them when it analyses groups itself.
   ready.then(
-    () => port.postMessage({ eld: languageIdTables() }),
+    () => port.postMessage({ eld: languageIdTables(), eldSource: fastEldSource() }),
     () => undefined, // reported with the first group
   );
   // A group's slot is claimed by whoever analyses it: this worker (1) or the writer thread (2), which then skips it here.

@@ -20,6 +20,7 @@
 import { decodeInto, encodeFlatPostingsInto, encodePostings, flatPostingsSize, postingsCount } from '../bm25/codec';
 import { isTermIds, TermIds, TermVocab } from '../bm25/term-ids';
 import type { Db } from './db';
+import { utf8Length, writeUtf8 } from '../text/utf8';
 
 export const MERGE_FACTOR = 10;
 
@@ -306,46 +307,82 @@ function sortTerms(terms: string[]): string[] {
 
 /** Terms a segment may have for the numeric sort below (indexes take 21 bits of a float64 key). */
 const NUMERIC_SORT_MAX = 1 << 21;
+/** Runs of terms sharing their units so far up to this size are sorted by comparing strings. */
+const SMALL_RUN = 12;
 
 /**
  * Indexes of `terms` (distinct) in UTF-8 byte order. Without surrogates that is string order: the
- * indexes are sorted as numbers by their terms' first two UTF-16 units (a Float64Array sort of
- * `units × 2^21 + index`), and only runs sharing those units are compared as strings — about 3× faster
- * than sorting the strings and finding each one's index again.
+ * indexes are sorted as numbers by two UTF-16 units of their terms at a time (a Float64Array sort of
+ * `units × 2^21 + index`), the runs that share those units by the next two, and so on; runs of a few
+ * terms are sorted by comparing the strings — several times faster than sorting the strings and finding
+ * each one's index again.
  */
 function sortedOrder(terms: string[]): ArrayLike<number> {
   const n = terms.length;
   let astral = false;
-  for (const t of terms) if (SURROGATE.test(t)) astral = true;
+  for (let i = 0; i < n && !astral; i++) {
+    const t = terms[i];
+    for (let k = 0; k < t.length; k++) {
+      const c = t.charCodeAt(k);
+      if (c >= 0xd800 && c <= 0xdfff) {
+        astral = true;
+        break;
+      }
+    }
+  }
   if (astral || n >= NUMERIC_SORT_MAX) {
     const index = new Map<string, number>();
     for (let i = 0; i < n; i++) index.set(terms[i], i);
     return sortTerms(terms.slice()).map((t) => index.get(t)!);
   }
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const t = terms[i];
-    // A one-unit term sorts before the longer ones starting with it: its second unit counts as 0 (no term holds U+0000).
-    const units = t.charCodeAt(0) * 65536 + (t.length > 1 ? t.charCodeAt(1) : 0);
-    keys[i] = units * NUMERIC_SORT_MAX + i;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  sortRun(terms, order, new Float64Array(n), 0, n, 0);
+  return order;
+}
+
+/** Sorts order[lo, hi) — indexes of terms that share their first `pos` units — by the terms from unit `pos` on. */
+function sortRun(terms: string[], order: Int32Array, keys: Float64Array, lo: number, hi: number, pos: number): void {
+  // A term that ends before pos + 1 (or pos + 2) counts 0 there: it sorts before the longer ones that start
+  // like it. (No term holds U+0000; were one to, the string comparison of small runs below still decides.)
+  let longest = 0;
+  for (let k = lo; k < hi; k++) {
+    const t = terms[order[k]];
+    if (t.length > longest) longest = t.length;
+    const units = (pos < t.length ? t.charCodeAt(pos) * 65536 : 0) + (pos + 1 < t.length ? t.charCodeAt(pos + 1) : 0);
+    keys[k] = units * NUMERIC_SORT_MAX + order[k];
   }
-  keys.sort();
-  const out = new Int32Array(n);
-  const byString = (a: number, b: number): number => (terms[a] < terms[b] ? -1 : 1);
-  for (let i = 0; i < n; ) {
+  keys.subarray(lo, hi).sort();
+  for (let k = lo; k < hi; k++) order[k] = keys[k] % NUMERIC_SORT_MAX;
+  for (let i = lo; i < hi; ) {
     const units = Math.floor(keys[i] / NUMERIC_SORT_MAX);
     let j = i + 1;
-    while (j < n && Math.floor(keys[j] / NUMERIC_SORT_MAX) === units) j++;
-    if (j - i === 1) out[i] = keys[i] % NUMERIC_SORT_MAX;
-    else {
-      const run: number[] = [];
-      for (let k = i; k < j; k++) run.push(keys[k] % NUMERIC_SORT_MAX);
-      run.sort(byString);
-      for (let k = 0; k < run.length; k++) out[i + k] = run[k];
+    while (j < hi && Math.floor(keys[j] / NUMERIC_SORT_MAX) === units) j++;
+    if (j - i > 1) {
+      if (j - i > SMALL_RUN && pos + 2 < longest) sortRun(terms, order, keys, i, j, pos + 2);
+      else sortByString(terms, order, i, j);
     }
     i = j;
   }
-  return out;
+}
+
+/** Sorts order[lo, hi) by the terms' strings (insertion sort: a run is small, but for terms holding U+0000). */
+function sortByString(terms: string[], order: Int32Array, lo: number, hi: number): void {
+  if (hi - lo > SMALL_RUN) {
+    const run = Array.from(order.subarray(lo, hi)).sort((a, b) => (terms[a] < terms[b] ? -1 : 1));
+    order.set(run, lo);
+    return;
+  }
+  for (let i = lo + 1; i < hi; i++) {
+    const x = order[i];
+    const t = terms[x];
+    let j = i - 1;
+    while (j >= lo && terms[order[j]] > t) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = x;
+  }
 }
 
 /**
@@ -355,22 +392,25 @@ function sortedOrder(terms: string[]): ArrayLike<number> {
 function packArea(terms: string[], blobs: Uint8Array, blobOff: Uint32Array): Buffer {
   const n = terms.length;
   let termBytes = 0;
-  for (const t of terms) termBytes += Buffer.byteLength(t, 'utf8');
+  for (const t of terms) termBytes += utf8Length(t);
   const blobBytes = blobOff[n];
   const head = 4 + 8 * (n + 1);
   const out = Buffer.allocUnsafe(head + termBytes + blobBytes);
-  out.writeUInt32LE(n, 0);
+  const u32 = (v: number, at: number): void => {
+    out[at] = v;
+    out[at + 1] = v >>> 8;
+    out[at + 2] = v >>> 16;
+    out[at + 3] = v >>> 24;
+  };
+  u32(n, 0);
   let to = 0;
-  let tp = head;
   for (let i = 0; i < n; i++) {
-    out.writeUInt32LE(to, 4 + 4 * i);
-    out.writeUInt32LE(blobOff[i], 4 + 4 * (n + 1) + 4 * i);
-    const w = out.write(terms[i], tp, 'utf8');
-    tp += w;
-    to += w;
+    u32(to, 4 + 4 * i);
+    u32(blobOff[i], 4 + 4 * (n + 1) + 4 * i);
+    to += writeUtf8(terms[i], out, head + to);
   }
-  out.writeUInt32LE(to, 4 + 4 * n);
-  out.writeUInt32LE(blobBytes, 4 + 4 * (n + 1) + 4 * n);
+  u32(to, 4 + 4 * n);
+  u32(blobBytes, 4 + 4 * (n + 1) + 4 * n);
   out.set(blobs.subarray(0, blobBytes), head + termBytes);
   return out;
 }

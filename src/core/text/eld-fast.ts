@@ -13,7 +13,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createHash } from 'node:crypto';
 import { CharClasses } from './char-classes';
+import { assembleEldTables, EldTables, EldTablesContent, ELD_TABLES_FILE, EMPTY_KEY, hashKey, readEldTablesFile } from './eld-tables-file';
+
+export type { EldTables } from './eld-tables-file';
 
 interface NgramsData {
   languages: Record<string, string>;
@@ -27,36 +31,16 @@ export interface FastEld {
   readonly tables: EldTables;
 }
 
-/** ELD's medium database as typed arrays on SharedArrayBuffers, plus the little it needs besides; structured-cloneable. */
-export interface EldTables {
-  langCodes: string[];
-  separators: { source: string; flags: string };
-  avgScore: Record<string, number>;
-  byteCode: Uint16Array;
-  tableKeys: Float64Array;
-  tableStart: Int32Array;
-  tableEnd: Int32Array;
-  pairLang: Uint8Array;
-  pairScore: Float64Array;
-}
-
-function shared<T extends Float64Array | Int32Array | Uint8Array | Uint16Array>(
-  make: new (b: SharedArrayBuffer) => T,
-  bytesPer: number,
-  n: number,
-): T {
-  return new make(new SharedArrayBuffer(Math.max(1, n) * bytesPer));
-}
-
 export interface FastResult {
   language: string;
   /** ELD's `isReliable()` (default threshold 0.75). */
   isReliable(): boolean;
+  /** ELD's `getScores()`: language → scaled score, best first. */
+  getScores(): Record<string, number>;
 }
 
 /** ELD subtracts this from every stored score to shrink its database; `calculateScores` adds it back. */
 const BASE_NGRAM_SCORE = 53;
-const EMPTY = -1;
 /** N-gram keys are numbers in base RADIX: one digit (1…256) per byte, at most 6 digits (< 2^53). */
 const RADIX = 257;
 
@@ -77,11 +61,9 @@ async function eldModule<T>(rel: 'ngrams/medium.js' | 'dictionary.js' | 'regexPa
     }
   }
   // eld exports only its entry points; its data files are read by path.
-  for (const dir of module.paths) {
-    const f = path.join(dir, 'eld', 'src', rel);
-    if (fs.existsSync(f)) return (await import(pathToFileURL(f).href)) as T;
-  }
-  throw new Error(`eld/src/${rel} not found`);
+  const f = eldSourcePath(rel);
+  if (!f) throw new Error(`eld/src/${rel} not found`);
+  return (await import(pathToFileURL(f).href)) as T;
 }
 
 /** ELD's separator pattern after its character class: one or more, not ending in an apostrophe. */
@@ -150,58 +132,90 @@ export function separatorReplacer(separators: RegExp): ((text: string) => string
   };
 }
 
-/** Table slot of a numeric n-gram key (< 2^53). */
-function hashKey(k: number, mask: number): number {
-  const lo = k >>> 0;
-  const hi = (k / 4294967296) >>> 0;
-  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 13;
-  return h & mask;
+/** Where the tables were read from by the last `loadFastEld()` in this thread. */
+let source: 'file' | 'eld' | undefined;
+export function fastEldSource(): 'file' | 'eld' | undefined {
+  return source;
 }
 
-export async function loadFastEld(): Promise<FastEld> {
+/**
+ * ELD's medium database as a detector: from the compact tables file the build writes next to this module
+ * (./eld-tables-file.ts; ~20 ms) when it is there and was made from the installed eld, else from eld's own
+ * modules (~0.6 s: compiling a 2 MB module of object literals, then building the tables).
+ */
+export async function loadFastEld(file = path.join(__dirname, ELD_TABLES_FILE)): Promise<FastEld> {
+  const tables = readEldTablesFile(file, process.env.CLIR_BUNDLED ? undefined : eldSourceFingerprint());
+  if (tables) {
+    source = 'file';
+    return fastEldFromTables(tables);
+  }
+  source = 'eld';
+  return buildFastEld(...(await loadEldData()));
+}
+
+/** ELD's own data (its modules), as `buildFastEld` takes it. */
+export async function loadEldData(): Promise<[NgramsData, string[], RegExp, Record<string, number>]> {
   const [{ ngramsData }, { dictionary }, { separators }, { avgScore }] = await Promise.all([
     eldModule<{ ngramsData: NgramsData }>('ngrams/medium.js'),
     eldModule<{ dictionary: string[] }>('dictionary.js'),
     eldModule<{ separators: RegExp }>('regexPatterns.js'),
     eldModule<{ avgScore: Record<string, number> }>('avgScore.js'),
   ]);
-  return buildFastEld(ngramsData, dictionary, separators, avgScore);
+  return [ngramsData, dictionary, separators, avgScore];
+}
+
+/**
+ * A fingerprint of the installed eld's data (sha-256 of the four source files the tables come from),
+ * or undefined when they cannot be found (a bundle: its tables file was written with it).
+ */
+export function eldSourceFingerprint(): string | undefined {
+  const h = createHash('sha256');
+  for (const rel of ELD_SOURCES) {
+    const f = eldSourcePath(rel);
+    if (!f) return undefined;
+    h.update(rel).update(fs.readFileSync(f));
+  }
+  return h.digest('hex');
+}
+
+const ELD_SOURCES = ['ngrams/medium.js', 'dictionary.js', 'regexPatterns.js', 'avgScore.js'] as const;
+
+function eldSourcePath(rel: (typeof ELD_SOURCES)[number]): string | undefined {
+  for (const dir of module.paths) {
+    const f = path.join(dir, 'eld', 'src', rel);
+    if (fs.existsSync(f)) return f;
+  }
+  return undefined;
 }
 
 export function buildFastEld(data: NgramsData, dictionary: string[], separators: RegExp, avgScore: Record<string, number>): FastEld {
-  return fastEldFromTables(buildEldTables(data, dictionary, separators, avgScore));
+  return fastEldFromTables(assembleEldTables(eldTablesContent(data, dictionary, separators, avgScore)));
 }
 
-function buildEldTables(data: NgramsData, dictionary: string[], separators: RegExp, avgScore: Record<string, number>): EldTables {
+/** The content of the detector's tables (./eld-tables-file.ts) from ELD's own data. */
+export function eldTablesContent(data: NgramsData, dictionary: string[], separators: RegExp, avgScore: Record<string, number>): EldTablesContent {
   const nLang = Object.keys(data.languages).length;
   const langCodes: string[] = [];
   for (let i = 0; i < nLang; i++) langCodes.push(data.languages[i]);
   // Byte → digit (1…256) of the character it becomes in ELD's byte strings: ASCII stays itself, bytes ≥ 0x80
   // go through its dictionary (several bytes share a character there; so they do here).
   const digitOf = new Map<string, number>();
-  const byteCode = shared(Uint16Array, 2, 256);
+  const byteCode = new Uint16Array(256);
   for (let b = 0; b < 256; b++) {
     const ch = b < 0x80 ? String.fromCharCode(b) : dictionary[b];
     let d = digitOf.get(ch);
     if (d === undefined) digitOf.set(ch, (d = digitOf.size + 1));
     byteCode[b] = d;
   }
-  const keys = Object.keys(data.ngrams);
-  let size = 1;
-  while (size < keys.length * 2.5) size <<= 1;
-  const mask = size - 1;
-  const tableKeys = shared(Float64Array, 8, size).fill(EMPTY);
-  const tableStart = shared(Int32Array, 4, size);
-  const tableEnd = shared(Int32Array, 4, size);
+  const names = Object.keys(data.ngrams);
+  const keys = new Float64Array(names.length);
+  const counts = new Uint8Array(names.length);
   let pairs = 0;
-  for (const k of keys) for (const _ in data.ngrams[k]) pairs++;
-  const pairLang = shared(Uint8Array, 1, pairs);
-  const pairScore = shared(Float64Array, 8, pairs);
+  for (const k of names) for (const _ in data.ngrams[k]) pairs++;
+  const pairLang = new Uint8Array(pairs);
+  const pairScore = new Float64Array(pairs);
   let p = 0;
-  for (const k of keys) {
+  names.forEach((k, x) => {
     if (k.length > 6) throw new Error('eld n-gram longer than 6 bytes');
     let key = 0;
     for (let i = 0; i < k.length; i++) {
@@ -209,34 +223,18 @@ function buildEldTables(data: NgramsData, dictionary: string[], separators: RegE
       if (d === undefined) throw new Error('eld n-gram with an unexpected character');
       key = key * RADIX + d;
     }
-    let s = hashKey(key, mask);
-    while (tableKeys[s] !== EMPTY) {
-      if (tableKeys[s] === key) throw new Error('eld n-gram keys collide');
-      s = (s + 1) & mask;
-    }
-    tableKeys[s] = key;
-    tableStart[s] = p;
+    keys[x] = key;
     const scores = data.ngrams[k];
     // ELD walks `for (lang in thisByte)`: integer keys in ascending order; sums of integers, so order is moot.
+    const first = p;
     for (const l in scores) {
       pairLang[p] = Number(l);
       pairScore[p] = scores[l] + BASE_NGRAM_SCORE;
       p++;
     }
-    tableEnd[s] = p;
-  }
-
-  return {
-    langCodes,
-    separators: { source: separators.source, flags: separators.flags },
-    avgScore: { ...avgScore },
-    byteCode,
-    tableKeys,
-    tableStart,
-    tableEnd,
-    pairLang,
-    pairScore,
-  };
+    counts[x] = p - first;
+  });
+  return { langCodes, separators: { source: separators.source, flags: separators.flags }, avgScore: { ...avgScore }, byteCode, keys, counts, pairLang, pairScore };
 }
 
 /** The detector over tables built by `buildFastEld` (in this thread or another). */
@@ -262,7 +260,7 @@ export function fastEldFromTables(tables: EldTables): FastEld {
     for (;;) {
       const k = tableKeys[s];
       if (k === key) return s;
-      if (k === EMPTY) return -1;
+      if (k === EMPTY_KEY) return -1;
       s = (s + 1) & mask;
     }
   };
@@ -385,24 +383,35 @@ export function fastEldFromTables(tables: EldTables): FastEld {
           best = l;
         }
       }
-      if (best < 0) return { language: '', isReliable: () => false };
+      if (best < 0) return { language: '', isReliable: () => false, getScores: () => ({}) };
       const language = langCodes[best];
       const results = scores.slice();
+      let ordered: [number, number][] | undefined;
+      // LanguageResult's orderAndScale(), as written there: scaled scores of the languages that scored, best first.
+      const orderAndScale = (): [number, number][] => {
+        if (ordered) return ordered;
+        ordered = [];
+        for (let l = 0; l < results.length; l++) {
+          if (results[l] > 0) {
+            const ngramScore = results[l] / distinct;
+            ordered.push([l, ngramScore / (ngramScore + 25)]);
+          }
+        }
+        return ordered.sort((a, b) => b[1] - a[1]);
+      };
       return {
         language,
         isReliable(): boolean {
-          // LanguageResult: orderAndScale() then isReliable(…, 0.75), as written there.
-          const ordered: [number, number][] = [];
-          for (let l = 0; l < results.length; l++) {
-            if (results[l] > 0) {
-              const ngramScore = results[l] / distinct;
-              ordered.push([l, ngramScore / (ngramScore + 25)]);
-            }
-          }
-          ordered.sort((a, b) => b[1] - a[1]);
-          if (!ordered.length || distinct < 3) return false;
-          const nextScore = ordered.length > 1 ? ordered[1][0] : 0;
-          return !(avgScore[language] * 0.75 > ordered[0][1] || 0.01 > Math.abs(ordered[0][1] - nextScore));
+          // LanguageResult's isReliable(…, 0.75), as written there (the next "score" is a language index).
+          const o = orderAndScale();
+          if (!o.length || distinct < 3) return false;
+          const nextScore = o.length > 1 ? o[1][0] : 0;
+          return !(avgScore[language] * 0.75 > o[0][1] || 0.01 > Math.abs(o[0][1] - nextScore));
+        },
+        getScores(): Record<string, number> {
+          const out: Record<string, number> = {};
+          for (const [l, v] of orderAndScale()) out[langCodes[l]] = v;
+          return out;
         },
       };
     },

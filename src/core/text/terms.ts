@@ -223,7 +223,15 @@ export function terms(text: string): string[] {
  */
 export function termWords(text: string, fn: (start: number, end: number) => void): void {
   if (NEEDS_DICTIONARY.test(text)) {
-    for (const seg of wordSegmenter.segment(text)) if (seg.isWordLike) fn(seg.index, seg.index + seg.segment.length);
+    // Segment after segment by `containing()` (the same segments as iterating, ~10 % faster: no iterator
+    // result object per segment; a test compares both on every script).
+    const segments = wordSegmenter.segment(text);
+    for (let i = 0; i < text.length; ) {
+      const seg = segments.containing(i)!;
+      const end = seg.index + seg.segment.length;
+      if (seg.isWordLike) fn(seg.index, end);
+      i = end;
+    }
     return;
   }
   const offs: number[] = [];

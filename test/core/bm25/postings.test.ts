@@ -409,12 +409,21 @@ describe('level-0 segments (dictionary order)', () => {
     try {
       const r = rng(5);
       const alphabet = ['a', 'b', 'z', '0', '9', 'é', 'ß', 'я', 'ж', 'ا', 'ب', 'क', 'ख', 'ก', '咖', '啡', '\uE000', '\uFFFD', 'ー', 'ア'];
-      const vocab = new Set<string>(['a', 'ab', 'abc', 'b', '咖', '咖啡', '\uE000', '\uE000a']);
+      const vocab = new Set<string>(['a', 'ab', 'abc', 'b', '咖', '咖啡', '\uE000', '\uE000a', 'a\u0000', 'a\u0000b', 'ab\u0000']);
       while (vocab.size < 5000) {
         let w = '';
         const n = 1 + Math.floor(r() * 5);
         for (let k = 0; k < n; k++) w += alphabet[Math.floor(r() * alphabet.length)];
         vocab.add(w);
+      }
+      // Long runs sharing 2, 3, 4, 5 … units (the sort goes two units deeper for each), with their prefixes.
+      for (const stem of ['inter', 'прогр', 'abab', 'zz']) {
+        for (let i = 0; i < 400; i++) {
+          let w = stem.slice(0, 1 + Math.floor(r() * stem.length));
+          const n = Math.floor(r() * 4);
+          for (let k = 0; k < n; k++) w += alphabet[Math.floor(r() * 6)];
+          vocab.add(w);
+        }
       }
       const all = [...vocab];
       const chunks = Array.from({ length: 50 }, (_, c) => ({ chunkId: c + 1, terms: all.filter((_, i) => i % 50 === c || r() < 0.01) }));

@@ -3,20 +3,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateCorpus } from '../../../bench/lib/mlcorpus';
-import { loadFastEld, separatorReplacer } from '../../../src/core/text/eld-fast';
-import { REPO_ROOT } from '../../helpers/tmp';
+import { buildFastEld, eldSourceFingerprint, eldTablesContent, fastEldSource, loadEldData, loadFastEld, separatorReplacer } from '../../../src/core/text/eld-fast';
+import { assembleEldTables, decodeEldTables, encodeEldTables } from '../../../src/core/text/eld-tables-file';
+import { REPO_ROOT, tmpDir } from '../../helpers/tmp';
 
 interface EldLike {
   load(name: string): Promise<boolean>;
-  detect(t: string): { language: string; isReliable(): boolean };
+  detect(t: string): { language: string; isReliable(): boolean; getScores(): Record<string, number> };
 }
 
 describe('ELD over typed arrays (eld-fast) gives ELD’s own answers', () => {
-  it('same language and reliability on the labelled set, generated text in 10 languages, slices and odd strings', async () => {
+  it('same language, reliability and scores on the labelled set, generated text in 10 languages, slices and odd strings', async () => {
     const entry = path.join(REPO_ROOT, 'node_modules', 'eld', 'src', 'entries', 'dynamic.js');
     const { eld } = (await import(pathToFileURL(entry).href)) as { eld: EldLike };
     await eld.load('medium');
+    // The detector as every thread loads it: from the tables file `npm run build` writes.
     const fast = await loadFastEld();
+    assert.equal(fastEldSource(), 'file', 'the build should have written out/src/core/text/eld-medium.bin');
     const texts = fs
       .readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'langid', 'labelled.tsv'), 'utf8')
       .split('\n')
@@ -52,7 +55,8 @@ describe('ELD over typed arrays (eld-fast) gives ELD’s own answers', () => {
       '\ud800abc',
       'abc\udc00',
     );
-    const label = (x: { language: string; isReliable(): boolean }): string => (x.language ? `${x.language}${x.isReliable() ? '+' : '-'}` : '');
+    const label = (x: { language: string; isReliable(): boolean; getScores(): Record<string, number> }): string =>
+      (x.language ? `${x.language}${x.isReliable() ? '+' : '-'}` : '') + JSON.stringify(Object.entries(x.getScores()));
     const diffs: string[] = [];
     for (const t of texts) {
       const want = label(eld.detect(t));
@@ -83,5 +87,37 @@ describe('ELD over typed arrays (eld-fast) gives ELD’s own answers', () => {
       texts.push(t);
     }
     for (const t of texts) assert.equal(replace!(t), t.replace(separators, ' '), JSON.stringify(t));
+  });
+
+  it('the tables file gives the tables built from ELD, and is ignored when made from another eld or damaged', async () => {
+    const content = eldTablesContent(...(await loadEldData()));
+    const fromEld = buildFastEld(...(await loadEldData())).tables;
+    const fingerprint = eldSourceFingerprint()!;
+    assert.match(fingerprint, /^[0-9a-f]{64}$/);
+    const file = encodeEldTables(content, fingerprint);
+    const decoded = decodeEldTables(file, fingerprint);
+    assert.ok(decoded);
+    assert.deepEqual(decoded, fromEld);
+    assert.deepEqual(assembleEldTables(content), fromEld);
+    for (const k of ['byteCode', 'tableKeys', 'tableStart', 'tableEnd', 'pairLang', 'pairScore'] as const) {
+      assert.ok(decoded[k].buffer instanceof SharedArrayBuffer, `${k} should be shared memory (the writer thread reads it)`);
+    }
+    assert.equal(decodeEldTables(file, 'f'.repeat(64)), undefined, 'made from another eld');
+    assert.equal(decodeEldTables(file.subarray(0, file.length - 8)), undefined, 'truncated');
+    assert.equal(decodeEldTables(Buffer.concat([file, Buffer.alloc(8)])), undefined, 'trailing bytes');
+    assert.equal(decodeEldTables(Buffer.from('not a tables file')), undefined, 'another file');
+    // loadFastEld falls back to ELD's modules (same answers) when the file is stale, and reads it when fresh.
+    const dir = tmpDir('eld-tables');
+    const stale = path.join(dir, 'stale.bin');
+    fs.writeFileSync(stale, encodeEldTables(content, '0'.repeat(64)));
+    const fromModules = await loadFastEld(stale);
+    assert.equal(fastEldSource(), 'eld');
+    const fresh = path.join(dir, 'fresh.bin');
+    fs.writeFileSync(fresh, file);
+    const fromFile = await loadFastEld(fresh);
+    assert.equal(fastEldSource(), 'file');
+    for (const t of ['Das ist ein kurzer deutscher Satz über Bienen.', 'это короткое предложение', 'x']) {
+      assert.deepEqual(fromFile.detect(t).getScores(), fromModules.detect(t).getScores());
+    }
   });
 });

@@ -1,12 +1,17 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { icuWords, normalizeTerm, spacedWords, terms } from '../../../src/core/text/terms';
+import { generateCorpus } from '../../../bench/lib/mlcorpus';
+import { icuWords, normalizeTerm, spacedWords, terms, wordSpans } from '../../../src/core/text/terms';
 import { REPO_ROOT } from '../../helpers/tmp';
 
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
 
 function texts(): string[] {
+  return allTexts().filter((t) => !UNSPACED.test(t));
+}
+
+function allTexts(): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const f of fs.readdirSync(d)) {
@@ -25,7 +30,7 @@ function texts(): string[] {
     'Zürich, 10.5% $20 e-mail foo@bar.com http://x.y/z #tag @user — «quotes» “smart” ½ x² №5',
     'हिन्दी में लिखा गया वाक्य। दूसरा वाक्य?',
   );
-  return out.filter((t) => !UNSPACED.test(t));
+  return out;
 }
 
 describe('BM25 word segmentation fast path', () => {
@@ -64,5 +69,20 @@ describe('BM25 word segmentation fast path', () => {
     ];
     for (const t of all) assert.deepEqual(terms(t), reference(t), t.slice(0, 80));
     for (const w of ['abc', 'ABC', 'AbC9', 'x_y', 'ÀB', '', 'don’t']) assert.equal(normalizeTerm(w), w.normalize('NFKC').toLowerCase().replace(/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]/g, ''));
+  });
+
+  it('walks ICU segments by containing() exactly as iterating them does (Chinese, Japanese, Thai, mixed, odd strings)', () => {
+    const unspaced = [
+      ...allTexts().filter((t) => UNSPACED.test(t)),
+      ...generateCorpus(REPO_ROOT, 300).docs.filter((d) => UNSPACED.test(d.text)).map((d) => d.text),
+      '狗在公园里跑 the dog 3.14 ภูเขาไฟระเบิด volcano カタカナ ひらがな 한국어 문장',
+      '咖', ' 咖啡 ', '。。。', '\ud800咖\udc00啡', '😀咖啡😀', 'ก'.repeat(300), '中'.repeat(1000),
+    ];
+    assert.ok(unspaced.length > 100);
+    for (const t of unspaced) {
+      const viaContaining = wordSpans(t).map((w) => [w.start, w.end]);
+      const viaIterator = icuWords(t).map((w) => [w.start, w.end]);
+      assert.deepEqual(viaContaining, viaIterator, t.slice(0, 80));
+    }
   });
 });
