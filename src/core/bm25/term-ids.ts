@@ -52,11 +52,6 @@ export class TermDictionary implements TermIdWriter {
     return x;
   }
 
-  /** Term → id of the current epoch (the writer thread's mirror of its own numbering reads it instead of copying it). */
-  get termMap(): ReadonlyMap<string, number> {
-    return this.map;
-  }
-
   wordMemo(key: string): WordMemo {
     let m = this.memos.get(key);
     if (!m) this.memos.set(key, (m = new WordMemo()));
@@ -102,30 +97,16 @@ export class TermDictionary implements TermIdWriter {
 /** The writer's mirror of one worker's numbering (one epoch of it). */
 export class TermVocab {
   readonly terms: string[] = [];
-  /** Term → its id (a segment built from several numberings finds another numbering's terms here). */
-  readonly byTerm: ReadonlyMap<string, number>;
-  private readonly ownMap?: Map<string, number>;
   /** Per id: the segment it was last seen in (`segmentStamp`) and its term number there (../store/postings.ts). */
   stamp = new Int32Array(0);
   local = new Int32Array(0);
 
-  /** `byTerm`: the numbering's own map when it lives in this thread (the writer's), else built here. */
-  constructor(
-    readonly epoch: number,
-    byTerm?: ReadonlyMap<string, number>,
-  ) {
-    if (byTerm) this.byTerm = byTerm;
-    else this.byTerm = this.ownMap = new Map();
-  }
+  constructor(readonly epoch: number) {}
 
   /** Adds the terms of a message (ids `first`, `first + 1`, …); throws if messages were lost or reordered. */
   add(first: number, fresh: string[]): void {
     if (first !== this.terms.length) throw new Error(`term numbering out of step: expected id ${this.terms.length}, got ${first}`);
-    const own = this.ownMap;
-    for (const t of fresh) {
-      own?.set(t, this.terms.length);
-      this.terms.push(t);
-    }
+    for (const t of fresh) this.terms.push(t);
     if (this.stamp.length < this.terms.length) {
       const size = Math.max(1024, this.terms.length * 2);
       const s = new Int32Array(size);

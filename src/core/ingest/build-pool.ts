@@ -130,9 +130,9 @@ export class DocBuilder {
   private readonly vocabs: (TermVocab | undefined)[] = [];
 
   /** Turns the `{ off, len }` ranges in the chunks of a group into ids of its numbering. */
-  private attachTermIds(source: number, msg: TermIdsMessage, docs: NewDocument[], own?: TermDictionary): void {
+  private attachTermIds(source: number, msg: TermIdsMessage, docs: NewDocument[]): void {
     let v = this.vocabs[source];
-    if (!v || v.epoch !== msg.epoch) this.vocabs[source] = v = new TermVocab(msg.epoch, own?.termMap);
+    if (!v || v.epoch !== msg.epoch) this.vocabs[source] = v = new TermVocab(msg.epoch);
     v.add(msg.first, msg.fresh);
     for (const d of docs) {
       for (const c of d.chunks) {
@@ -215,7 +215,7 @@ export class DocBuilder {
         const terms = this.plan.ftsTerms === false ? (this.ownTerms ??= new TermDictionary()) : undefined;
         terms?.startGroup();
         const docs = g.jobs.map((j) => buildDocument(j, { ...this.plan, ids: terms }));
-        if (terms) this.attachTermIds(this.workers.length, terms.endGroup(), docs, terms);
+        if (terms) this.attachTermIds(this.workers.length, terms.endGroup(), docs);
         this.analysedHere++;
         g.resolve(docs);
       } catch (e) {

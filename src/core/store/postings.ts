@@ -95,10 +95,7 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
   const sorted = chunks.slice().sort((a, b) => a.chunkId - b.chunkId);
   // Stamps ids seen in this call (not the segment id: a rolled-back segment's id can come again).
   const seen = ++segmentStamp;
-  const numbering = new SegmentTerms(
-    sorted.every((c) => isTermIds(c.terms)),
-    seen,
-  );
+  const numbering = new SegmentTerms(sorted, seen);
   for (const c of sorted) {
     const chunkId = c.chunkId;
     if (isTermIds(c.terms)) {
@@ -131,55 +128,55 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
 }
 
 /**
- * The terms of a segment under construction, numbered in order of first occurrence. Ids of the first
- * worker numbering met (the primary) need no string lookup: a numbering has one id per distinct term, and
- * the stamp in `appendSegment` says whether an id was met in this segment.
+ * The terms of a segment under construction, numbered in order of first occurrence. When every chunk comes
+ * as ids of one worker numbering (the usual case), a term costs no string work at all: a numbering has
+ * one id per distinct term, and the stamp in `appendSegment` says whether an id was met in this segment.
  *
- * When every chunk comes as ids, a term of another numbering (the writer thread's own, another worker's,
- * a new epoch) is looked up once per segment in the primary's `byTerm` and then shares the primary id's
- * entry; only terms the primary numbering has never met go through a map (`extras`): the primary's
- * chunks of this segment were mirrored before it was built, so none of them can hold such a term. With
- * string chunks in the segment, one map of every term is used instead (`byString`).
+ * When chunks come as ids of several numberings (the writer thread's own, another worker's, a new epoch),
+ * the first one met is the primary and the others' distinct terms are collected first (`others`: term →
+ * segment number, −1 until met): a primary term first met in the segment is looked up there, so a term
+ * of both gets one number, and the writer keeps no map of any numbering's whole vocabulary. With string
+ * chunks in the segment, one map of every term is used instead (`byString`).
  */
 class SegmentTerms {
   readonly terms: string[] = [];
-  private primary?: TermVocab;
+  private readonly primary?: TermVocab;
+  private readonly idsOnly: boolean;
   private byString?: Map<string, number>;
-  private extras?: Map<string, number>;
+  private readonly others?: Map<string, number>;
 
-  constructor(
-    private readonly idsOnly: boolean,
-    private readonly seen: number,
-  ) {}
+  constructor(chunks: SegmentChunk[], seen: number) {
+    this.idsOnly = chunks.every((c) => isTermIds(c.terms));
+    if (!this.idsOnly) return;
+    for (const c of chunks) {
+      const { vocab, ids } = c.terms as TermIds;
+      const primary = (this.primary ??= vocab);
+      if (vocab === primary) continue;
+      const others = (this.others ??= new Map());
+      // Each distinct id of another numbering once (its stamp is set again, with its number, when the segment is built).
+      const { stamp, terms } = vocab;
+      for (let k = 0; k < ids.length; k++) {
+        const x = ids[k];
+        if (stamp[x] === -seen) continue;
+        stamp[x] = -seen;
+        others.set(terms[x], -1);
+      }
+    }
+  }
 
   /** The segment's number for id `x` of `vocab`, first met in this segment: adds its posting for `chunkId`. */
   ofVocab(vocab: TermVocab, x: number, b: SegmentBuffers, chunkId: number, len: number): number {
-    const primary = (this.primary ??= vocab);
     const t = vocab.terms[x];
-    if (vocab === primary && !this.byString) {
-      this.terms.push(t);
-      return b.newTerm(chunkId, len);
-    }
     if (!this.idsOnly) return this.ofString(t, b, chunkId, len);
-    const p = primary.byTerm.get(t);
-    if (p === undefined) {
-      const extras = (this.extras ??= new Map());
-      let id = extras.get(t);
-      if (id === undefined) {
-        extras.set(t, (id = b.newTerm(chunkId, len)));
-        this.terms.push(t);
-      } else b.add(id, chunkId, len);
-      return id;
+    const others = this.others;
+    const id = others?.get(t);
+    if (id === undefined || id < 0) {
+      const fresh = b.newTerm(chunkId, len);
+      this.terms.push(t);
+      if (id !== undefined) others!.set(t, fresh);
+      return fresh;
     }
-    if (primary.stamp[p] === this.seen) {
-      const id = primary.local[p];
-      b.add(id, chunkId, len);
-      return id;
-    }
-    const id = b.newTerm(chunkId, len);
-    this.terms.push(t);
-    primary.stamp[p] = this.seen;
-    primary.local[p] = id;
+    b.add(id, chunkId, len);
     return id;
   }
 

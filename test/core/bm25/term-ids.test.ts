@@ -21,16 +21,12 @@ function sampleTexts(): string[] {
   return texts;
 }
 
-/**
- * The writer's view of a worker: mirrors each group's message, as ../../../src/core/ingest/build-pool.ts does
- * (`own`: the numbering lives in the writer's thread, its mirror reads the dictionary's own term map).
- */
+/** The writer's view of a worker (or of its own numbering): mirrors each group's message, as ../../../src/core/ingest/build-pool.ts does. */
 class Mirror {
   vocab?: TermVocab;
-  constructor(private readonly own = false) {}
   take(d: TermDictionary): { ids: Int32Array; vocab: TermVocab } {
     const m = d.endGroup();
-    if (!this.vocab || this.vocab.epoch !== m.epoch) this.vocab = new TermVocab(m.epoch, this.own ? d.termMap : undefined);
+    if (!this.vocab || this.vocab.epoch !== m.epoch) this.vocab = new TermVocab(m.epoch);
     this.vocab.add(m.first, m.fresh);
     return { ids: m.ids, vocab: this.vocab };
   }
@@ -125,14 +121,15 @@ describe('BM25 terms as ids (analysis workers → writer)', () => {
       for (const t of perChunk[i]) d.push(d.id(t));
       return { chunkId: i + 1, terms: m.take(d) as TermIds };
     });
-    const unknownToPrimary = perChunk.flatMap((terms, i) => (i % 2 ? terms : [])).filter((t) => !mp.vocab!.byTerm.has(t));
+    const primaryTerms = new Set(mp.vocab!.terms);
+    const unknownToPrimary = perChunk.flatMap((terms, i) => (i % 2 ? terms : [])).filter((t) => !primaryTerms.has(t));
     assert.ok(unknownToPrimary.length > 0, 'some terms should be unknown to the primary numbering');
     assert.ok(segment(idsOnly).packed.equals(fromStrings.packed));
-    // The primary is the writer's own numbering (its mirror reads the dictionary's map), which restarts before
-    // the segment is built: the old epoch's map must still answer for the old epoch.
+    // The primary is the writer's own numbering, which restarts before the segment is built: two epochs of it
+    // (two vocabularies) and another numbering in one segment.
     const own = new TermDictionary(60);
     const other = new TermDictionary();
-    const [mOwn, mOther] = [new Mirror(true), new Mirror()];
+    const [mOwn, mOther] = [new Mirror(), new Mirror()];
     const mixed = order.map((i) => {
       const [d, m] = i % 2 === 0 ? [own, mOwn] : [other, mOther];
       d.startGroup();
