@@ -184,7 +184,7 @@ console.log('check-vsix: contents OK');
       'const w = new Worker(process.argv[1], { workerData: { claims } });',
       "const t = setTimeout(() => { console.error('no reply in 60 s'); process.exit(1); }, 60000);",
       'let eld = false;',
-      "w.on('message', (m) => { if (m.eld) { eld = m.eld.tableKeys instanceof Float64Array && m.eld.tableKeys.buffer instanceof SharedArrayBuffer && m.eldSource; return; }",
+      "w.on('message', (m) => { if (m.eld) { eld = m.eld.slots instanceof Float64Array && m.eld.slots.buffer instanceof SharedArrayBuffer && m.eld.slotInts.buffer === m.eld.slots.buffer && m.eldSource; return; }",
       "  clearTimeout(t); if (m.error) { console.error(m.error); process.exit(1); }",
       // The answer is packed (src/core/ingest/packed-docs.ts): per document its chunk count in `meta`, its language then its chunks' in `langs`.
       "  const docLangs = []; for (let p = 0, l = 0; p < m.packed.meta.length; ) { const n = m.packed.meta[p]; docLangs.push(m.packed.langs[l]); p += 1 + 7 * n; l += 1 + n; }",

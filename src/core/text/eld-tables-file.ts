@@ -18,17 +18,26 @@ import * as fs from 'node:fs';
 export const ELD_TABLES_FILE = 'eld-medium.bin';
 const MAGIC = 'CLIRELD1';
 
-/** ELD's medium database as typed arrays on SharedArrayBuffers, plus the little it needs besides; structured-cloneable. */
+/**
+ * ELD's medium database as the detector reads it: typed arrays on SharedArrayBuffers (another thread
+ * uses them as they are), plus the little it needs besides; structured-cloneable.
+ *
+ * One open-addressing table of 16-byte slots — the n-gram key (float64) and, in the same bytes seen as
+ * int32, the start and end of its (language, score) pairs — and the pairs interleaved in one float64
+ * array: a lookup reads one cache line of the table and one of the pairs (with keys, starts, ends,
+ * languages and scores in five arrays it read five, and the tables do not fit in cache).
+ */
 export interface EldTables {
   langCodes: string[];
   separators: { source: string; flags: string };
   avgScore: Record<string, number>;
   byteCode: Uint16Array;
-  tableKeys: Float64Array;
-  tableStart: Int32Array;
-  tableEnd: Int32Array;
-  pairLang: Uint8Array;
-  pairScore: Float64Array;
+  /** Slot s: key at [2s] (EMPTY_KEY when free). */
+  slots: Float64Array;
+  /** The same memory as `slots`: slot s's pairs are pairs[2q], q in [slotInts[4s + 2], slotInts[4s + 3]). */
+  slotInts: Int32Array;
+  /** Pair q: language index at [2q], score at [2q + 1]. */
+  pairs: Float64Array;
 }
 
 /** The content of the tables: the n-gram keys in ELD's order, and each one's (language, score) pairs. */
@@ -69,42 +78,34 @@ export function shared<T extends Float64Array | Int32Array | Uint8Array | Uint16
 /** The detector's tables from their content: keys inserted in order, so the same content gives the same tables. */
 export function assembleEldTables(c: EldTablesContent): EldTables {
   const k = c.keys.length;
+  // Load ≤ 0.8: probes stay within a cache line or two, and the table is half the size of one at 0.4.
   let size = 1;
-  while (size < k * 2.5) size <<= 1;
+  while (size < k * 1.25) size <<= 1;
   const mask = size - 1;
-  const tableKeys = shared(Float64Array, 8, size).fill(EMPTY_KEY);
-  const tableStart = shared(Int32Array, 4, size);
-  const tableEnd = shared(Int32Array, 4, size);
+  const slots = shared(Float64Array, 16, size).fill(EMPTY_KEY);
+  const slotInts = new Int32Array(slots.buffer);
   let p = 0;
   for (let i = 0; i < k; i++) {
     const key = c.keys[i];
     let s = hashKey(key, mask);
-    while (tableKeys[s] !== EMPTY_KEY) {
-      if (tableKeys[s] === key) throw new Error('eld n-gram keys collide');
+    while (slots[2 * s] !== EMPTY_KEY) {
+      if (slots[2 * s] === key) throw new Error('eld n-gram keys collide');
       s = (s + 1) & mask;
     }
-    tableKeys[s] = key;
-    tableStart[s] = p;
+    slots[2 * s] = key;
+    slotInts[4 * s + 2] = p;
     p += c.counts[i];
-    tableEnd[s] = p;
+    slotInts[4 * s + 3] = p;
   }
   if (p !== c.pairLang.length || p !== c.pairScore.length) throw new Error('eld tables: pair counts do not add up');
-  const toShared = <T extends Uint8Array | Uint16Array | Float64Array>(a: T, make: new (b: SharedArrayBuffer) => T): T => {
-    const out = new make(new SharedArrayBuffer(Math.max(1, a.byteLength)));
-    new Uint8Array(out.buffer).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    return out;
-  };
-  return {
-    langCodes: c.langCodes.slice(),
-    separators: { ...c.separators },
-    avgScore: { ...c.avgScore },
-    byteCode: c.byteCode.buffer instanceof SharedArrayBuffer ? c.byteCode : toShared(c.byteCode, Uint16Array),
-    tableKeys,
-    tableStart,
-    tableEnd,
-    pairLang: c.pairLang.buffer instanceof SharedArrayBuffer ? c.pairLang : toShared(c.pairLang, Uint8Array),
-    pairScore: c.pairScore.buffer instanceof SharedArrayBuffer ? c.pairScore : toShared(c.pairScore, Float64Array),
-  };
+  const pairs = shared(Float64Array, 16, p);
+  for (let q = 0; q < p; q++) {
+    pairs[2 * q] = c.pairLang[q];
+    pairs[2 * q + 1] = c.pairScore[q];
+  }
+  const byteCode = shared(Uint16Array, 2, 256);
+  byteCode.set(c.byteCode);
+  return { langCodes: c.langCodes.slice(), separators: { ...c.separators }, avgScore: { ...c.avgScore }, byteCode, slots, slotInts, pairs };
 }
 
 interface Meta {

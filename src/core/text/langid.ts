@@ -120,11 +120,13 @@ export function detectLanguageSync(text: string): string {
   const byScript = scriptLanguage(sample);
   if (byScript) return byScript;
   if (!/\p{L}/u.test(sample)) return 'und';
-  const r = fast.detect(sample);
-  let lang = r.language && r.language !== 'und' ? r.language : 'und';
   // Short CJK strings: kana decides Japanese; Han alone is almost always Chinese.
-  if (HAN.test(sample) && (lang === 'und' || !r.isReliable())) lang = KANA.test(sample) ? 'ja' : 'zh';
-  return lang;
+  if (HAN.test(sample)) {
+    const r = fast.detect(sample);
+    const lang = r.language && r.language !== 'und' ? r.language : 'und';
+    return lang === 'und' || !r.isReliable() ? (KANA.test(sample) ? 'ja' : 'zh') : lang;
+  }
+  return fast.language(sample) || 'und';
 }
 
 /** Whether the detector is sure of its answer for `text` (short texts rarely are), and its score per language. */

@@ -61,6 +61,7 @@ describe('ELD over typed arrays (eld-fast) gives ELD’s own answers', () => {
     for (const t of texts) {
       const want = label(eld.detect(t));
       const got = label(fast.detect(t));
+      assert.equal(fast.language(t), fast.detect(t).language, 'language() is detect().language');
       if (want !== got) diffs.push(`${want} vs ${got}: ${JSON.stringify(t.slice(0, 60))}`);
     }
     assert.equal(diffs.length, 0, diffs.slice(0, 10).join('\n'));
@@ -99,7 +100,7 @@ describe('ELD over typed arrays (eld-fast) gives ELD’s own answers', () => {
     assert.ok(decoded);
     assert.deepEqual(decoded, fromEld);
     assert.deepEqual(assembleEldTables(content), fromEld);
-    for (const k of ['byteCode', 'tableKeys', 'tableStart', 'tableEnd', 'pairLang', 'pairScore'] as const) {
+    for (const k of ['byteCode', 'slots', 'slotInts', 'pairs'] as const) {
       assert.ok(decoded[k].buffer instanceof SharedArrayBuffer, `${k} should be shared memory (the writer thread reads it)`);
     }
     assert.equal(decodeEldTables(file, 'f'.repeat(64)), undefined, 'made from another eld');
