@@ -5,13 +5,14 @@
  * analyzer, and `bm25(analyzer=standard)`; indexing with the default workers (cores − 1), queries top 100 in one process as
  * `clir run` does) and, when a JDK and Debian's Lucene 8 are installed (scripts/lucene/compare.sh
  * installs them), scripts/lucene/LuceneBm25.java with StandardAnalyzer, BM25(0.9, 0.4), an on-disk
- * index, one indexing thread, the same topics. Ratios are ours / Lucene from the same run.
+ * index, one indexing thread, the same topics. The two alternate `rounds` times (3 in the full bench),
+ * each from an empty index; ratios are the median of the rounds' ours / Lucene ratios.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateCorpus, generateQueries } from './lib/mlcorpus';
-import { log, round } from './lib/util';
+import { log, percentile, round } from './lib/util';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -30,7 +31,7 @@ function luceneClasspath(): string | undefined {
   return `${path.join(dir, core)}:${path.join(dir, common)}`;
 }
 
-export async function benchBm25(workDir: string, sizes: number[], nQueries: number): Promise<Record<string, unknown>[]> {
+export async function benchBm25(workDir: string, sizes: number[], nQueries: number, rounds = 3): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   const cp = luceneClasspath();
   let classes: string | undefined;
@@ -53,58 +54,79 @@ export async function benchBm25(workDir: string, sizes: number[], nQueries: numb
     const corpusMiB = fs.statSync(corpus).size / 1048576;
     const load = (): number => Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
-    let lucene: Record<string, unknown> | undefined;
-    if (cp && classes) {
-      const stats = path.join(dir, 'lucene.json');
-      const loadBefore = load();
-      const r = spawnSync(
-        'java',
-        ['-cp', `${cp}:${classes}`, 'LuceneBm25', '--corpus', corpus, '--topics', topicsFile, '--out', path.join(dir, 'lucene.run'), '--k1', '0.9', '--b', '0.4', '-k', '100', '--index', path.join(dir, 'lucene-index'), '--stats', stats],
-        { encoding: 'utf8' },
-      );
-      if (r.status !== 0) log(`bm25: Lucene failed: ${r.stderr}`);
-      else lucene = { ...JSON.parse(fs.readFileSync(stats, 'utf8')), loadBefore };
-    }
-
-    const loadBefore = load();
-    const child = path.join(__dirname, 'bm25-child.js');
-    const out = execFileSync(process.execPath, [child, corpus, path.join(dir, 'index.db'), topicsFile, 'bm25;bm25(analyzer=standard)'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
-    const ours = JSON.parse(out.trim().split('\n').pop()!) as {
+    // Lucene and ours alternate, `rounds` times each, from empty indexes: on a shared machine either one's
+    // time moves up to 1.5× from one minute to the next, so the ratio is the median of the rounds' ratios.
+    type Lucene = { readS: number; indexS: number; queryP50Ms: number; queryP95Ms: number; queriesS: number; indexBytes: number; loadBefore: number };
+    type Ours = {
       indexS: number;
       queries: { pipeline: string; p50Ms: number; p95Ms: number; meanMs: number; totalS: number }[];
       [k: string]: unknown;
     };
-    const std = ours.queries.find((q) => q.pipeline === 'bm25(analyzer=standard)')!;
-    const lang = ours.queries.find((q) => q.pipeline === 'bm25')!;
+    const luceneRuns: Lucene[] = [];
+    const ourRuns: (Ours & { loadBefore: number })[] = [];
+    for (let k = 0; k < rounds; k++) {
+      if (cp && classes) {
+        const stats = path.join(dir, 'lucene.json');
+        fs.rmSync(path.join(dir, 'lucene-index'), { recursive: true, force: true });
+        const loadBefore = load();
+        const r = spawnSync(
+          'java',
+          ['-cp', `${cp}:${classes}`, 'LuceneBm25', '--corpus', corpus, '--topics', topicsFile, '--out', path.join(dir, 'lucene.run'), '--k1', '0.9', '--b', '0.4', '-k', '100', '--index', path.join(dir, 'lucene-index'), '--stats', stats],
+          { encoding: 'utf8' },
+        );
+        if (r.status !== 0) log(`bm25: Lucene failed: ${r.stderr}`);
+        else luceneRuns.push({ ...JSON.parse(fs.readFileSync(stats, 'utf8')), loadBefore });
+      }
+      const db = path.join(dir, 'index.db');
+      for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+      const loadBefore = load();
+      const child = path.join(__dirname, 'bm25-child.js');
+      const out = execFileSync(process.execPath, [child, corpus, db, topicsFile, 'bm25;bm25(analyzer=standard)'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      });
+      ourRuns.push({ ...(JSON.parse(out.trim().split('\n').pop()!) as Ours), loadBefore });
+      log(`bm25: round ${k + 1}/${rounds}: ours ${ourRuns[k].indexS} s${luceneRuns[k] ? `, Lucene ${round(luceneRuns[k].readS + luceneRuns[k].indexS, 2)} s` : ''}`);
+    }
+    const median = (xs: number[]): number => percentile(xs, 50);
+    // The round with our median index time stands for the others (its sizes, memory and query latencies).
+    const ours = ourRuns.slice().sort((x, y) => x.indexS - y.indexS)[Math.floor((ourRuns.length - 1) / 2)];
+    const pipelineP = (name: string, k: 'p50Ms' | 'p95Ms'): number => median(ourRuns.map((r) => r.queries.find((q) => q.pipeline === name)![k]));
+    const std = { p50Ms: pipelineP('bm25(analyzer=standard)', 'p50Ms'), p95Ms: pipelineP('bm25(analyzer=standard)', 'p95Ms'), totalS: median(ourRuns.map((r) => r.queries.find((q) => q.pipeline === 'bm25(analyzer=standard)')!.totalS)) };
+    const lang = { p50Ms: pipelineP('bm25', 'p50Ms'), p95Ms: pipelineP('bm25', 'p95Ms') };
+    const indexS = median(ourRuns.map((r) => r.indexS));
     const row: Record<string, unknown> = {
       documents: n,
       corpusMiB: round(corpusMiB, 1),
       queries: nQueries,
-      loadBefore,
+      rounds,
+      loadBefore: ours.loadBefore,
       ours,
-      indexS: ours.indexS,
-      docsPerS: round(n / ours.indexS, 0),
+      indexS,
+      indexRoundsS: ourRuns.map((r) => r.indexS),
+      docsPerS: round(n / indexS, 0),
       queryP50Ms: lang.p50Ms,
       queryP95Ms: lang.p95Ms,
       standardP50Ms: std.p50Ms,
       standardP95Ms: std.p95Ms,
     };
-    if (lucene) {
-      const l = lucene as { readS: number; indexS: number; queryP50Ms: number; queryP95Ms: number; queriesS: number; indexBytes: number };
+    if (luceneRuns.length === ourRuns.length) {
+      const l = (key: 'queryP50Ms' | 'queryP95Ms' | 'queriesS'): number => median(luceneRuns.map((r) => r[key]));
+      const lIndex = luceneRuns.map((r) => r.readS + r.indexS);
       Object.assign(row, {
-        lucene,
-        luceneIndexS: round(l.readS + l.indexS, 2),
-        luceneP50Ms: l.queryP50Ms,
-        luceneP95Ms: l.queryP95Ms,
-        luceneIndexMiB: round(l.indexBytes / 1048576, 1),
-        ratioIndex: round(ours.indexS / (l.readS + l.indexS), 2),
-        ratioP50Standard: round(std.p50Ms / l.queryP50Ms, 2),
-        ratioP95Standard: round(std.p95Ms / l.queryP95Ms, 2),
-        ratioP50Lang: round(lang.p50Ms / l.queryP50Ms, 2),
-        ratioTotalQueriesStandard: round(std.totalS / l.queriesS, 2),
+        lucene: luceneRuns[ourRuns.indexOf(ours)],
+        luceneIndexS: round(median(lIndex), 2),
+        luceneIndexRoundsS: lIndex.map((x) => round(x, 2)),
+        luceneP50Ms: l('queryP50Ms'),
+        luceneP95Ms: l('queryP95Ms'),
+        luceneIndexMiB: round(luceneRuns[0].indexBytes / 1048576, 1),
+        // Ours / Lucene per round (the two ran one after the other), then the median.
+        ratioIndexRounds: ourRuns.map((r, i) => round(r.indexS / lIndex[i], 2)),
+        ratioIndex: round(median(ourRuns.map((r, i) => r.indexS / lIndex[i])), 2),
+        ratioP50Standard: round(std.p50Ms / l('queryP50Ms'), 2),
+        ratioP95Standard: round(std.p95Ms / l('queryP95Ms'), 2),
+        ratioP50Lang: round(lang.p50Ms / l('queryP50Ms'), 2),
+        ratioTotalQueriesStandard: round(std.totalS / l('queriesS'), 2),
       });
     }
     log(`bm25: ${JSON.stringify(row)}`);

@@ -30,14 +30,14 @@ async function main(): Promise<void> {
   const params = quick
     ? {
         dense: { sizes: [10_000, 100_000], dims: [384, 768], queries: 50, hnswMax: 10_000, sqliteVecMax: 100_000 },
-        bm25: { sizes: [2_000], queries: 100 },
+        bm25: { sizes: [2_000], queries: 100, rounds: 1 },
         indexing: { files: 1_000 },
         eval: { queries: 2_000, depth: 1_000 },
         encoding: { encoders: [E5_SMALL], rerankers: [RERANKER_SMALL], dtypes: ['fp32', 'q8'], batchSizes: [1, 16], passages: 16, rerankPassages: 8, breakdown: { shapes: [[8, 128]] as [number, number][], iters: 3 } },
       }
     : {
         dense: { sizes: [10_000, 100_000, 1_000_000], dims: [384, 768], queries: 100, hnswMax: 100_000, sqliteVecMax: 1_000_000 },
-        bm25: { sizes: [100_000], queries: 2_000 },
+        bm25: { sizes: [100_000], queries: 2_000, rounds: 3 },
         indexing: { files: 10_000 },
         eval: { queries: 10_000, depth: 1_000 },
         encoding: { encoders: [E5_SMALL, E5_BASE], rerankers: [RERANKER_BASE], dtypes: ['fp32', 'q8'], batchSizes: [1, 8, 32], passages: 48, rerankPassages: 24, breakdown: { shapes: [[32, 128], [64, 128]] as [number, number][], iters: 3 } },
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   log(`bandwidth: ${JSON.stringify(bw)}`);
   if (want('eval')) await timed('evaluation', () => benchEval(params.eval.queries, params.eval.depth));
   if (want('dense')) await timed('dense', () => benchDense({ ...params.dense, bandwidthGBs: bw.boundGBs }));
-  if (want('bm25')) await timed('bm25', () => benchBm25(workDir, params.bm25.sizes, params.bm25.queries));
+  if (want('bm25')) await timed('bm25', () => benchBm25(workDir, params.bm25.sizes, params.bm25.queries, params.bm25.rounds));
   if (want('indexing')) await timed('indexing', () => benchIndexing(workDir, params.indexing.files));
   if (want('encoding')) await timed('encoding', () => benchEncoding({ modelsDir, ...params.encoding }));
   save();

@@ -51,8 +51,10 @@ export function summaryMarkdown(r: Row): string {
     ['luceneP50Ms', 'Lucene p50 ms'],
     ['luceneP95Ms', 'Lucene p95 ms'],
     ['ratioIndex', 'index ratio'],
+    ['ratioIndexRounds', 'index ratio per round'],
     ['ratioP50Standard', 'p50 ratio (standard)'],
   ]);
+  if (arr(r.bm25).some((x) => Number(x.rounds) > 1)) s += `\n_Medians of ${arr(r.bm25)[0].rounds} rounds, Lucene and ours alternating from empty indexes; the index ratio is the median of the rounds' ratios._\n`;
   s += `\n### Indexing a workspace (parse + chunk + language id + BM25 + store)\n\n`;
   s += table(r.indexing && !(r.indexing as Row).error ? [r.indexing as Row] : [], [
     ['files', 'files'], ['mib', 'MiB'], ['seconds', 's'], ['filesPerS', 'files/s'], ['mibPerS', 'MiB/s'], ['chunks', 'chunks'], ['peakRssMiB', 'peak RSS MiB'],

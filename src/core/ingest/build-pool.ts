@@ -21,9 +21,9 @@ const INFLIGHT = 320;
 /**
  * Number of analysis workers: CLIR_INDEX_WORKERS, else one per core but one (the main thread parses
  * the input and writes SQLite on its own core), at least 1, at most 4: each worker holds its own
- * language-identification model (~230 MiB of RSS). On the 2-core bench machine (50k documents) a
- * second worker saved ~18 % of the wall time when a core was free (16.0 s vs 19.5 s) and nothing
- * when other processes used it (40 s vs 28 s), for ~330 MiB more peak RSS.
+ * language-identification tables (~10 MiB), word memos and heap. On the 2-core bench machine (50k
+ * documents) a second worker saved ~18 % of the wall time when a core was free (16.0 s vs 19.5 s) and
+ * nothing when other processes used it (40 s vs 28 s).
  */
 export function workerCount(): number {
   const env = process.env.CLIR_INDEX_WORKERS;
@@ -75,8 +75,9 @@ export class DocBuilder {
 
   /**
    * `parallel`: use worker threads (only for the estimate-token chunking; an encoder's tokenizer stays
-   * in this thread). Starting a worker costs about a second (it loads the language-identification
-   * model), so the indexer asks for them only for large inputs (a JSONL over 1 MiB, over 1 000 files).
+   * in this thread). Starting a worker costs a few hundred milliseconds (a new V8 isolate loading the
+   * analysis code and the language-identification tables), so the indexer asks for them only for large
+   * inputs (a JSONL over 1 MiB, over 1 000 files).
    */
   constructor(
     private readonly plan: ChunkingSpec,

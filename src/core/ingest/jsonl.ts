@@ -44,15 +44,28 @@ export async function* readLines(file: string, maxBytes = MAX_JSONL_LINE_BYTES):
     }
   };
   for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
-    let from = 0;
-    for (let nl = chunk.indexOf(10, from); nl >= 0; nl = chunk.indexOf(10, from)) {
-      keep(chunk.subarray(from, nl));
-      yield end();
-      from = nl + 1;
+    const first = chunk.indexOf(10);
+    if (first < 0) {
+      // All of it belongs to a line that continues in the next chunk (copied: the stream reuses nothing,
+      // but a subarray would pin the whole 64 KiB chunk).
+      keep(Buffer.from(chunk));
+      continue;
     }
-    // The rest belongs to a line that continues in the next chunk (copied: the stream reuses nothing,
-    // but a subarray would pin the whole 64 KiB chunk).
-    if (from < chunk.length) keep(Buffer.from(chunk.subarray(from)));
+    // The line begun in earlier chunks ends here.
+    keep(chunk.subarray(0, first));
+    yield end();
+    // The lines wholly inside this chunk: decoded in one call and split (a '\n' byte is always a '\n'
+    // character in UTF-8), ~20× fewer decoder calls than one per line, when none of them can exceed the cap.
+    const last = chunk.lastIndexOf(10);
+    if (last - first - 1 <= maxBytes) {
+      if (last > first) for (const line of chunk.toString('utf8', first + 1, last).split('\n')) yield line;
+    } else {
+      for (let from = first + 1, nl = chunk.indexOf(10, from); from <= last; from = nl + 1, nl = chunk.indexOf(10, from)) {
+        keep(chunk.subarray(from, nl));
+        yield end();
+      }
+    }
+    if (last + 1 < chunk.length) keep(Buffer.from(chunk.subarray(last + 1)));
   }
   if (size || tooLong) yield end();
 }

@@ -41,4 +41,14 @@ describe('ingest: corpus.jsonl lines', () => {
     assert.match(bad[0][1], /longer than 1 MiB/);
     assert.ok(!bad[0][1].includes('xxxx'), 'the report does not echo the line');
   });
+
+  it('applies a cap smaller than a read chunk to each line inside the chunk', async () => {
+    const f = path.join(dir, 'small-cap.jsonl');
+    const lines = ['a'.repeat(50), 'b'.repeat(200), 'é'.repeat(60), '', 'c'.repeat(100), 'd'.repeat(101), 'z'];
+    fs.writeFileSync(f, lines.join('\n'));
+    const got = await all(readLines(f, 100));
+    // 'é' × 60 is 120 bytes: over the cap although 60 characters.
+    assert.deepEqual(got, [lines[0], null, null, '', lines[4], null, 'z']);
+    assert.deepEqual(await all(readLines(f)), lines);
+  });
 });
