@@ -551,16 +551,25 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
     .sort((a, b) => a.genMin - b.genMin)
     .map((s) => {
       const pk = packed.get(s.id);
-      return pk ? new PackedCursor(pk) : new RowsCursor(rowsOf.raw().all(s.id) as [string, Uint8Array][]);
+      const c = pk ? new PackedCursor(pk) : new RowsCursor(rowsOf.raw().all(s.id) as [string, Uint8Array][]);
+      c.genMin = s.genMin;
+      c.genMax = s.genMax;
+      return c;
     });
-  // Live chunks of these generations and their lengths.
-  // Indexed by chunk id (−1: not live); a Map lookup per posting was most of a merge's time.
-  const lq = db.prepare('SELECT chunk_id, len FROM bm25_lengths WHERE analyzer = ? AND gen BETWEEN ? AND ?');
-  const liveRows = lq.raw().all(analyzer, genMin, genMax) as [number, number][];
+  // Live chunks of these generations: their length and generation, indexed by chunk id (length −1: not
+  // live; a Map lookup per posting was most of a merge's time). A posting is live only if its chunk's
+  // generation lies in its own source's range: a chunk id freed by a deletion and given to a chunk of a
+  // later source must not revive the old chunk's postings.
+  const lq = db.prepare('SELECT chunk_id, len, gen FROM bm25_lengths WHERE analyzer = ? AND gen BETWEEN ? AND ?');
+  const liveRows = lq.raw().all(analyzer, genMin, genMax) as [number, number, number][];
   let maxChunk = 0;
   for (const [c] of liveRows) if (c > maxChunk) maxChunk = c;
   const live = new Int32Array(maxChunk + 1).fill(-1);
-  for (const [c, len] of liveRows) live[c] = len;
+  const liveGen = new Int32Array(maxChunk + 1);
+  for (const [c, len, gen] of liveRows) {
+    live[c] = len;
+    liveGen[c] = gen;
+  }
   const segId = Number(
     db.prepare('INSERT INTO bm25_segments(analyzer, level, gen_min, gen_max) VALUES (?, ?, ?, ?)').run(analyzer, level, genMin, genMax)
       .lastInsertRowid,
@@ -579,7 +588,7 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
     for (let k = 1; k < cursors.length; k++) if (cursors[k].compare(min) < 0) min = cursors[k];
     const term = min.term();
     const on = cursors.filter((c) => c === min || c.compare(min) === 0);
-    const parts = on.map((c) => ({ blob: c.blob() }));
+    const parts = on.map((c) => ({ blob: c.blob(), genMin: c.genMin, genMax: c.genMax }));
     let exhausted = false;
     for (const c of on) if (!c.advance()) exhausted = true;
     if (exhausted) cursors = cursors.filter((c) => c.valid());
@@ -601,10 +610,11 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
       // Decode in place, then keep the live postings (compacting over the dead ones).
       decodeInto(p.blob, docs, tfs, n);
       const end = n + m;
+      const { genMin: lo, genMax: hi } = p;
       for (let i = n; i < end; i++) {
         const c = docs[i];
         const len = c < live.length ? live[c] : -1;
-        if (len < 0) continue;
+        if (len < 0 || liveGen[c] < lo || liveGen[c] > hi) continue;
         if (n > 0 && c <= docs[n - 1]) sorted = false;
         docs[n] = c;
         tfs[n] = tfs[i];
@@ -639,6 +649,9 @@ export function mergeSegments(db: Db, analyzer: string, sources: SegmentRow[], l
  * string only when the merge writes it.
  */
 abstract class TermCursor {
+  /** The source segment's generations. */
+  genMin = 0;
+  genMax = 0;
   buf: Uint8Array = new Uint8Array(0);
   ts = 0;
   te = 0;

@@ -440,3 +440,50 @@ describe('level-0 segments (dictionary order)', () => {
     }
   });
 });
+
+describe('segment merges (chunk ids reused after a deletion)', () => {
+  it('drops a deleted chunk’s postings from a merge even when a later segment reuses its chunk id', async () => {
+    // SQLite gives a new chunk the largest id + 1: deleting the newest document frees its chunk ids and the
+    // next document gets them, in a later segment. A merge of both segments must keep only the new chunk's
+    // postings for that id (its length row names the later segment's generation).
+    const root = tmpDir();
+    const wb = openWorkbench(path.join(tmpDir(), 'reuse.db'));
+    const fresh = openWorkbench(path.join(tmpDir(), 'reuse-fresh.db'));
+    try {
+      writeFiles(root, { 'a.txt': 'alpha beta gamma', 'z.txt': 'zebra zebra quagga okapi' });
+      await wb.index(root, { pipeline: 'bm25' });
+      const chunkIds = (): number[] => (storeDb(wb).prepare('SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.doc_key = ?').pluck().all('z.txt') as number[]);
+      const freed = chunkIds();
+      fs.rmSync(path.join(root, 'z.txt'));
+      await wb.index(root, { pipeline: 'bm25' });
+      writeFiles(root, { 'y.txt': 'okapi giraffe' });
+      await wb.index(root, { pipeline: 'bm25' });
+      const reused = storeDb(wb).prepare('SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.doc_key = ?').pluck().all('y.txt') as number[];
+      assert.deepEqual(reused, freed, 'the new document should reuse the deleted one’s chunk ids (the case under test)');
+      // More segments until the level-0 ones are merged.
+      for (let i = 0; i < MERGE_FACTOR; i++) {
+        writeFiles(root, { [`f${i}.txt`]: `filler${i} words here` });
+        await wb.index(root, { pipeline: 'bm25' });
+      }
+      const levels = storeDb(wb).prepare("SELECT level FROM bm25_segments WHERE analyzer LIKE 'standard%' OR analyzer LIKE 'lang%'").pluck().all() as number[];
+      assert.ok(levels.some((l) => l > 0), `a merge should have happened (levels ${levels.join(',')})`);
+      await fresh.index(root, { pipeline: 'bm25' });
+      const a = new Bm25Index(storeDb(wb));
+      const b = new Bm25Index(storeDb(fresh));
+      const key = (w: typeof wb) => {
+        const st = storeDb(w).prepare('SELECT doc_key FROM documents WHERE id = ?').pluck();
+        return (id: number) => st.get(id) as string;
+      };
+      for (const analyzer of ['standard', 'lang'] as const) {
+        for (const q of ['zebra', 'quagga', 'okapi', 'okapi zebra', 'giraffe', 'alpha okapi']) {
+          const ra = a.search(q, 10, { analyzer }).map((d) => [key(wb)(d.docRowId), d.score.toFixed(9)]);
+          const rb = b.search(q, 10, { analyzer }).map((d) => [key(fresh)(d.docRowId), d.score.toFixed(9)]);
+          assert.deepEqual(ra, rb, `${analyzer}: ${q}`);
+        }
+      }
+    } finally {
+      await wb.close();
+      await fresh.close();
+    }
+  });
+});
