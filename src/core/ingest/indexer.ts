@@ -8,7 +8,7 @@
  * - Bad input never stops the run: each skipped file is reported with the reason.
  * - Dense models in the pipeline embed every chunk that has no vector yet (resumable the same way).
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IndexOptions, IndexReport, SkippedFile } from '../api';
@@ -71,8 +71,11 @@ function planChunking(encoders: Encoder[], opts: IndexOptions): ChunkPlan {
   };
 }
 
+/** Node's one-shot digest (20.12+): no Hash object per document, about twice as fast for a passage. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array | string, encoding: 'hex') => string }).hash;
+
 function sha256(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShot ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 class Batcher {
