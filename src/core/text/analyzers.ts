@@ -212,6 +212,9 @@ export function analyzeText(name: AnalyzerName, text: string, lang: string): { s
   return { standard, terms: out };
 }
 
+/** Word offsets of text through ICU (reused). */
+const icuOffsets: number[] = [];
+
 /** Where `analyzeTextIds` writes: term ids from a dictionary (the indexer's worker threads, ../bm25/term-ids.ts). */
 export interface TermIdWriter {
   /** The id of term `t` (assigned on first sight). */
@@ -274,9 +277,14 @@ export function analyzeTextIds(name: AnalyzerName, text: string, lang: string, o
     standard++;
     if (r >= 0) out.push(r);
   };
-  const offs = plainWordOffsets(text);
-  if (offs) for (let i = 0; i < offs.length; i += 2) word(offs[i], offs[i + 1]);
-  else termWords(text, word);
+  let offs = plainWordOffsets(text);
+  if (!offs) {
+    offs = icuOffsets;
+    offs.length = 0;
+    termWords(text, (s, e) => void offs!.push(s, e));
+  }
+  table.touch(text, offs);
+  for (let i = 0; i < offs.length; i += 2) word(offs[i], offs[i + 1]);
   return standard;
 }
 
