@@ -259,9 +259,13 @@ export function fastEldFromTables(tables: EldTables): FastEld {
 
   let distinct = 0;
 
-  /** The slot of `key`, or −1. */
-  const lookup = (key: number): number => {
-    let s = hashKey(key, mask);
+  // The distinct n-grams of a text and their slots (see `score`).
+  let uniq = new Float64Array(512);
+  let homes = new Int32Array(512);
+  let touched = 0;
+
+  /** The slot of `key` probing from its home slot `s`, or −1. */
+  const lookupFrom = (key: number, s: number): number => {
     for (;;) {
       const k = slots[2 * s];
       if (k === key) return s;
@@ -371,6 +375,11 @@ export function fastEldFromTables(tables: EldTables): FastEld {
     const seenMask = seenKeys.length - 1;
     seenGen++;
     distinct = longNgrams.size;
+    if (uniq.length < nNgrams) {
+      uniq = new Float64Array(2 * nNgrams);
+      homes = new Int32Array(2 * nNgrams);
+    }
+    let u = 0;
     for (let i = 0; i < nNgrams; i++) {
       const key = ngramBuf[i];
       let slot = hashKey(key, seenMask);
@@ -385,8 +394,22 @@ export function fastEldFromTables(tables: EldTables): FastEld {
       if (dup) continue;
       seenAt[slot] = seenGen;
       seenKeys[slot] = key;
-      distinct++;
-      const s = lookup(key);
+      uniq[u++] = key;
+    }
+    distinct += u;
+    // The table's slots, then their loads in a loop of their own (the misses overlap), then the lookups
+    // (now from cache), each found n-gram's pairs loaded ahead of the sums the same way.
+    for (let j = 0; j < u; j++) homes[j] = hashKey(uniq[j], mask);
+    let x = 0;
+    for (let j = 0; j < u; j++) x += slots[2 * homes[j]];
+    for (let j = 0; j < u; j++) {
+      const s = lookupFrom(uniq[j], homes[j]);
+      homes[j] = s;
+      if (s >= 0) x += pairs[2 * slotInts[4 * s + 2]];
+    }
+    touched += x;
+    for (let j = 0; j < u; j++) {
+      const s = homes[j];
       if (s < 0) continue;
       for (let q = slotInts[4 * s + 2], e = slotInts[4 * s + 3]; q < e; q++) scores[pairs[2 * q]] += pairs[2 * q + 1];
     }
