@@ -20,8 +20,17 @@ export interface TermIdsMessage {
   epoch: number;
   /** Terms numbered since the previous message, in id order (the first has id `first`). */
   fresh: string[];
+  /** `termHash` of each of `fresh` (computed where the term is made, so the writer need not read the strings). */
+  hashes: Int32Array;
   first: number;
   ids: Int32Array;
+}
+
+/** FNV-1a over a term's UTF-16 units, mixed: what segments built from several numberings match terms by (../store/postings.ts). */
+export function termHash(t: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+  return h ^ (h >>> 15);
 }
 
 /** Where one chunk's ids lie in its group's `ids` (what a worker puts in `NewChunk.bm25.terms`). */
@@ -35,6 +44,7 @@ export class TermDictionary implements TermIdWriter {
   private map = new Map<string, number>();
   private memos = new Map<string, WordMemo>();
   private fresh: string[] = [];
+  private freshHashes: number[] = [];
   private first = 0;
   private epoch = 0;
   private buf = new Int32Array(1 << 16);
@@ -48,6 +58,7 @@ export class TermDictionary implements TermIdWriter {
       x = this.map.size;
       this.map.set(t, x);
       this.fresh.push(t);
+      this.freshHashes.push(termHash(t));
     }
     return x;
   }
@@ -79,6 +90,7 @@ export class TermDictionary implements TermIdWriter {
       this.map = new Map();
       this.memos.clear();
       this.fresh = [];
+      this.freshHashes = [];
       this.first = 0;
       this.epoch++;
     }
@@ -87,9 +99,16 @@ export class TermDictionary implements TermIdWriter {
 
   /** Ends a group: its ids (a copy sized to fit, to be transferred) and the terms numbered meanwhile. */
   endGroup(): TermIdsMessage {
-    const msg: TermIdsMessage = { epoch: this.epoch, fresh: this.fresh, first: this.first, ids: this.buf.slice(0, this.n) };
+    const msg: TermIdsMessage = {
+      epoch: this.epoch,
+      fresh: this.fresh,
+      hashes: Int32Array.from(this.freshHashes),
+      first: this.first,
+      ids: this.buf.slice(0, this.n),
+    };
     this.first = this.map.size;
     this.fresh = [];
+    this.freshHashes = [];
     return msg;
   }
 }
@@ -97,25 +116,31 @@ export class TermDictionary implements TermIdWriter {
 /** The writer's mirror of one worker's numbering (one epoch of it). */
 export class TermVocab {
   readonly terms: string[] = [];
+  /** Per id: `termHash` of its term. */
+  hashes: Int32Array = new Int32Array(0);
   /** Per id: the segment it was last seen in (`segmentStamp`) and its term number there (../store/postings.ts). */
-  stamp = new Int32Array(0);
-  local = new Int32Array(0);
+  stamp: Int32Array = new Int32Array(0);
+  local: Int32Array = new Int32Array(0);
 
   constructor(readonly epoch: number) {}
 
-  /** Adds the terms of a message (ids `first`, `first + 1`, …); throws if messages were lost or reordered. */
-  add(first: number, fresh: string[]): void {
+  /** Adds the terms of a message (ids `first`, `first + 1`, …, with their hashes); throws if messages were lost or reordered. */
+  add(first: number, fresh: string[], hashes: Int32Array): void {
     if (first !== this.terms.length) throw new Error(`term numbering out of step: expected id ${this.terms.length}, got ${first}`);
+    if (hashes.length !== fresh.length) throw new Error(`term numbering: ${fresh.length} terms but ${hashes.length} hashes`);
     for (const t of fresh) this.terms.push(t);
     if (this.stamp.length < this.terms.length) {
       const size = Math.max(1024, this.terms.length * 2);
-      const s = new Int32Array(size);
-      s.set(this.stamp);
-      this.stamp = s;
-      const l = new Int32Array(size);
-      l.set(this.local);
-      this.local = l;
+      const grow = (a: Int32Array): Int32Array => {
+        const g = new Int32Array(size);
+        g.set(a);
+        return g;
+      };
+      this.stamp = grow(this.stamp);
+      this.local = grow(this.local);
+      this.hashes = grow(this.hashes);
     }
+    this.hashes.set(hashes, first);
   }
 }
 

@@ -45,8 +45,9 @@ if (parentPort) {
         const termIds = ids.endGroup();
         // Only what analysis adds, as numbers (./packed-docs.ts); objects when the chunks do not fit that form.
         const packed = packDocs(docs);
-        if (packed) port.postMessage({ id: msg.id, packed, termIds }, [packed.meta.buffer as ArrayBuffer, termIds.ids.buffer as ArrayBuffer]);
-        else port.postMessage({ id: msg.id, docs, termIds }, [termIds.ids.buffer as ArrayBuffer]);
+        const transfer = [termIds.ids.buffer as ArrayBuffer, termIds.hashes.buffer as ArrayBuffer];
+        if (packed) port.postMessage({ id: msg.id, packed, termIds }, [packed.meta.buffer as ArrayBuffer, ...transfer]);
+        else port.postMessage({ id: msg.id, docs, termIds }, transfer);
       }
     } catch (err) {
       port.postMessage({ id: msg.id, error: (err as Error).stack ?? String(err) });

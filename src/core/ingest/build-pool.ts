@@ -134,7 +134,7 @@ export class DocBuilder {
   private attachTermIds(source: number, msg: TermIdsMessage, docs: NewDocument[]): void {
     let v = this.vocabs[source];
     if (!v || v.epoch !== msg.epoch) this.vocabs[source] = v = new TermVocab(msg.epoch);
-    v.add(msg.first, msg.fresh);
+    v.add(msg.first, msg.fresh, msg.hashes);
     for (const d of docs) {
       for (const c of d.chunks) {
         if (!c.bm25) continue;

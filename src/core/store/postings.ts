@@ -133,17 +133,18 @@ export function appendSegment(db: Db, analyzer: string, chunks: SegmentChunk[]):
  * one id per distinct term, and the stamp in `appendSegment` says whether an id was met in this segment.
  *
  * When chunks come as ids of several numberings (the writer thread's own, another worker's, a new epoch),
- * the first one met is the primary and the others' distinct terms are collected first (`others`: term →
- * segment number, −1 until met): a primary term first met in the segment is looked up there, so a term
- * of both gets one number, and the writer keeps no map of any numbering's whole vocabulary. With string
- * chunks in the segment, one map of every term is used instead (`byString`).
+ * the first one met is the primary and the others' distinct terms are collected first (`others`): a
+ * primary term first met in the segment is looked up there by the hash its worker computed, so a term of
+ * both gets one number without the writer hashing or even reading the primary's strings (a string is
+ * compared only on a hash match), and the writer keeps no map of any numbering's whole vocabulary. With
+ * string chunks in the segment, one map of every term is used instead (`byString`).
  */
 class SegmentTerms {
   readonly terms: string[] = [];
   private readonly primary?: TermVocab;
   private readonly idsOnly: boolean;
   private byString?: Map<string, number>;
-  private readonly others?: Map<string, number>;
+  private readonly others?: OtherTerms;
 
   constructor(chunks: SegmentChunk[], seen: number) {
     this.idsOnly = chunks.every((c) => isTermIds(c.terms));
@@ -152,28 +153,28 @@ class SegmentTerms {
       const { vocab, ids } = c.terms as TermIds;
       const primary = (this.primary ??= vocab);
       if (vocab === primary) continue;
-      const others = (this.others ??= new Map());
+      const others = (this.others ??= new OtherTerms());
       // Each distinct id of another numbering once (its stamp is set again, with its number, when the segment is built).
-      const { stamp, terms } = vocab;
+      const { stamp, terms, hashes } = vocab;
       for (let k = 0; k < ids.length; k++) {
         const x = ids[k];
         if (stamp[x] === -seen) continue;
         stamp[x] = -seen;
-        others.set(terms[x], -1);
+        others.add(hashes[x], terms[x]);
       }
     }
   }
 
   /** The segment's number for id `x` of `vocab`, first met in this segment: adds its posting for `chunkId`. */
   ofVocab(vocab: TermVocab, x: number, b: SegmentBuffers, chunkId: number, len: number): number {
-    const t = vocab.terms[x];
-    if (!this.idsOnly) return this.ofString(t, b, chunkId, len);
+    if (!this.idsOnly) return this.ofString(vocab.terms[x], b, chunkId, len);
     const others = this.others;
-    const id = others?.get(t);
-    if (id === undefined || id < 0) {
+    const at = others ? others.find(vocab.hashes[x], vocab.terms, x) : -1;
+    const id = at < 0 ? -1 : others!.ids[at];
+    if (id < 0) {
       const fresh = b.newTerm(chunkId, len);
-      this.terms.push(t);
-      if (id !== undefined) others!.set(t, fresh);
+      this.terms.push(vocab.terms[x]);
+      if (at >= 0) others!.ids[at] = fresh;
       return fresh;
     }
     b.add(id, chunkId, len);
@@ -189,6 +190,53 @@ class SegmentTerms {
       this.terms.push(t);
     } else b.add(id, chunkId, len);
     return id;
+  }
+}
+
+/**
+ * The distinct terms of a segment's non-primary numberings, by their `termHash` (open addressing): each
+ * with its segment number once met (−1 before).
+ */
+class OtherTerms {
+  private hashes = new Int32Array(1024);
+  private terms: string[] = new Array(1024);
+  ids = new Int32Array(1024).fill(-2); // −2: an empty slot
+  private n = 0;
+
+  /** Adds `t` (hash `h`) unless present. */
+  add(h: number, t: string): void {
+    if (2 * (this.n + 1) > this.ids.length) this.grow();
+    const mask = this.ids.length - 1;
+    let s = h & mask;
+    for (; this.ids[s] !== -2; s = (s + 1) & mask) if (this.hashes[s] === h && this.terms[s] === t) return;
+    this.hashes[s] = h;
+    this.terms[s] = t;
+    this.ids[s] = -1;
+    this.n++;
+  }
+
+  /** The slot of term `terms[x]` (hash `h`), or −1; the string is read only when a hash matches. */
+  find(h: number, terms: string[], x: number): number {
+    const mask = this.ids.length - 1;
+    for (let s = h & mask; this.ids[s] !== -2; s = (s + 1) & mask) if (this.hashes[s] === h && this.terms[s] === terms[x]) return s;
+    return -1;
+  }
+
+  private grow(): void {
+    const { hashes, terms, ids } = this;
+    const size = ids.length * 2;
+    this.hashes = new Int32Array(size);
+    this.terms = new Array(size);
+    this.ids = new Int32Array(size).fill(-2);
+    const mask = size - 1;
+    for (let k = 0; k < ids.length; k++) {
+      if (ids[k] === -2) continue;
+      let s = hashes[k] & mask;
+      while (this.ids[s] !== -2) s = (s + 1) & mask;
+      this.hashes[s] = hashes[k];
+      this.terms[s] = terms[k];
+      this.ids[s] = ids[k];
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { isTermIds, TermDictionary, TermIds, TermVocab } from '../../../src/core/bm25/term-ids';
+import { isTermIds, termHash, TermDictionary, TermIds, TermVocab } from '../../../src/core/bm25/term-ids';
 import { openDb } from '../../../src/core/store/db';
 import { appendSegment, SegmentChunk } from '../../../src/core/store/postings';
 import { analyzeText, analyzeTextIds } from '../../../src/core/text/analyzers';
@@ -27,7 +27,7 @@ class Mirror {
   take(d: TermDictionary): { ids: Int32Array; vocab: TermVocab } {
     const m = d.endGroup();
     if (!this.vocab || this.vocab.epoch !== m.epoch) this.vocab = new TermVocab(m.epoch);
-    this.vocab.add(m.first, m.fresh);
+    this.vocab.add(m.first, m.fresh, m.hashes);
     return { ids: m.ids, vocab: this.vocab };
   }
 }
@@ -58,8 +58,9 @@ describe('BM25 terms as ids (analysis workers → writer)', () => {
 
   it('refuses a message out of step with the mirror (lost or reordered)', () => {
     const v = new TermVocab(0);
-    v.add(0, ['a', 'b']);
-    assert.throws(() => v.add(3, ['d']), /out of step: expected id 2, got 3/);
+    v.add(0, ['a', 'b'], Int32Array.of(termHash('a'), termHash('b')));
+    assert.throws(() => v.add(3, ['d'], Int32Array.of(termHash('d'))), /out of step: expected id 2, got 3/);
+    assert.throws(() => v.add(2, ['c', 'd'], Int32Array.of(termHash('c'))), /2 terms but 1 hashes/);
   });
 
   it('a segment built from ids of several numberings and from strings is byte-identical to one built from strings', () => {
