@@ -33,7 +33,8 @@ import {
   termBlobs,
   unanalysedChunks,
 } from '../store/postings';
-import { analyze, analyzerId, AnalyzerName, analyzeTokens, DEFAULT_ANALYZER, stemmedLanguages } from '../text/analyzers';
+import { analyze, analyzerId, AnalyzerName, analyzeTextIds, analyzeTokens, DEFAULT_ANALYZER, stemmedLanguages } from '../text/analyzers';
+import { TermDictionary, TermVocab } from './term-ids';
 import { terms } from '../text/terms';
 import { languageCandidates, languageIdReady } from '../text/langid';
 import { BLOCK, blockTable, decodePostings, Postings } from './codec';
@@ -132,14 +133,29 @@ export class Bm25Index {
   private analyseMissing(analyzer: AnalyzerName): void {
     const id = analyzerId(analyzer);
     if (isReadOnly(this.db) || countUnanalysed(this.db, id) === 0) return;
+    // Terms as ids of one numbering with the indexer's word memo (../bm25/term-ids.ts): the segment is built
+    // by array lookups, and a word seen before costs one memo lookup (~40 % less time than strings). Segments of
+    // 20 000 chunks: a 100k-chunk index gets five, below a merge.
+    const dictionary = new TermDictionary();
+    let vocab: TermVocab | undefined;
     for (;;) {
-      const rows = unanalysedChunks(this.db, id, 5000);
+      const rows = unanalysedChunks(this.db, id, 20_000);
       if (!rows.length) break;
+      dictionary.startGroup();
+      const ranges = rows.map((r) => {
+        const off = dictionary.length;
+        analyzeTextIds(analyzer, chunkAnalysisText(r.text, r.title, r.start, r.end), r.lang, dictionary);
+        return [off, dictionary.length - off];
+      });
+      const msg = dictionary.endGroup();
+      if (!vocab || vocab.epoch !== msg.epoch) vocab = new TermVocab(msg.epoch);
+      vocab.add(msg.first, msg.fresh, msg.hashes);
+      const v = vocab;
       writeTransaction(this.db, () =>
         appendSegment(
           this.db,
           id,
-          rows.map((r) => ({ chunkId: r.id, terms: analyze(analyzer, chunkAnalysisText(r.text, r.title, r.start, r.end), r.lang) })),
+          rows.map((r, i) => ({ chunkId: r.id, terms: { ids: msg.ids.subarray(ranges[i][0], ranges[i][0] + ranges[i][1]), vocab: v } })),
         ),
       );
     }
