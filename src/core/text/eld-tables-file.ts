@@ -18,6 +18,15 @@ import * as fs from 'node:fs';
 export const ELD_TABLES_FILE = 'eld-medium.bin';
 const MAGIC = 'CLIRELD1';
 
+/** What the detector needs besides the n-grams: ELD's languages, separator regex, average scores and byte dictionary. */
+export interface EldLanguages {
+  langCodes: string[];
+  separators: { source: string; flags: string };
+  avgScore: Record<string, number>;
+  /** Byte → its digit in n-gram keys. */
+  byteCode: Uint16Array;
+}
+
 /**
  * ELD's medium database as the detector reads it: typed arrays on SharedArrayBuffers (another thread
  * uses them as they are), plus the little it needs besides; structured-cloneable.
@@ -27,11 +36,7 @@ const MAGIC = 'CLIRELD1';
  * array: a lookup reads one cache line of the table and one of the pairs (with keys, starts, ends,
  * languages and scores in five arrays it read five, and the tables do not fit in cache).
  */
-export interface EldTables {
-  langCodes: string[];
-  separators: { source: string; flags: string };
-  avgScore: Record<string, number>;
-  byteCode: Uint16Array;
+export interface EldTables extends EldLanguages {
   /** Slot s: key at [2s] (EMPTY_KEY when free). */
   slots: Float64Array;
   /** The same memory as `slots`: slot s's pairs are pairs[2q], q in [slotInts[4s + 2], slotInts[4s + 3]). */
@@ -41,11 +46,7 @@ export interface EldTables {
 }
 
 /** The content of the tables: the n-gram keys in ELD's order, and each one's (language, score) pairs. */
-export interface EldTablesContent {
-  langCodes: string[];
-  separators: { source: string; flags: string };
-  avgScore: Record<string, number>;
-  byteCode: Uint16Array;
+export interface EldTablesContent extends EldLanguages {
   /** N-gram keys (see ./eld-fast.ts: one base-257 digit per byte). */
   keys: Float64Array;
   /** Pairs of each key: keys[i]'s are the next counts[i] entries of pairLang / pairScore. */
