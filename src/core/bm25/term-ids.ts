@@ -11,6 +11,7 @@
  * (a new `epoch`) at its next group; the writer starts a new mirror when it sees the epoch change.
  */
 import { TermIdWriter, WordMemo } from '../text/analyzers';
+import { hashUnits } from '../text/word-table';
 
 /** Terms a worker numbers before it starts over (~40 MiB of strings per side at this size). */
 export const DICTIONARY_LIMIT = 400_000;
@@ -26,11 +27,9 @@ export interface TermIdsMessage {
   ids: Int32Array;
 }
 
-/** FNV-1a over a term's UTF-16 units, mixed: what segments built from several numberings match terms by (../store/postings.ts). */
+/** A term's hash (FNV-1a over its UTF-16 units): what segments built from several numberings match terms by (../store/postings.ts). */
 export function termHash(t: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
-  return h ^ (h >>> 15);
+  return hashUnits(t, 0, t.length);
 }
 
 /** Where one chunk's ids lie in its group's `ids` (what a worker puts in `NewChunk.bm25.terms`). */

@@ -19,6 +19,13 @@ const INLINE = 8;
 const RECORD = 8; // int32 per record (32 bytes: two records per cache line)
 const MAX_LENGTH = 127;
 
+/** FNV-1a over the UTF-16 units text[s, e), mixed (also the hash of a whole term: ../bm25/term-ids.ts). */
+export function hashUnits(text: string, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h ^ (h >>> 15);
+}
+
 export class WordTable {
   private chars: Uint16Array;
   private used = 0;
@@ -58,11 +65,6 @@ export class WordTable {
     this.used = 0;
   }
 
-  private static hash(text: string, s: number, e: number): number {
-    let h = 0x811c9dc5;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    return h ^ (h >>> 15);
-  }
 
   /** Code units k and k + 1 of text[s, e) as one int32 (0 for a unit past the end). */
   private static pair(text: string, s: number, e: number, k: number): number {
@@ -85,7 +87,7 @@ export class WordTable {
     const homes = this.homes;
     const mask = this.mask;
     // Hashes first, then the loads in a loop of their own: a short loop keeps many misses in flight.
-    for (let i = 0; i < words; i++) homes[i] = RECORD * (WordTable.hash(text, offs[2 * i], offs[2 * i + 1]) & mask) + SPAN;
+    for (let i = 0; i < words; i++) homes[i] = RECORD * (hashUnits(text, offs[2 * i], offs[2 * i + 1]) & mask) + SPAN;
     const r = this.records;
     let x = 0;
     for (let i = 0; i < words; i++) x += r[homes[i]];
@@ -97,7 +99,7 @@ export class WordTable {
   get(text: string, s: number, e: number, missing: number): number {
     const n = e - s;
     if (n < 1 || n > MAX_LENGTH) return missing;
-    const h = WordTable.hash(text, s, e);
+    const h = hashUnits(text, s, e);
     const r = this.records;
     for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
       const b = RECORD * slot;
@@ -137,7 +139,7 @@ export class WordTable {
       for (let i = 0; i < more; i++) this.chars[at + i] = text.charCodeAt(s + INLINE + i);
       this.used += more;
     }
-    const h = WordTable.hash(text, s, e);
+    const h = hashUnits(text, s, e);
     const r = this.records;
     let slot = h & this.mask;
     while (r[RECORD * slot + SPAN] !== 0) slot = (slot + 1) & this.mask;
